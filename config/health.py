@@ -1,0 +1,54 @@
+"""Reachability checks for the services the portal depends on."""
+
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _check_cache() -> None:
+    key = f"healthz:{uuid.uuid4().hex}"
+    cache.set(key, "1", timeout=10)
+    if cache.get(key) != "1":
+        raise RuntimeError("value written to the cache could not be read back")
+    cache.delete(key)
+
+
+def _check_broker() -> None:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return  # tasks run in-process: there is no broker to reach
+    from config.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+CHECKS: dict[str, Callable[[], None]] = {
+    "database": _check_database,
+    "cache": _check_cache,
+    "broker": _check_broker,
+}
+
+
+def health_report() -> dict:
+    """Run every check; name each failing part with its error."""
+    parts: dict[str, str] = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception as exc:  # any failure means "down", with the reason shown
+            parts[name] = f"error: {type(exc).__name__}: {exc}".splitlines()[0][:300]
+        else:
+            parts[name] = "ok"
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        parts["broker"] = "ok (eager: tasks run in-process)"
+    failing = [name for name, state in parts.items() if not state.startswith("ok")]
+    return {"status": "ok" if not failing else "error", "failing": failing, "checks": parts}

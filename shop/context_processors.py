@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def portal(request: HttpRequest) -> dict:
+    """Values every page's layout needs: the site name and the staff areas the user may open."""
+    user = getattr(request, "user", None)
+    is_staff = bool(user and user.is_authenticated and user.is_staff)
+    return {
+        "site_name": settings.SITE_NAME,
+        "nav_staff": {
+            "dashboard": is_staff,
+            "cms": bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin")),
+            "django_admin": bool(user and user.is_authenticated and user.is_superuser),
+        },
+    }

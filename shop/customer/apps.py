@@ -1,0 +1,32 @@
+from django.urls import path
+from django.views.generic import RedirectView
+from oscar.apps.customer import apps
+
+# Oscar's URL names stay (its templates use them); allauth does the work behind them.
+_ALLAUTH_ROUTES = {
+    "login": "account_login",
+    "register": "account_signup",
+}
+
+
+class CustomerConfig(apps.CustomerConfig):
+    name = "shop.customer"
+
+    def get_urls(self):
+        from allauth.account import views as allauth_views
+
+        oscar_urls = [
+            url
+            for url in super().get_urls()
+            if getattr(url, "name", None) not in {*_ALLAUTH_ROUTES, "logout"}
+        ]
+        routed = [
+            path(
+                f"{name}/",
+                RedirectView.as_view(pattern_name=target, query_string=True),
+                name=name,
+            )
+            for name, target in _ALLAUTH_ROUTES.items()
+        ]
+        routed.append(path("logout/", allauth_views.LogoutView.as_view(), name="logout"))
+        return routed + oscar_urls

@@ -1,0 +1,45 @@
+"""Read-only queries over the storefront, for the shop itself and for cms and crm_embedded."""
+
+from django.db.models import Q, QuerySet
+from oscar.core.loading import get_model
+
+Category = get_model("catalogue", "Category")
+Product = get_model("catalogue", "Product")
+
+
+def category_top_level() -> list:
+    """Return the public top-level categories in display order."""
+    return list(Category.get_root_nodes().filter(is_public=True).order_by("path"))
+
+
+def product_list_queryset() -> QuerySet:
+    """Return browsable products with what a product card needs, in a fixed number of queries.
+
+    Oscar's product card touches stock records, images, options and the product class
+    per product; ``base_queryset`` prefetches and annotates them so that a listing page
+    costs the same number of queries whatever its length.
+    """
+    return Product.objects.browsable().base_queryset()
+
+
+def product_search(*, query: str) -> QuerySet:
+    """Return browsable products whose title, UPC or partner SKU matches every word of the query."""
+    products = product_list_queryset()
+    for word in query.split()[:8]:
+        products = products.filter(
+            Q(title__icontains=word)
+            | Q(upc__iexact=word)
+            | Q(stockrecords__partner_sku__iexact=word)
+        )
+    return products.distinct().order_by("title", "id")
+
+
+def products_in_category(*, category) -> QuerySet:
+    """Return browsable products in a category or any of its descendants, newest first."""
+    subtree = Category.objects.filter(path__startswith=category.path, depth__gte=category.depth)
+    return (
+        product_list_queryset()
+        .filter(categories__in=subtree)
+        .distinct()
+        .order_by("-date_created", "-id")
+    )
