@@ -19,15 +19,17 @@ def run_with_clear_errors(argv: Sequence[str]) -> None:
 
     try:
         from django.core.management import execute_from_command_line
-        from django.db.utils import OperationalError
+        from django.db.utils import OperationalError, ProgrammingError
 
         try:
             execute_from_command_line(list(argv))
-        except OperationalError as exc:
+        except (OperationalError, ProgrammingError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+            hint = "Check DATABASE_URL."
+            if "no such table" in first or "does not exist" in first:
+                hint = "Run: python manage.py migrate"
             sys.stderr.write(
-                f"error: cannot use the database ({_database_hint()}): {first}. "
-                "Check DATABASE_URL.\n"
+                f"error: cannot use the database ({_database_hint()}): {first}. {hint}\n"
             )
             sys.exit(2)
     except ImproperlyConfigured as exc:

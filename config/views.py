@@ -1,5 +1,6 @@
 """Operator endpoints."""
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -7,6 +8,7 @@ from django.views.decorators.http import require_GET
 from config.health import health_report
 
 
+@transaction.non_atomic_requests
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:

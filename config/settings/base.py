@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     # Project-wide glue (health check, demo data); listed first so its templates win.
     "config.apps.PortalConfig",
     "shop.apps.ShopConfig",
+    "shop.companies.apps.CompaniesConfig",
     # Oscar, with our forks in place of the apps we extend.
     "shop.oscar_config.PortalShop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
@@ -269,5 +270,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "haystack": {"level": "ERROR"},
+        "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},
     },
 }

@@ -1,0 +1,77 @@
+"""Demo content: the portal's home page and a few editorial pages, created once."""
+
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from cms.models import ContentPage, HomePage
+
+HOME_BODY = [
+    {
+        "type": "features",
+        "value": {
+            "features": [
+                {"title": "Your negotiated prices", "text": "Sign in to see your company's contract prices, volume tiers and live stock on every product."},
+                {"title": "Order in bulk", "text": "Paste SKUs or upload a spreadsheet, reuse shared lists and reorder past orders in one click."},
+                {"title": "Quotes and approvals", "text": "Ask for a quote on large orders and let your approver sign off before anything ships."},
+                {"title": "Pay on account", "text": "Order against your credit line on agreed terms, or pay by card."},
+            ]
+        },
+    },
+    {"type": "heading", "value": "A distributor for workshops, plants and fleets"},
+    {
+        "type": "paragraph",
+        "value": "<p>PartsHub stocks more than a hundred thousand bearings, fasteners, hydraulic and pneumatic parts, power-transmission components, automotive spare parts, electrical and safety supplies. Orders placed before 16:00 ship the same day from our central warehouse.</p>",
+    },
+    {
+        "type": "call_to_action",
+        "value": {
+            "title": "Open a business account",
+            "text": "Register, tell us about your company and an account manager will set up your prices and payment terms within one business day.",
+            "button_label": "Apply now",
+            "button_url": "/accounts/signup/",
+        },
+    },
+]
+
+CONTENT_PAGES = [
+    ("about", "About PartsHub", "A family-run distributor of industrial supplies since 1987.", "<p>We serve repair workshops, textile and food plants, and fleet operators across Europe with parts from stock and technical advice from people who know the machines.</p>"),
+    ("ordering-on-account", "Ordering on account", "How credit lines, approvals and invoices work for business customers.", "<p>Approved companies can order against a credit line with 30-day payment terms. Orders above a buyer's limit go to the company's approver before they ship. Invoices are available to download from your account.</p>"),
+    ("delivery-and-returns", "Delivery and returns", "Same-day dispatch, tracked delivery and 30-day returns on stock items.", "<p>Orders placed before 16:00 on business days ship the same day. Stock items can be returned unused within 30 days; special-order items cannot be returned.</p>"),
+]
+
+
+@transaction.atomic
+def home_page_ensure() -> bool:
+    """Make a HomePage the default site's root, with demo content; return True if created."""
+    if HomePage.objects.exists():
+        return False
+    root = Page.get_first_root_node()
+    home = HomePage(
+        title="PartsHub B2B",
+        slug="partshub-home",
+        hero_title="Industrial parts at your negotiated prices",
+        hero_text="Bearings, fasteners, hydraulics, automotive and workshop supplies for business customers, with live stock and same-day dispatch.",
+        hero_button_label="Browse the catalogue",
+        hero_button_url="/shop/catalogue/",
+        body=HOME_BODY,
+        seo_title="PartsHub B2B - industrial parts for business",
+        search_description="Bulk ordering of industrial and automotive parts at negotiated prices.",
+    )
+    root.add_child(instance=home)
+    home.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    old_root = site.root_page if site else None
+    if site:
+        site.root_page = home
+        site.site_name = "PartsHub B2B"
+        site.save()
+    else:
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    # Wagtail's own "Welcome" placeholder page is replaced, not kept beside ours.
+    if old_root and old_root.specific_class is Page and not old_root.get_children().exists():
+        old_root.delete()
+    for slug, title, intro, body in CONTENT_PAGES:
+        page = ContentPage(title=title, slug=slug, intro=intro, body=[{"type": "paragraph", "value": body}])
+        home.add_child(instance=page)
+        page.save_revision().publish()
+    return True

@@ -1,0 +1,56 @@
+"""Load the demo portal: catalogue, companies and their people, staff, and CMS pages."""
+
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from cms import demo as cms_demo
+from shop import demo as shop_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo data (idempotent: running it again creates only what is missing)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--products",
+            type=int,
+            default=400,
+            help="How many catalogue products to have (default 400; 50000 for benchmarks).",
+        )
+
+    def handle(self, *args, products: int, **options) -> None:
+        if products < 0 or products > 1_000_000:
+            self.stderr.write("error: --products must be between 0 and 1000000")
+            sys.exit(2)
+        verbose = options["verbosity"] > 0
+        started = time.monotonic()
+
+        def progress(done: int, total: int) -> None:
+            if not verbose:
+                return
+            width = 30
+            filled = int(width * done / total) if total else width
+            bar = "#" * filled + "-" * (width - filled)
+            end = "\n" if done == total else ""
+            self.stdout.write(f"\r  products [{bar}] {done}/{total}", ending=end)
+            self.stdout.flush()
+
+        self._say(verbose, f"Catalogue: ensuring {products} products ...")
+        created = shop_demo.catalogue_ensure(products=products, progress=progress)
+        self._say(verbose, f"  {created} products created ({products - created} already there)")
+        self._say(verbose, "People: staff, client companies and their members ...")
+        logins = shop_demo.users_ensure()
+        self._say(verbose, "Content: home page and editorial pages ...")
+        made = cms_demo.home_page_ensure()
+        self._say(verbose, "  home page created" if made else "  home page already there")
+        self._say(verbose, f"Done in {time.monotonic() - started:.1f} s.\n")
+        if verbose:
+            self.stdout.write(f"Demo logins (password for all: {shop_demo.DEMO_PASSWORD}):")
+            for role, email in logins:
+                self.stdout.write(f"  {email:45} {role}")
+
+    def _say(self, verbose: bool, text: str) -> None:
+        if verbose:
+            self.stdout.write(text)

@@ -1,0 +1,780 @@
+#!/usr/bin/env python
+"""Benchmark the storefront's main pages against a production-like server on loopback.
+
+Steps: make sure a ``bench`` PostgreSQL database exists, migrate it, seed it with demo
+products (skipped when it already holds enough), collect static files, start gunicorn
+on a free 127.0.0.1 port, then measure each page with its own headless locust run and
+count each page's SQL queries in-process with Django's test client. Results are printed
+as a table and written to ``bench-results/<UTC timestamp>.json|.md`` and
+``bench-results/latest.md``.
+
+Run from the project root with the project's virtualenv:
+
+    python tests/bench/run_bench.py            # 50,000 products, 15 s per page, 8 users
+    python tests/bench/run_bench.py --quick    # 2,000 products, 5 s per page (smoke run)
+
+Exit status: 0 when every page answered with at most 5 % failures, 1 otherwise, 2 when
+the setup (database, migrations, seed, server start) failed. The req/s target is
+reported but does not change the exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import csv
+import datetime as dt
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+RESULTS_DIR = ROOT / "bench-results"
+LOOPBACK = "127.0.0.1"
+PG_PORT = 5432
+PG_ROLES = ("postgres", "root")
+DB_NAME = "bench"
+REDIS_PORT = 6379
+REDIS_DB = 5
+
+PAGES = ("trivial", "home", "category", "product", "search", "basket")
+TRIVIAL_PATH = "/bench/trivial"
+MIN_CATEGORY_PRODUCTS = 24
+BASKET_LINES = 3
+PREFERRED_SEARCH_WORDS = ("bearing", "bolt", "valve", "filter", "motor")
+TARGET_PAGE = "category"
+TARGET_RATIO = 0.10
+MAX_FAILURE_RATE = 0.05
+WORKERS = 2
+
+CATEGORY_LINK_RE = re.compile(r'href="(/shop/catalogue/category/[^"?#]+)"')
+PRODUCT_LINK_RE = re.compile(r'href="(/shop/catalogue/(?!category/)[^"/?#]+_\d+/)"')
+ADD_FORM_RE = re.compile(r'action="(/shop/basket/add/\d+/)"')
+TOTAL_FORMS_RE = re.compile(r'name="form-TOTAL_FORMS"[^>]*value="(\d+)"')
+
+
+class BenchError(Exception):
+    """A failure that ends the run; its message is the one-line reason shown to the user."""
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", flush=True)
+
+
+# --------------------------------------------------------------------------- services
+
+
+def _pg_connect(role: str, dbname: str):
+    import psycopg
+
+    return psycopg.connect(
+        host=LOOPBACK, port=PG_PORT, user=role, dbname=dbname, autocommit=True, connect_timeout=5
+    )
+
+
+def pg_role() -> str:
+    """Return the first role that can connect to the ``postgres`` database without a password."""
+    errors = []
+    for role in PG_ROLES:
+        try:
+            with _pg_connect(role, "postgres") as conn:
+                conn.execute("SELECT 1")
+            return role
+        except Exception as exc:  # any failure: try the next role
+            errors.append(f"{role}: {str(exc).strip().splitlines()[0] if str(exc) else exc!r}")
+    raise BenchError(f"PostgreSQL at {LOOPBACK}:{PG_PORT} refused every role ({'; '.join(errors)})")
+
+
+def ensure_database(role: str) -> bool:
+    """Create the bench database if it is missing; return True when it was created."""
+    with _pg_connect(role, "postgres") as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB_NAME,)).fetchone()
+        if exists:
+            return False
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+        return True
+
+
+def product_count(role: str) -> int:
+    with _pg_connect(role, DB_NAME) as conn:
+        found = conn.execute("SELECT to_regclass('public.catalogue_product')").fetchone()[0]
+        if not found:
+            return 0
+        return conn.execute("SELECT count(*) FROM catalogue_product").fetchone()[0]
+
+
+def _redis_command(sock: socket.socket, *parts: str) -> bytes:
+    payload = f"*{len(parts)}\r\n" + "".join(f"${len(p)}\r\n{p}\r\n" for p in parts)
+    sock.sendall(payload.encode())
+    return sock.recv(64)
+
+
+def redis_cache_url() -> str | None:
+    """Return the bench cache URL on Redis after emptying its database, or None if unreachable."""
+    try:
+        with socket.create_connection((LOOPBACK, REDIS_PORT), timeout=2) as sock:
+            if not _redis_command(sock, "PING").startswith(b"+PONG"):
+                return None
+            # Database 5 belongs to the benchmark: start every run with a cold cache.
+            _redis_command(sock, "SELECT", str(REDIS_DB))
+            _redis_command(sock, "FLUSHDB")
+    except OSError:
+        return None
+    return f"redis://{LOOPBACK}:{REDIS_PORT}/{REDIS_DB}"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((LOOPBACK, 0))
+        return sock.getsockname()[1]
+
+
+def bench_env(*, role: str, cache_url: str | None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(48)[:64],
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SECURE_SSL_REDIRECT="False",
+        DJANGO_SECURE_COOKIES="False",
+        DJANGO_SECURE_HSTS_SECONDS="0",
+        DATABASE_URL=f"postgres://{role}@{LOOPBACK}:{PG_PORT}/{DB_NAME}",
+        # Celery runs eagerly: page requests queue no tasks, and the health check then
+        # does not depend on a broker.
+        CELERY_BROKER_URL="",
+        LOG_LEVEL=env.get("LOG_LEVEL", "WARNING"),
+        NO_PROXY="127.0.0.1,localhost",
+        no_proxy="127.0.0.1,localhost",
+        PYTHONUNBUFFERED="1",
+    )
+    if cache_url:
+        env["CACHE_URL"] = cache_url
+    else:
+        env["CACHE_URL"] = "locmemcache://bench"
+    return env
+
+
+# --------------------------------------------------------------------------- setup steps
+
+
+def manage(env: dict[str, str], args: list[str], *, logfile: Path, timeout: int) -> str:
+    """Run a manage.py command with its output in ``logfile``; raise BenchError if it fails."""
+    with logfile.open("a") as out:
+        out.write(f"\n$ manage.py {' '.join(args)}\n")
+        out.flush()
+        try:
+            proc = subprocess.run(
+                [sys.executable, "manage.py", *args],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                timeout=timeout,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise BenchError(f"manage.py {args[0]} took more than {timeout} s (log: {logfile})")
+    if proc.returncode != 0:
+        tail = logfile.read_text().strip().splitlines()[-1:] or ["?"]
+        raise BenchError(f"manage.py {args[0]} failed: {tail[0][:200]} (log: {logfile})")
+    return logfile.read_text()
+
+
+def prepare_database(env: dict[str, str], *, role: str, products: int, logfile: Path) -> dict:
+    info: dict = {}
+    started = time.monotonic()
+    manage(env, ["migrate", "--noinput"], logfile=logfile, timeout=900)
+    info["migrate_s"] = round(time.monotonic() - started, 1)
+
+    have = product_count(role)
+    if have >= products:
+        log(f"database already holds {have} products (>= {products}): seed skipped")
+        info["seed"] = f"skipped ({have} products present)"
+    else:
+        commands = ROOT / "config" / "management" / "commands" / "seed_demo.py"
+        if not commands.exists():
+            raise BenchError(
+                f"the bench database holds {have} products, fewer than {products}, and "
+                "config/management/commands/seed_demo.py does not exist yet"
+            )
+        log(f"seeding {products} products (database holds {have}) ...")
+        started = time.monotonic()
+        manage(env, ["seed_demo", "--products", str(products)], logfile=logfile, timeout=3600)
+        info["seed"] = f"seeded in {time.monotonic() - started:.0f} s"
+        have = product_count(role)
+        if have < products:
+            log(f"warning: after seed_demo the database holds {have} products, asked for {products}")
+    info["products"] = have
+
+    started = time.monotonic()
+    manage(env, ["collectstatic", "--noinput"], logfile=logfile, timeout=900)
+    info["collectstatic_s"] = round(time.monotonic() - started, 1)
+    return info
+
+
+# --------------------------------------------------------------------------- server
+
+
+class Gunicorn:
+    """Gunicorn on a free loopback port, in its own process group so it can be stopped whole."""
+
+    def __init__(self, env: dict[str, str], *, logfile: Path) -> None:
+        self.env = env
+        self.logfile = logfile
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{LOOPBACK}:{self.port}"
+
+    def start(self, *, timeout: float = 90.0) -> None:
+        cmd = [
+            sys.executable, "-m", "gunicorn", "config.wsgi:application",
+            "--bind", f"{LOOPBACK}:{self.port}",
+            "--workers", str(WORKERS),
+            "--worker-class", "sync",
+            "--timeout", "60",
+            "--graceful-timeout", "5",
+            "--log-level", "warning",
+            "--error-logfile", "-",
+        ]  # fmt: skip
+        out = self.logfile.open("a")
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        out.close()
+        deadline = time.monotonic() + timeout
+        last = "no answer"
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise BenchError(
+                    f"gunicorn exited with status {self.proc.returncode} before answering (log: {self.logfile})"
+                )
+            status, body = http_get(self.url + "/healthz", timeout=5)
+            if status == 200:
+                return
+            last = f"HTTP {status} {body[:150]!r}" if status else body[:150]
+            time.sleep(0.5)
+        raise BenchError(f"gunicorn did not answer /healthz with 200 within {timeout:.0f} s: {last}")
+
+    def stop(self) -> None:
+        if not self.proc or self.proc.poll() is not None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=5)
+        except ProcessLookupError:
+            pass
+
+
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def http_get(url: str, *, timeout: float) -> tuple[int | None, str]:
+    """GET a loopback URL without any proxy; return (status, body) or (None, error)."""
+    assert url.startswith(f"http://{LOOPBACK}:"), url
+    try:
+        with _OPENER.open(url, timeout=timeout) as resp:
+            return resp.status, resp.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
+    except (OSError, urllib.error.URLError) as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+# --------------------------------------------------------------------------- in-process probe
+
+
+def probe(out_path: Path) -> None:
+    """Discover the pages' URLs and count each page's SQL queries with Django's test client.
+
+    Runs in a child process (``run_bench.py --probe FILE``) with the bench environment.
+    """
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from oscar.core.loading import get_model
+
+    notes: list[str] = []
+    client = Client(HTTP_HOST=LOOPBACK)
+
+    def get(url: str, c: Client = client):
+        response = c.get(url)
+        body = response.content.decode("utf-8", "replace") if hasattr(response, "content") else ""
+        return response.status_code, body
+
+    # Trivial yardstick.
+    status, _ = get(TRIVIAL_PATH)
+    if status != 200:
+        raise SystemExit(
+            f"{TRIVIAL_PATH} answers {status}: config/urls.py needs "
+            'path("bench/trivial", views.trivial) before the Wagtail catch-all'
+        )
+
+    # Category: the first linked category whose page lists a full page of products.
+    status, body = get("/shop/catalogue/")
+    if status != 200:
+        notes.append(f"/shop/catalogue/ answered {status}")
+    category_url, category_products = None, []
+    candidates = list(dict.fromkeys(CATEGORY_LINK_RE.findall(body)))
+    for url in candidates[:30]:
+        status, page = get(url)
+        products = list(dict.fromkeys(PRODUCT_LINK_RE.findall(page))) if status == 200 else []
+        if len(products) >= MIN_CATEGORY_PRODUCTS:
+            category_url, category_products = url, products
+            break
+        if category_url is None and products:
+            category_url, category_products = url, products  # best so far, kept as fallback
+    if category_url is None or len(category_products) < MIN_CATEGORY_PRODUCTS:
+        # Fall back to the database: the category with the most products.
+        from django.db.models import Count
+
+        Category = get_model("catalogue", "Category")
+        best = (
+            Category.objects.filter(is_public=True)
+            .annotate(n=Count("product"))
+            .order_by("-n")
+            .first()
+        )
+        if best is not None:
+            url = best.get_absolute_url()
+            status, page = get(url)
+            products = list(dict.fromkeys(PRODUCT_LINK_RE.findall(page))) if status == 200 else []
+            if len(products) > len(category_products):
+                category_url, category_products = url, products
+    if category_url is None:
+        raise SystemExit("no category page found (no links on /shop/catalogue/ and none in the database)")
+    if len(category_products) < MIN_CATEGORY_PRODUCTS:
+        notes.append(
+            f"category {category_url} lists only {len(category_products)} products (< {MIN_CATEGORY_PRODUCTS})"
+        )
+
+    # Products: from the category page; the ones with an add-to-basket form fill baskets.
+    product_urls = category_products[:8]
+    if not product_urls:
+        Product = get_model("catalogue", "Product")
+        product_urls = [p.get_absolute_url() for p in Product.objects.browsable().order_by("id")[:8]]
+    if not product_urls:
+        raise SystemExit("no product found to measure")
+    basket_products: list[tuple[str, str]] = []
+    for url in category_products[:MIN_CATEGORY_PRODUCTS] or product_urls:
+        status, page = get(url)
+        form = ADD_FORM_RE.search(page) if status == 200 else None
+        if form:
+            basket_products.append((url, form.group(1)))
+        if len(basket_products) >= BASKET_LINES:
+            break
+
+    # Search: a word common in product titles, preferring a realistic one.
+    Product = get_model("catalogue", "Product")
+    words: collections.Counter[str] = collections.Counter()
+    for title in Product.objects.browsable().order_by("id").values_list("title", flat=True)[:3000]:
+        words.update(w for w in re.findall(r"[a-z]{4,}", title.lower()))
+    word = next((w for w in PREFERRED_SEARCH_WORDS if words[w] >= MIN_CATEGORY_PRODUCTS), None)
+    if word is None:
+        word = words.most_common(1)[0][0] if words else "bearing"
+    search_url = f"/shop/search/?q={word}"
+
+    urls = {
+        "trivial": [TRIVIAL_PATH],
+        "home": ["/"],
+        "category": [category_url],
+        "product": product_urls,
+        "search": [search_url],
+        "basket": ["/shop/basket/"],
+    }
+
+    def measure(url: str, c: Client) -> dict:
+        get(url, c)  # warm-up: caches, thumbnails, lazy imports
+        reset_queries()
+        with CaptureQueriesContext(connection) as ctx:
+            status, page = get(url, c)
+        sqls = [q["sql"] for q in ctx.captured_queries]
+        shapes = collections.Counter(re.sub(r"\b\d+\b", "N", s)[:300] for s in sqls)
+        top_shape, top_n = shapes.most_common(1)[0] if shapes else ("", 0)
+        return {
+            "status": status,
+            "queries": len(sqls),
+            "bytes": len(page),
+            "most_repeated_query": {"count": top_n, "sql": top_shape[:200]} if top_n > 1 else None,
+            "_page": page,
+        }
+
+    results = {}
+    for name in ("trivial", "home", "category", "product", "search"):
+        results[name] = measure(urls[name][0], client)
+
+    # Basket: a fresh anonymous client with BASKET_LINES lines.
+    basket_client = Client(HTTP_HOST=LOOPBACK)
+    for product_url, add_url in basket_products:
+        get(product_url, basket_client)
+        basket_client.post(add_url, {"quantity": "1"}, HTTP_REFERER=f"http://{LOOPBACK}{product_url}")
+    results["basket"] = measure("/shop/basket/", basket_client)
+    match = TOTAL_FORMS_RE.search(results["basket"]["_page"])
+    lines = int(match.group(1)) if match else 0
+    results["basket"]["lines"] = lines
+    if lines < BASKET_LINES:
+        notes.append(
+            f"basket: only {lines} of {BASKET_LINES} lines could be added in-process "
+            f"({len(basket_products)} products with an add-to-basket form found)"
+        )
+
+    for name, result in results.items():
+        page = result.pop("_page")
+        if result["status"] != 200:
+            notes.append(f"{name} {urls[name][0]} answered {result['status']} in-process: {page[:120]!r}")
+        top = result.get("most_repeated_query")
+        if top and top["count"] >= 5:
+            notes.append(f"{name}: one query shape runs {top['count']} times (possible N+1): {top['sql'][:120]}")
+
+    out_path.write_text(
+        json.dumps(
+            {
+                "urls": urls,
+                "basket_add_products": [u for u, _ in basket_products],
+                "search_word": word,
+                "pages": results,
+                "notes": notes,
+            },
+            indent=2,
+        )
+    )
+
+
+def run_probe(env: dict[str, str], *, workdir: Path, logfile: Path) -> dict:
+    out = workdir / "probe.json"
+    with logfile.open("a") as log_out:
+        try:
+            proc = subprocess.run(
+                [sys.executable, str(Path(__file__).resolve()), "--probe", str(out)],
+                cwd=ROOT, env=env, stdout=log_out, stderr=subprocess.STDOUT, timeout=600, check=False,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            raise BenchError(f"the in-process probe took more than 600 s (log: {logfile})")
+    if proc.returncode != 0 or not out.exists():
+        tail = [line for line in logfile.read_text().strip().splitlines() if line.strip()][-1:] or ["?"]
+        raise BenchError(f"in-process probe failed: {tail[0][:240]} (log: {logfile})")
+    return json.loads(out.read_text())
+
+
+# --------------------------------------------------------------------------- load runs
+
+
+def run_locust(
+    env: dict[str, str], *, host: str, page: str, urls: list[str], basket_add: list[str],
+    seconds: int, users: int, workdir: Path,
+) -> dict:  # fmt: skip
+    prefix = workdir / page
+    locust_env = dict(env)
+    locust_env.update(
+        BENCH_PAGE=page,
+        BENCH_URLS="|".join(urls),
+        BENCH_BASKET_ADD="|".join(basket_add),
+        BENCH_BASKET_LINES=str(BASKET_LINES),
+    )
+    cmd = [
+        sys.executable, "-m", "locust",
+        "-f", str(HERE / "locustfile.py"),
+        "--headless", "--host", host,
+        "--users", str(users), "--spawn-rate", str(users),
+        "--run-time", f"{seconds}s", "--stop-timeout", "5",
+        "--csv", str(prefix), "--only-summary",
+        "--loglevel", "WARNING", "--exit-code-on-error", "0",
+    ]  # fmt: skip
+    logfile = workdir / f"{page}.locust.log"
+    with logfile.open("w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=locust_env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            proc.wait(timeout=seconds + 90)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise BenchError(f"locust run for {page} did not finish (log: {logfile})")
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=10)
+    stats_file = Path(f"{prefix}_stats.csv")
+    if proc.returncode != 0 or not stats_file.exists():
+        raise BenchError(f"locust failed for {page} with status {proc.returncode} (log: {logfile})")
+    rows = {row["Name"]: row for row in csv.DictReader(stats_file.open())}
+    row = rows.get(page)
+    result = {"requests": 0, "failures": 0, "rps": 0.0, "p50_ms": None, "p95_ms": None}
+    if row:
+        requests = int(row["Request Count"])
+        result.update(
+            requests=requests,
+            failures=int(row["Failure Count"]),
+            rps=float(row["Requests/s"]),
+            p50_ms=_num(row["50%"]),
+            p95_ms=_num(row["95%"]),
+        )
+    setup = {name: row for name, row in rows.items() if name.startswith("setup:")}
+    if setup:
+        result["setup"] = {
+            name: {"requests": int(r["Request Count"]), "failures": int(r["Failure Count"])}
+            for name, r in setup.items()
+        }
+    failures_file = Path(f"{prefix}_failures.csv")
+    if failures_file.exists():
+        result["failure_samples"] = [
+            f"{r['Name']}: {r['Error'][:160]} (x{r['Occurrences']})"
+            for r in list(csv.DictReader(failures_file.open()))[:3]
+        ]
+    return result
+
+
+def _num(value: str) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --------------------------------------------------------------------------- report
+
+
+def build_rows(load: dict, probe_data: dict) -> list[dict]:
+    trivial_rps = load.get("trivial", {}).get("rps") or 0.0
+    rows = []
+    for page in PAGES:
+        lr = load.get(page, {})
+        pr = probe_data["pages"].get(page, {})
+        requests = lr.get("requests", 0)
+        failures = lr.get("failures", 0)
+        rows.append(
+            {
+                "page": page,
+                "url": probe_data["urls"][page][0],
+                "rps": round(lr.get("rps", 0.0), 1),
+                "ratio": round(lr.get("rps", 0.0) / trivial_rps, 3) if trivial_rps else None,
+                "p50_ms": lr.get("p50_ms"),
+                "p95_ms": lr.get("p95_ms"),
+                "requests": requests,
+                "failures": failures,
+                "failure_rate": round(failures / requests, 4) if requests else 1.0,
+                "sql_queries": pr.get("queries"),
+                "status_in_process": pr.get("status"),
+            }
+        )
+    return rows
+
+
+def render_table(rows: list[dict]) -> str:
+    header = ["page", "req/s", "ratio to trivial", "p50 ms", "p95 ms", "failures", "SQL queries"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * 6) + "|"]
+    for r in rows:
+        ratio = f"{r['ratio'] * 100:.1f} %" if r["ratio"] is not None else "-"
+        fmt = lambda v: "-" if v is None else f"{v:.0f}"  # noqa: E731
+        failures = f"{r['failures']}/{r['requests']}"
+        if r["requests"]:
+            failures += f" ({r['failure_rate'] * 100:.1f} %)"
+        lines.append(
+            f"| {r['page']} | {r['rps']:.1f} | {ratio} | {fmt(r['p50_ms'])} | {fmt(r['p95_ms'])} "
+            f"| {failures} | {'-' if r['sql_queries'] is None else r['sql_queries']} |"
+        )
+    return "\n".join(lines)
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, timeout=10
+        )
+        return out.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def target_line(rows: list[dict]) -> tuple[str, bool]:
+    row = next(r for r in rows if r["page"] == TARGET_PAGE)
+    met = row["ratio"] is not None and row["ratio"] >= TARGET_RATIO
+    ratio = "-" if row["ratio"] is None else f"{row['ratio'] * 100:.1f} %"
+    verdict = "MET" if met else "NOT MET"
+    return f"Target: {TARGET_PAGE} req/s >= {TARGET_RATIO:.0%} of trivial -> {ratio}: {verdict}", met
+
+
+def write_report(report: dict, table: str, target: str, stamp: str) -> Path:
+    RESULTS_DIR.mkdir(exist_ok=True)
+    (RESULTS_DIR / f"{stamp}.json").write_text(json.dumps(report, indent=2))
+    cfg = report["config"]
+    md = [
+        f"# Benchmark {stamp}",
+        "",
+        f"- commit {report['commit']}; {cfg['products']} products in the database ({report['setup'].get('seed', '')})",
+        f"- gunicorn {cfg['workers']} sync workers on {cfg['host']}; locust {cfg['users']} users, "
+        f"{cfg['seconds']} s per page, one run per page; cache: {cfg['cache']}; "
+        f"settings: config.settings.production; CONN_MAX_AGE={cfg['conn_max_age']}",
+        f"- load generator and server share the machine ({os.cpu_count()} CPUs): absolute req/s are "
+        "indicative; the ratio to the trivial page is the comparable number",
+        "- SQL queries: counted in-process with Django's test client after one warm-up request"
+        f" (basket with {BASKET_LINES} lines)",
+        f"- search word: `{report['search_word']}`; category: `{report['urls']['category'][0]}`",
+        "",
+        table,
+        "",
+        f"**{target}**",
+    ]
+    if report["notes"]:
+        md += ["", "Notes:", ""] + [f"- {n}" for n in report["notes"]]
+    text = "\n".join(md) + "\n"
+    (RESULTS_DIR / f"{stamp}.md").write_text(text)
+    (RESULTS_DIR / "latest.md").write_text(text)
+    return RESULTS_DIR / f"{stamp}.md"
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--products", type=int, help="products to seed (default 50000; 2000 with --quick)")
+    parser.add_argument("--seconds", type=int, help="load time per page (default 15; 5 with --quick)")
+    parser.add_argument("--users", type=int, default=8, help="concurrent locust users (default 8)")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 2000 products, 5 s per page")
+    parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.products is None:
+        args.products = 2000 if args.quick else 50000
+    if args.seconds is None:
+        args.seconds = 5 if args.quick else 15
+    if args.products < 1 or args.seconds < 1 or args.users < 1:
+        parser.error("--products, --seconds and --users must be positive")
+    return args
+
+
+def _raise_interrupt(signum, frame):  # SIGTERM takes the same clean-up path as Ctrl-C
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    if args.probe:
+        probe(args.probe)
+        return 0
+
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    workdir = RESULTS_DIR / "runs" / stamp
+    workdir.mkdir(parents=True, exist_ok=True)
+    setup_log = workdir / "setup.log"
+    server = None
+    try:
+        role = pg_role()
+        if ensure_database(role):
+            log(f"created database {DB_NAME}")
+        cache_url = redis_cache_url()
+        env = bench_env(role=role, cache_url=cache_url)
+        cache = f"redis db {REDIS_DB}" if cache_url else "locmem (Redis unreachable)"
+        log(f"database {DB_NAME} as role {role}; cache {cache}; logs in {workdir.relative_to(ROOT)}")
+
+        setup = prepare_database(env, role=role, products=args.products, logfile=setup_log)
+        probe_data = run_probe(env, workdir=workdir, logfile=workdir / "probe.log")
+
+        server = Gunicorn(env, logfile=workdir / "gunicorn.log")
+        server.start()
+        log(f"gunicorn up on {server.url}; {args.seconds} s x {len(PAGES)} pages, {args.users} users")
+
+        load = {}
+        for page in PAGES:
+            load[page] = run_locust(
+                env,
+                host=server.url,
+                page=page,
+                urls=probe_data["urls"][page],
+                basket_add=probe_data["basket_add_products"] if page == "basket" else [],
+                seconds=args.seconds,
+                users=args.users,
+                workdir=workdir,
+            )
+            log(f"  {page}: {load[page]['rps']:.1f} req/s, {load[page]['failures']} failures")
+    except BenchError as exc:
+        print(f"bench: FAILED: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("bench: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        if server is not None:
+            server.stop()
+
+    rows = build_rows(load, probe_data)
+    notes = list(probe_data["notes"])
+    basket_setup = load["basket"].get("setup", {}).get("setup:basket-check")
+    if not probe_data["basket_add_products"]:
+        notes.append("basket: no product with an add-to-basket form was found: the EMPTY basket was measured")
+    elif basket_setup and basket_setup["failures"]:
+        notes.append(
+            f"basket: {basket_setup['failures']} of {basket_setup['requests']} locust users could not fill "
+            f"their basket with {BASKET_LINES} lines: those measured a smaller or empty basket"
+        )
+    for page in PAGES:
+        for sample in load[page].get("failure_samples", []):
+            notes.append(f"{page} failure: {sample}")
+    table = render_table(rows)
+    target, _ = target_line(rows)
+    report = {
+        "timestamp": stamp,
+        "commit": git_commit(),
+        "config": {
+            "products": setup.get("products"),
+            "seconds": args.seconds,
+            "users": args.users,
+            "workers": WORKERS,
+            "host": server.url,
+            "cache": cache,
+            "conn_max_age": env.get("DB_CONN_MAX_AGE", "0"),
+        },
+        "setup": setup,
+        "urls": probe_data["urls"],
+        "search_word": probe_data["search_word"],
+        "basket_add_products": probe_data["basket_add_products"],
+        "target": {"page": TARGET_PAGE, "min_ratio_to_trivial": TARGET_RATIO, "line": target},
+        "rows": rows,
+        "in_process": probe_data["pages"],
+        "notes": notes,
+    }
+    path = write_report(report, table, target, stamp)
+    print()
+    print(table)
+    print()
+    print(target)
+    for note in notes:
+        print(f"note: {note}")
+    print(f"results: {path.relative_to(ROOT)} (and bench-results/latest.md)")
+
+    bad = [r for r in rows if r["failure_rate"] > MAX_FAILURE_RATE]
+    if bad:
+        worst = max(bad, key=lambda r: r["failure_rate"])
+        print(
+            f"bench: FAILED: {', '.join(r['page'] for r in bad)} had more than "
+            f"{MAX_FAILURE_RATE:.0%} failures (worst: {worst['page']} {worst['failure_rate']:.0%})",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
