@@ -32,7 +32,9 @@ class FeatureRowBlock(blocks.StructBlock):
 
 
 class BodyBlock(blocks.StreamBlock):
-    heading = blocks.CharBlock(form_classname="title", icon="title", template="cms/blocks/heading.html")
+    heading = blocks.CharBlock(
+        form_classname="title", icon="title", template="cms/blocks/heading.html"
+    )
     paragraph = blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul", "h3"])
     image = ImageChooserBlock(template="cms/blocks/image.html")
     call_to_action = CallToActionBlock()

@@ -10,10 +10,22 @@ HOME_BODY = [
         "type": "features",
         "value": {
             "features": [
-                {"title": "Your negotiated prices", "text": "Sign in to see your company's contract prices, volume tiers and live stock on every product."},
-                {"title": "Order in bulk", "text": "Paste SKUs or upload a spreadsheet, reuse shared lists and reorder past orders in one click."},
-                {"title": "Quotes and approvals", "text": "Ask for a quote on large orders and let your approver sign off before anything ships."},
-                {"title": "Pay on account", "text": "Order against your credit line on agreed terms, or pay by card."},
+                {
+                    "title": "Your negotiated prices",
+                    "text": "Sign in to see your company's contract prices, volume tiers and live stock on every product.",
+                },
+                {
+                    "title": "Order in bulk",
+                    "text": "Paste SKUs or upload a spreadsheet, reuse shared lists and reorder past orders in one click.",
+                },
+                {
+                    "title": "Quotes and approvals",
+                    "text": "Ask for a quote on large orders and let your approver sign off before anything ships.",
+                },
+                {
+                    "title": "Pay on account",
+                    "text": "Order against your credit line on agreed terms, or pay by card.",
+                },
             ]
         },
     },
@@ -34,9 +46,24 @@ HOME_BODY = [
 ]
 
 CONTENT_PAGES = [
-    ("about", "About PartsHub", "A family-run distributor of industrial supplies since 1987.", "<p>We serve repair workshops, textile and food plants, and fleet operators across Europe with parts from stock and technical advice from people who know the machines.</p>"),
-    ("ordering-on-account", "Ordering on account", "How credit lines, approvals and invoices work for business customers.", "<p>Approved companies can order against a credit line with 30-day payment terms. Orders above a buyer's limit go to the company's approver before they ship. Invoices are available to download from your account.</p>"),
-    ("delivery-and-returns", "Delivery and returns", "Same-day dispatch, tracked delivery and 30-day returns on stock items.", "<p>Orders placed before 16:00 on business days ship the same day. Stock items can be returned unused within 30 days; special-order items cannot be returned.</p>"),
+    (
+        "about",
+        "About PartsHub",
+        "A family-run distributor of industrial supplies since 1987.",
+        "<p>We serve repair workshops, textile and food plants, and fleet operators across Europe with parts from stock and technical advice from people who know the machines.</p>",
+    ),
+    (
+        "ordering-on-account",
+        "Ordering on account",
+        "How credit lines, approvals and invoices work for business customers.",
+        "<p>Approved companies can order against a credit line with 30-day payment terms. Orders above a buyer's limit go to the company's approver before they ship. Invoices are available to download from your account.</p>",
+    ),
+    (
+        "delivery-and-returns",
+        "Delivery and returns",
+        "Same-day dispatch, tracked delivery and 30-day returns on stock items.",
+        "<p>Orders placed before 16:00 on business days ship the same day. Stock items can be returned unused within 30 days; special-order items cannot be returned.</p>",
+    ),
 ]
 
 
@@ -71,7 +98,9 @@ def home_page_ensure() -> bool:
     if old_root and old_root.specific_class is Page and not old_root.get_children().exists():
         old_root.delete()
     for slug, title, intro, body in CONTENT_PAGES:
-        page = ContentPage(title=title, slug=slug, intro=intro, body=[{"type": "paragraph", "value": body}])
+        page = ContentPage(
+            title=title, slug=slug, intro=intro, body=[{"type": "paragraph", "value": body}]
+        )
         home.add_child(instance=page)
         page.save_revision().publish()
     return True

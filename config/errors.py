@@ -33,5 +33,6 @@ def run_with_clear_errors(argv: Sequence[str]) -> None:
             )
             sys.exit(2)
     except ImproperlyConfigured as exc:
-        sys.stderr.write(f"error: configuration: {exc}\n")
+        message = " ".join(str(exc).split())
+        sys.stderr.write(f"error: configuration: {message}\n")
         sys.exit(2)

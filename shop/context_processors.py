@@ -10,7 +10,9 @@ def portal(request: HttpRequest) -> dict:
         "site_name": settings.SITE_NAME,
         "nav_staff": {
             "dashboard": is_staff,
-            "cms": bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin")),
+            "cms": bool(
+                user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin")
+            ),
             "django_admin": bool(user and user.is_authenticated and user.is_superuser),
         },
     }

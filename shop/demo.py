@@ -25,7 +25,7 @@ ProductClass = get_model("catalogue", "ProductClass")
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
 
-DEMO_PASSWORD = "partshub-demo-2026"
+DEMO_PASSWORD = "partshub-demo-2026"  # noqa: S105 (printed for the demo on purpose)
 PARTNER_NAME = "PartsHub Central Warehouse"
 PRODUCT_CLASS_NAME = "Industrial part"
 CURRENCY = "EUR"
@@ -48,36 +48,333 @@ class Family:
 
 
 FAMILIES: tuple[Family, ...] = (
-    Family("BRG-BB", ("Bearings", "Ball bearings"), ("Deep groove ball bearing", "Angular contact ball bearing", "Self-aligning ball bearing"), ("6004-2RS", "6204-2RS", "6205-ZZ", "6206-2RS C3", "6305-2RS", "7205-B", "1205-K", "6008-ZZ"), (3.5, 48.0), (1, 10), "Steel cage, pre-greased, sealed for dust and splash water."),
-    Family("BRG-RB", ("Bearings", "Roller bearings"), ("Tapered roller bearing", "Cylindrical roller bearing", "Spherical roller bearing"), ("30205", "32208", "NU205-E", "NJ306", "22210-E", "22312-E C3"), (12.0, 210.0), (1,), "Case-hardened rollers for heavy radial and axial loads."),
-    Family("BRG-UN", ("Bearings", "Bearing units"), ("Pillow block bearing unit", "Flange bearing unit", "Take-up bearing unit"), ("UCP205", "UCF206", "UCFL204", "UCT207", "UCP208"), (14.0, 95.0), (1, 2), "Cast-iron housing with grease nipple and set-screw locking."),
-    Family("FST-BL", ("Fasteners", "Bolts and screws"), ("Hex bolt DIN 933", "Socket cap screw DIN 912", "Countersunk screw ISO 10642", "Flange bolt DIN 6921"), ("M6x20 8.8 zinc", "M8x30 8.8 zinc", "M10x40 10.9", "M12x50 8.8 HDG", "M16x60 10.9", "M8x25 A2 stainless", "M10x30 A4 stainless"), (0.08, 1.9), (50, 100, 200), "Metric thread, certified property class, sold per pack."),
-    Family("FST-NT", ("Fasteners", "Nuts and washers"), ("Hex nut DIN 934", "Nylon lock nut DIN 985", "Flat washer DIN 125", "Spring washer DIN 127"), ("M6 zinc", "M8 zinc", "M10 8", "M12 A2", "M16 10", "M20 HDG"), (0.02, 0.6), (100, 250, 500), "Bulk packs for assembly lines and workshops."),
-    Family("FST-AN", ("Fasteners", "Anchors"), ("Wedge anchor", "Chemical anchor stud", "Nylon wall plug"), ("M8x75", "M10x95", "M12x110", "6x30", "8x40", "10x50"), (0.15, 4.2), (25, 50, 100), "ETA-approved for cracked and uncracked concrete."),
-    Family("HYD-HS", ("Hydraulics and pneumatics", "Hydraulic hoses"), ("Hydraulic hose 2SN", "Hydraulic hose 1SN", "Hydraulic hose assembly 4SH"), ("DN06 1/4in", "DN10 3/8in", "DN12 1/2in", "DN16 5/8in", "DN20 3/4in", "DN25 1in"), (4.0, 120.0), (1, 5, 10), "Steel-wire braided, rated to EN 853 / EN 856."),
-    Family("HYD-FT", ("Hydraulics and pneumatics", "Fittings and couplings"), ("Hydraulic straight fitting", "Quick-release coupling", "Compression fitting DIN 2353"), ("BSP 1/4in", "BSP 3/8in", "BSP 1/2in", "JIC 9/16in", "L12 steel", "S16 steel"), (1.2, 38.0), (1, 5, 10, 25), "Zinc-nickel plated steel, Viton seals."),
-    Family("PNE-CY", ("Hydraulics and pneumatics", "Pneumatic cylinders"), ("ISO 15552 pneumatic cylinder", "Compact cylinder", "Mini cylinder ISO 6432"), ("32x100", "40x160", "50x200", "63x250", "20x50", "16x25"), (28.0, 260.0), (1,), "Double acting, adjustable cushioning, magnetic piston."),
-    Family("PNE-VL", ("Hydraulics and pneumatics", "Valves"), ("5/2 solenoid valve", "Ball valve brass", "Check valve", "Pressure regulator"), ("G1/8 24VDC", "G1/4 230VAC", "G1/2 PN40", "G3/4 PN25", "G1 PN16"), (6.5, 145.0), (1, 5), "Tested to 10 bar; spare coils available."),
-    Family("PTR-BT", ("Power transmission", "V-belts"), ("Classical V-belt", "Narrow wedge belt", "Cogged V-belt"), ("A-32", "A-48", "B-56", "SPZ-1000", "SPA-1250", "XPZ-900", "SPB-1600"), (3.9, 42.0), (1, 5, 10), "Oil and heat resistant, matched sets for multi-groove drives."),
-    Family("PTR-CH", ("Power transmission", "Chains and sprockets"), ("Roller chain ISO 606", "Sprocket with hub", "Chain connecting link"), ("08B-1 5m", "10B-1 5m", "12B-2 5m", "08B-1 z17", "10B-1 z21", "16B-1"), (2.5, 185.0), (1, 5), "Pre-stretched and lubricated, European standard pitch."),
-    Family("PTR-CP", ("Power transmission", "Couplings"), ("Jaw coupling", "Gear coupling", "Disc coupling"), ("size 19", "size 24", "size 28", "size 38", "size 42"), (18.0, 320.0), (1,), "Bored to order or supplied pilot-bored."),
-    Family("AUT-BR", ("Automotive spare parts", "Brake parts"), ("Brake pad set", "Brake disc", "Brake caliper remanufactured", "Brake shoe set"), ("front axle", "rear axle", "front vented 280mm", "rear solid 255mm", "HD commercial"), (18.0, 240.0), (1, 2, 4), "OE-equivalent quality, ECE R90 approved."),
-    Family("AUT-FL", ("Automotive spare parts", "Filters"), ("Oil filter", "Air filter", "Fuel filter", "Cabin filter"), ("spin-on M20x1.5", "panel 245x190", "inline diesel", "activated carbon", "HD cartridge"), (3.2, 48.0), (1, 5, 10, 20), "Meets OE specifications for service intervals."),
-    Family("AUT-IG", ("Automotive spare parts", "Ignition and electrics"), ("Spark plug iridium", "Glow plug", "Ignition coil", "Alternator regenerated"), ("M14 gap 0.8", "M12 11V", "pencil type", "14V 120A", "24V 80A"), (4.5, 210.0), (1, 4, 10), "Tested on the bench before shipping."),
-    Family("AUT-SU", ("Automotive spare parts", "Suspension and steering"), ("Shock absorber gas", "Tie rod end", "Control arm with bushing", "Coil spring"), ("front left", "front right", "rear pair", "HD front", "HD rear"), (14.0, 180.0), (1, 2), "Direct fit, with mounting kit."),
-    Family("ELE-CT", ("Electrical and automation", "Contactors and relays"), ("Power contactor AC-3", "Control relay", "Thermal overload relay"), ("9A 24VDC", "12A 230VAC", "18A 24VDC", "25A 230VAC", "32A 400VAC", "1.6-2.5A"), (9.0, 140.0), (1, 5), "IEC 60947 rated, DIN-rail mounting."),
-    Family("ELE-SN", ("Electrical and automation", "Sensors"), ("Inductive proximity sensor", "Photoelectric sensor", "Pressure transmitter", "PT100 temperature probe"), ("M12 PNP NO", "M18 NPN NC", "M30 PNP 4-wire", "0-10 bar 4-20mA", "G1/2 100mm"), (16.0, 260.0), (1, 5), "IP67, M12 connector, 10-30 VDC."),
-    Family("ELE-CB", ("Electrical and automation", "Cables and wiring"), ("Control cable YSLY-JZ", "Power cable NYY-J", "Cable gland nickel-plated", "Cable tie UV-resistant"), ("3x1.5 50m", "5x2.5 50m", "4x16 25m", "M20", "M25", "4.8x300 100pcs"), (0.9, 420.0), (1, 10, 100), "CE and RoHS compliant."),
-    Family("ELE-BR", ("Electrical and automation", "Circuit protection"), ("Miniature circuit breaker", "Residual current device", "Motor protection switch"), ("B16 1P", "C32 3P", "40A 30mA 4P", "2.5-4A", "6.3-10A"), (6.0, 190.0), (1, 6, 12), "EN 60898 / EN 61008 certified."),
-    Family("TLS-HT", ("Tools and workshop", "Hand tools"), ("Combination spanner set", "Torque wrench", "Socket set 1/2in", "Screwdriver set VDE"), ("8-piece", "12-piece", "20-200 Nm", "40-piece", "6-piece insulated"), (12.0, 340.0), (1,), "Chrome-vanadium steel, lifetime warranty."),
-    Family("TLS-PT", ("Tools and workshop", "Power tools"), ("Cordless drill driver", "Angle grinder", "Impact wrench cordless", "Rotary hammer SDS-plus"), ("18V 2x5Ah", "125mm 1200W", "1/2in 18V 600Nm", "26mm 800W", "230mm 2400W"), (89.0, 690.0), (1,), "Professional series, with carry case."),
-    Family("TLS-MS", ("Tools and workshop", "Measuring"), ("Digital caliper", "Outside micrometer", "Dial indicator", "Laser distance meter"), ("150mm", "0-25mm", "0-10mm", "50m", "300mm"), (19.0, 260.0), (1,), "Supplied with calibration certificate."),
-    Family("SAF-GL", ("Safety and PPE", "Gloves"), ("Nitrile work gloves", "Cut-resistant gloves level D", "Disposable nitrile gloves", "Leather rigger gloves"), ("size 8", "size 9", "size 10", "size L box 100", "size XL box 100"), (0.7, 14.0), (12, 120), "EN 388 certified, sold per pair or box."),
-    Family("SAF-EY", ("Safety and PPE", "Eye and ear protection"), ("Safety glasses anti-fog", "Goggles indirect vent", "Ear defenders SNR 30", "Ear plugs foam"), ("clear", "smoke", "amber", "box 200 pairs"), (1.5, 38.0), (10, 50), "EN 166 / EN 352 marked."),
-    Family("SAF-WW", ("Safety and PPE", "Workwear"), ("Safety boot S3", "Hi-vis vest class 2", "Work trousers cordura", "Softshell jacket"), ("size 42", "size 44", "size 46", "size L", "size XL"), (6.0, 120.0), (1, 10), "Durable, industrial-laundry safe."),
-    Family("LUB-GR", ("Lubricants and chemicals", "Greases"), ("Lithium complex grease EP2", "High-temperature grease", "Food-grade grease H1"), ("400g cartridge", "1kg tin", "5kg pail", "18kg drum"), (5.5, 210.0), (1, 12), "For bearings, chassis and slideways."),
-    Family("LUB-OL", ("Lubricants and chemicals", "Oils"), ("Hydraulic oil HLP 46", "Gear oil CLP 220", "Engine oil 10W-40", "Compressor oil VDL 100"), ("1 l", "5 l", "20 l", "208 l drum"), (7.0, 890.0), (1, 4), "Meets DIN 51524 / DIN 51517."),
-    Family("LUB-CL", ("Lubricants and chemicals", "Cleaners and adhesives"), ("Brake cleaner", "Threadlocker medium strength", "Industrial degreaser", "Instant adhesive"), ("500ml spray", "50ml", "5 l", "20g"), (2.9, 64.0), (1, 12, 24), "Workshop grade, safety data sheet available."),
+    Family(
+        "BRG-BB",
+        ("Bearings", "Ball bearings"),
+        ("Deep groove ball bearing", "Angular contact ball bearing", "Self-aligning ball bearing"),
+        (
+            "6004-2RS",
+            "6204-2RS",
+            "6205-ZZ",
+            "6206-2RS C3",
+            "6305-2RS",
+            "7205-B",
+            "1205-K",
+            "6008-ZZ",
+        ),
+        (3.5, 48.0),
+        (1, 10),
+        "Steel cage, pre-greased, sealed for dust and splash water.",
+    ),
+    Family(
+        "BRG-RB",
+        ("Bearings", "Roller bearings"),
+        ("Tapered roller bearing", "Cylindrical roller bearing", "Spherical roller bearing"),
+        ("30205", "32208", "NU205-E", "NJ306", "22210-E", "22312-E C3"),
+        (12.0, 210.0),
+        (1,),
+        "Case-hardened rollers for heavy radial and axial loads.",
+    ),
+    Family(
+        "BRG-UN",
+        ("Bearings", "Bearing units"),
+        ("Pillow block bearing unit", "Flange bearing unit", "Take-up bearing unit"),
+        ("UCP205", "UCF206", "UCFL204", "UCT207", "UCP208"),
+        (14.0, 95.0),
+        (1, 2),
+        "Cast-iron housing with grease nipple and set-screw locking.",
+    ),
+    Family(
+        "FST-BL",
+        ("Fasteners", "Bolts and screws"),
+        (
+            "Hex bolt DIN 933",
+            "Socket cap screw DIN 912",
+            "Countersunk screw ISO 10642",
+            "Flange bolt DIN 6921",
+        ),
+        (
+            "M6x20 8.8 zinc",
+            "M8x30 8.8 zinc",
+            "M10x40 10.9",
+            "M12x50 8.8 HDG",
+            "M16x60 10.9",
+            "M8x25 A2 stainless",
+            "M10x30 A4 stainless",
+        ),
+        (0.08, 1.9),
+        (50, 100, 200),
+        "Metric thread, certified property class, sold per pack.",
+    ),
+    Family(
+        "FST-NT",
+        ("Fasteners", "Nuts and washers"),
+        (
+            "Hex nut DIN 934",
+            "Nylon lock nut DIN 985",
+            "Flat washer DIN 125",
+            "Spring washer DIN 127",
+        ),
+        ("M6 zinc", "M8 zinc", "M10 8", "M12 A2", "M16 10", "M20 HDG"),
+        (0.02, 0.6),
+        (100, 250, 500),
+        "Bulk packs for assembly lines and workshops.",
+    ),
+    Family(
+        "FST-AN",
+        ("Fasteners", "Anchors"),
+        ("Wedge anchor", "Chemical anchor stud", "Nylon wall plug"),
+        ("M8x75", "M10x95", "M12x110", "6x30", "8x40", "10x50"),
+        (0.15, 4.2),
+        (25, 50, 100),
+        "ETA-approved for cracked and uncracked concrete.",
+    ),
+    Family(
+        "HYD-HS",
+        ("Hydraulics and pneumatics", "Hydraulic hoses"),
+        ("Hydraulic hose 2SN", "Hydraulic hose 1SN", "Hydraulic hose assembly 4SH"),
+        ("DN06 1/4in", "DN10 3/8in", "DN12 1/2in", "DN16 5/8in", "DN20 3/4in", "DN25 1in"),
+        (4.0, 120.0),
+        (1, 5, 10),
+        "Steel-wire braided, rated to EN 853 / EN 856.",
+    ),
+    Family(
+        "HYD-FT",
+        ("Hydraulics and pneumatics", "Fittings and couplings"),
+        ("Hydraulic straight fitting", "Quick-release coupling", "Compression fitting DIN 2353"),
+        ("BSP 1/4in", "BSP 3/8in", "BSP 1/2in", "JIC 9/16in", "L12 steel", "S16 steel"),
+        (1.2, 38.0),
+        (1, 5, 10, 25),
+        "Zinc-nickel plated steel, Viton seals.",
+    ),
+    Family(
+        "PNE-CY",
+        ("Hydraulics and pneumatics", "Pneumatic cylinders"),
+        ("ISO 15552 pneumatic cylinder", "Compact cylinder", "Mini cylinder ISO 6432"),
+        ("32x100", "40x160", "50x200", "63x250", "20x50", "16x25"),
+        (28.0, 260.0),
+        (1,),
+        "Double acting, adjustable cushioning, magnetic piston.",
+    ),
+    Family(
+        "PNE-VL",
+        ("Hydraulics and pneumatics", "Valves"),
+        ("5/2 solenoid valve", "Ball valve brass", "Check valve", "Pressure regulator"),
+        ("G1/8 24VDC", "G1/4 230VAC", "G1/2 PN40", "G3/4 PN25", "G1 PN16"),
+        (6.5, 145.0),
+        (1, 5),
+        "Tested to 10 bar; spare coils available.",
+    ),
+    Family(
+        "PTR-BT",
+        ("Power transmission", "V-belts"),
+        ("Classical V-belt", "Narrow wedge belt", "Cogged V-belt"),
+        ("A-32", "A-48", "B-56", "SPZ-1000", "SPA-1250", "XPZ-900", "SPB-1600"),
+        (3.9, 42.0),
+        (1, 5, 10),
+        "Oil and heat resistant, matched sets for multi-groove drives.",
+    ),
+    Family(
+        "PTR-CH",
+        ("Power transmission", "Chains and sprockets"),
+        ("Roller chain ISO 606", "Sprocket with hub", "Chain connecting link"),
+        ("08B-1 5m", "10B-1 5m", "12B-2 5m", "08B-1 z17", "10B-1 z21", "16B-1"),
+        (2.5, 185.0),
+        (1, 5),
+        "Pre-stretched and lubricated, European standard pitch.",
+    ),
+    Family(
+        "PTR-CP",
+        ("Power transmission", "Couplings"),
+        ("Jaw coupling", "Gear coupling", "Disc coupling"),
+        ("size 19", "size 24", "size 28", "size 38", "size 42"),
+        (18.0, 320.0),
+        (1,),
+        "Bored to order or supplied pilot-bored.",
+    ),
+    Family(
+        "AUT-BR",
+        ("Automotive spare parts", "Brake parts"),
+        ("Brake pad set", "Brake disc", "Brake caliper remanufactured", "Brake shoe set"),
+        ("front axle", "rear axle", "front vented 280mm", "rear solid 255mm", "HD commercial"),
+        (18.0, 240.0),
+        (1, 2, 4),
+        "OE-equivalent quality, ECE R90 approved.",
+    ),
+    Family(
+        "AUT-FL",
+        ("Automotive spare parts", "Filters"),
+        ("Oil filter", "Air filter", "Fuel filter", "Cabin filter"),
+        ("spin-on M20x1.5", "panel 245x190", "inline diesel", "activated carbon", "HD cartridge"),
+        (3.2, 48.0),
+        (1, 5, 10, 20),
+        "Meets OE specifications for service intervals.",
+    ),
+    Family(
+        "AUT-IG",
+        ("Automotive spare parts", "Ignition and electrics"),
+        ("Spark plug iridium", "Glow plug", "Ignition coil", "Alternator regenerated"),
+        ("M14 gap 0.8", "M12 11V", "pencil type", "14V 120A", "24V 80A"),
+        (4.5, 210.0),
+        (1, 4, 10),
+        "Tested on the bench before shipping.",
+    ),
+    Family(
+        "AUT-SU",
+        ("Automotive spare parts", "Suspension and steering"),
+        ("Shock absorber gas", "Tie rod end", "Control arm with bushing", "Coil spring"),
+        ("front left", "front right", "rear pair", "HD front", "HD rear"),
+        (14.0, 180.0),
+        (1, 2),
+        "Direct fit, with mounting kit.",
+    ),
+    Family(
+        "ELE-CT",
+        ("Electrical and automation", "Contactors and relays"),
+        ("Power contactor AC-3", "Control relay", "Thermal overload relay"),
+        ("9A 24VDC", "12A 230VAC", "18A 24VDC", "25A 230VAC", "32A 400VAC", "1.6-2.5A"),
+        (9.0, 140.0),
+        (1, 5),
+        "IEC 60947 rated, DIN-rail mounting.",
+    ),
+    Family(
+        "ELE-SN",
+        ("Electrical and automation", "Sensors"),
+        (
+            "Inductive proximity sensor",
+            "Photoelectric sensor",
+            "Pressure transmitter",
+            "PT100 temperature probe",
+        ),
+        ("M12 PNP NO", "M18 NPN NC", "M30 PNP 4-wire", "0-10 bar 4-20mA", "G1/2 100mm"),
+        (16.0, 260.0),
+        (1, 5),
+        "IP67, M12 connector, 10-30 VDC.",
+    ),
+    Family(
+        "ELE-CB",
+        ("Electrical and automation", "Cables and wiring"),
+        (
+            "Control cable YSLY-JZ",
+            "Power cable NYY-J",
+            "Cable gland nickel-plated",
+            "Cable tie UV-resistant",
+        ),
+        ("3x1.5 50m", "5x2.5 50m", "4x16 25m", "M20", "M25", "4.8x300 100pcs"),
+        (0.9, 420.0),
+        (1, 10, 100),
+        "CE and RoHS compliant.",
+    ),
+    Family(
+        "ELE-BR",
+        ("Electrical and automation", "Circuit protection"),
+        ("Miniature circuit breaker", "Residual current device", "Motor protection switch"),
+        ("B16 1P", "C32 3P", "40A 30mA 4P", "2.5-4A", "6.3-10A"),
+        (6.0, 190.0),
+        (1, 6, 12),
+        "EN 60898 / EN 61008 certified.",
+    ),
+    Family(
+        "TLS-HT",
+        ("Tools and workshop", "Hand tools"),
+        ("Combination spanner set", "Torque wrench", "Socket set 1/2in", "Screwdriver set VDE"),
+        ("8-piece", "12-piece", "20-200 Nm", "40-piece", "6-piece insulated"),
+        (12.0, 340.0),
+        (1,),
+        "Chrome-vanadium steel, lifetime warranty.",
+    ),
+    Family(
+        "TLS-PT",
+        ("Tools and workshop", "Power tools"),
+        (
+            "Cordless drill driver",
+            "Angle grinder",
+            "Impact wrench cordless",
+            "Rotary hammer SDS-plus",
+        ),
+        ("18V 2x5Ah", "125mm 1200W", "1/2in 18V 600Nm", "26mm 800W", "230mm 2400W"),
+        (89.0, 690.0),
+        (1,),
+        "Professional series, with carry case.",
+    ),
+    Family(
+        "TLS-MS",
+        ("Tools and workshop", "Measuring"),
+        ("Digital caliper", "Outside micrometer", "Dial indicator", "Laser distance meter"),
+        ("150mm", "0-25mm", "0-10mm", "50m", "300mm"),
+        (19.0, 260.0),
+        (1,),
+        "Supplied with calibration certificate.",
+    ),
+    Family(
+        "SAF-GL",
+        ("Safety and PPE", "Gloves"),
+        (
+            "Nitrile work gloves",
+            "Cut-resistant gloves level D",
+            "Disposable nitrile gloves",
+            "Leather rigger gloves",
+        ),
+        ("size 8", "size 9", "size 10", "size L box 100", "size XL box 100"),
+        (0.7, 14.0),
+        (12, 120),
+        "EN 388 certified, sold per pair or box.",
+    ),
+    Family(
+        "SAF-EY",
+        ("Safety and PPE", "Eye and ear protection"),
+        (
+            "Safety glasses anti-fog",
+            "Goggles indirect vent",
+            "Ear defenders SNR 30",
+            "Ear plugs foam",
+        ),
+        ("clear", "smoke", "amber", "box 200 pairs"),
+        (1.5, 38.0),
+        (10, 50),
+        "EN 166 / EN 352 marked.",
+    ),
+    Family(
+        "SAF-WW",
+        ("Safety and PPE", "Workwear"),
+        ("Safety boot S3", "Hi-vis vest class 2", "Work trousers cordura", "Softshell jacket"),
+        ("size 42", "size 44", "size 46", "size L", "size XL"),
+        (6.0, 120.0),
+        (1, 10),
+        "Durable, industrial-laundry safe.",
+    ),
+    Family(
+        "LUB-GR",
+        ("Lubricants and chemicals", "Greases"),
+        ("Lithium complex grease EP2", "High-temperature grease", "Food-grade grease H1"),
+        ("400g cartridge", "1kg tin", "5kg pail", "18kg drum"),
+        (5.5, 210.0),
+        (1, 12),
+        "For bearings, chassis and slideways.",
+    ),
+    Family(
+        "LUB-OL",
+        ("Lubricants and chemicals", "Oils"),
+        ("Hydraulic oil HLP 46", "Gear oil CLP 220", "Engine oil 10W-40", "Compressor oil VDL 100"),
+        ("1 l", "5 l", "20 l", "208 l drum"),
+        (7.0, 890.0),
+        (1, 4),
+        "Meets DIN 51524 / DIN 51517.",
+    ),
+    Family(
+        "LUB-CL",
+        ("Lubricants and chemicals", "Cleaners and adhesives"),
+        (
+            "Brake cleaner",
+            "Threadlocker medium strength",
+            "Industrial degreaser",
+            "Instant adhesive",
+        ),
+        ("500ml spray", "50ml", "5 l", "20g"),
+        (2.9, 64.0),
+        (1, 12, 24),
+        "Workshop grade, safety data sheet available.",
+    ),
 )
 
 
@@ -216,10 +513,24 @@ COMPANIES = (
         "country": "DE",
         "manager": "anna.berg@partshub.example",
         "members": (
-            DemoUser("petra.hoffmann@rheinland-auto.example", "Petra", "Hoffmann", CompanyMember.Role.ADMIN),
-            DemoUser("jonas.weber@rheinland-auto.example", "Jonas", "Weber", CompanyMember.Role.BUYER),
-            DemoUser("klaus.fischer@rheinland-auto.example", "Klaus", "Fischer", CompanyMember.Role.APPROVER),
-            DemoUser("lena.schmidt@rheinland-auto.example", "Lena", "Schmidt", CompanyMember.Role.VIEWER),
+            DemoUser(
+                "petra.hoffmann@rheinland-auto.example",
+                "Petra",
+                "Hoffmann",
+                CompanyMember.Role.ADMIN,
+            ),
+            DemoUser(
+                "jonas.weber@rheinland-auto.example", "Jonas", "Weber", CompanyMember.Role.BUYER
+            ),
+            DemoUser(
+                "klaus.fischer@rheinland-auto.example",
+                "Klaus",
+                "Fischer",
+                CompanyMember.Role.APPROVER,
+            ),
+            DemoUser(
+                "lena.schmidt@rheinland-auto.example", "Lena", "Schmidt", CompanyMember.Role.VIEWER
+            ),
         ),
     },
     {
@@ -230,9 +541,15 @@ COMPANIES = (
         "country": "SE",
         "manager": "marco.rossi@partshub.example",
         "members": (
-            DemoUser("erik.nilsson@nordictextile.example", "Erik", "Nilsson", CompanyMember.Role.ADMIN),
-            DemoUser("maja.larsson@nordictextile.example", "Maja", "Larsson", CompanyMember.Role.BUYER),
-            DemoUser("oskar.berg@nordictextile.example", "Oskar", "Berg", CompanyMember.Role.APPROVER),
+            DemoUser(
+                "erik.nilsson@nordictextile.example", "Erik", "Nilsson", CompanyMember.Role.ADMIN
+            ),
+            DemoUser(
+                "maja.larsson@nordictextile.example", "Maja", "Larsson", CompanyMember.Role.BUYER
+            ),
+            DemoUser(
+                "oskar.berg@nordictextile.example", "Oskar", "Berg", CompanyMember.Role.APPROVER
+            ),
         ),
     },
     {
@@ -243,9 +560,13 @@ COMPANIES = (
         "country": "ES",
         "manager": "anna.berg@partshub.example",
         "members": (
-            DemoUser("lucia.garcia@iberiafleet.example", "Lucia", "Garcia", CompanyMember.Role.ADMIN),
+            DemoUser(
+                "lucia.garcia@iberiafleet.example", "Lucia", "Garcia", CompanyMember.Role.ADMIN
+            ),
             DemoUser("pablo.ruiz@iberiafleet.example", "Pablo", "Ruiz", CompanyMember.Role.BUYER),
-            DemoUser("carmen.lopez@iberiafleet.example", "Carmen", "Lopez", CompanyMember.Role.VIEWER),
+            DemoUser(
+                "carmen.lopez@iberiafleet.example", "Carmen", "Lopez", CompanyMember.Role.VIEWER
+            ),
         ),
     },
 )
@@ -283,7 +604,9 @@ def users_ensure() -> list[tuple[str, str]]:
         elif demo.role in STAFF_GROUPS:
             flags = {"is_staff": True}
         user, _ = _user_ensure(demo, **flags)
-        group_name = STAFF_GROUPS.get(demo.role) or ("Editors" if demo.role == "content editor" else None)
+        group_name = STAFF_GROUPS.get(demo.role) or (
+            "Editors" if demo.role == "content editor" else None
+        )
         if group_name:
             group, _ = Group.objects.get_or_create(name=group_name)
             user.groups.add(group)

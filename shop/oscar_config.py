@@ -11,7 +11,9 @@ class PortalShop(Shop):
     name = "oscar"
 
     def get_urls(self):
-        urls = [u for u in super().get_urls() if getattr(u, "name", None) not in _PASSWORD_RESET_NAMES]
+        urls = [
+            u for u in super().get_urls() if getattr(u, "name", None) not in _PASSWORD_RESET_NAMES
+        ]
         return urls + [
             path(
                 "password-reset/",

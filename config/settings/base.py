@@ -7,6 +7,7 @@ email printed to the console, Stripe in test mode without a key.
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from oscar.defaults import *  # noqa: F403  (Oscar's OSCAR_* defaults, overridden below)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -15,9 +16,7 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env(
-    "DJANGO_SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production"
-)
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_ID = 1
@@ -139,9 +138,14 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-}
+_SUPPORTED_DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
+_database_url = env("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+if _database_url.split(":", 1)[0] not in _SUPPORTED_DATABASE_SCHEMES:
+    raise ImproperlyConfigured(
+        f"DATABASE_URL must start with sqlite:// or postgres:// (got {_database_url.split(':', 1)[0]}://...); "
+        "e.g. postgres://user@127.0.0.1:5432/portal"
+    )
+DATABASES = {"default": env.db_url_config(_database_url)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -246,9 +250,7 @@ OSCAR_ORDER_STATUS_PIPELINE = {
     "Cancelled": (),
 }
 
-HAYSTACK_CONNECTIONS = {
-    "default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}
-}
+HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 # Storefront listing and search read the database directly (see shop/search); the
 # search index is not kept in sync on every save.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"

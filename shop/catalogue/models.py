@@ -11,9 +11,7 @@ class Product(AbstractProduct):
         default=1,
         help_text=_("Units per pack; order quantities must be a multiple of it."),
     )
-    min_order_quantity = models.PositiveIntegerField(
-        _("minimum order quantity"), default=1
-    )
+    min_order_quantity = models.PositiveIntegerField(_("minimum order quantity"), default=1)
 
     class Meta(AbstractProduct.Meta):
         constraints = [

@@ -59,7 +59,9 @@ class ProductCategoryView(_ProductListView):
         return selectors.products_in_category(category=self.category)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(category=self.category, summary=self.category.name, **kwargs)
+        return super().get_context_data(
+            category=self.category, summary=self.category.name, **kwargs
+        )
 
 
 class FacetedSearchView(_ProductListView):

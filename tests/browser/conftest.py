@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -42,8 +44,11 @@ SKIP_REASON = "SKIP_BROWSER_TESTS=1 is set: browser journeys skipped"
 
 # Console messages that are noise, not defects: a missing favicon or product image (media
 # is not served with DEBUG off) shows up as "Failed to load resource ... 404".
+# Requests to other hosts are blocked (journeys are hermetic); their failures are
+# reported as a warning, not as console errors.
 IGNORED_CONSOLE_ERRORS = [
     re.compile(r"Failed to load resource: the server responded with a status of 404"),
+    re.compile(r"Failed to load resource: net::ERR_BLOCKED_BY_CLIENT"),
     re.compile(r"favicon", re.IGNORECASE),
 ]
 
@@ -124,8 +129,28 @@ def _restore_env(name: str, value: str | None) -> None:
         os.environ[name] = value
 
 
+@pytest.fixture(scope="session")
+def _migrated_data_restored_at_exit(request, django_db_setup, django_db_blocker):
+    """With ``--reuse-db``, put the migrations' data back once the journeys are over.
+
+    ``live_server`` leaves the database flushed after the last journey; a reused test
+    database would then start the next session without Wagtail's root page, the default
+    Site or the groups the data migrations create.
+    """
+    yield
+    if not request.config.getoption("reuse_db", default=False):
+        return
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all(initialized_only=True):
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+
+
 @pytest.fixture
-def portal_server(live_server, django_db_serialized_rollback):
+def portal_server(_migrated_data_restored_at_exit, live_server, django_db_serialized_rollback):
     """The live server, on a database restored to its migrated state for every journey.
 
     ``live_server`` flushes the database after each test; serialized rollback reloads
@@ -141,6 +166,7 @@ def portal_server(live_server, django_db_serialized_rollback):
 
 @pytest.fixture
 def context(browser, portal_server):
+    """A fresh context per test; requests to any host but the live server are blocked."""
     ctx = browser.new_context(
         base_url=portal_server.url,
         viewport={"width": 1280, "height": 900},
@@ -148,10 +174,29 @@ def context(browser, portal_server):
     )
     ctx.set_default_timeout(ACTION_TIMEOUT_MS)
     ctx.set_default_navigation_timeout(ACTION_TIMEOUT_MS)
+    ctx.blocked_requests = []
+    local = urlsplit(portal_server.url).netloc
+
+    def is_third_party(url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in {"http", "https", "ws", "wss"} and parts.netloc != local
+
+    def block(route):
+        ctx.blocked_requests.append(route.request.url)
+        route.abort("blockedbyclient")
+
+    ctx.route(is_third_party, block)
     try:
         yield ctx
     finally:
         ctx.close()
+    if ctx.blocked_requests:
+        hosts = sorted({urlsplit(url).netloc for url in ctx.blocked_requests})
+        warnings.warn(
+            f"pages asked for third-party resources (blocked in tests): {', '.join(hosts)}; "
+            f"e.g. {ctx.blocked_requests[0]}",
+            stacklevel=1,
+        )
 
 
 @pytest.fixture

@@ -1,0 +1,80 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PRODUCTS ?= 400
+
+# PostgreSQL + Redis as on the CI machine (override to point elsewhere).
+SERVICES_ENV := DATABASE_URL=$${SERVICES_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
+	CACHE_URL=$${SERVICES_CACHE_URL:-redis://127.0.0.1:6379/1} \
+	CELERY_BROKER_URL=$${SERVICES_BROKER_URL:-redis://127.0.0.1:6379/2} \
+	CELERY_RESULT_BACKEND=$${SERVICES_BROKER_URL:-redis://127.0.0.1:6379/2}
+
+.PHONY: install run serve test test-fast test-services browser-deps lint format contracts \
+	migrations-check check worker bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --products $(PRODUCTS)
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+serve: install
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The whole suite on SQLite with eager Celery (browser journeys included).
+test: install browser-deps
+	$(BIN)/pytest
+
+# Everything but the browser journeys, for a quick loop.
+test-fast: install
+	$(BIN)/pytest -m "not browser and not services"
+
+# The whole suite again on PostgreSQL, Redis cache and a real Celery worker.
+test-services: install browser-deps
+	$(SERVICES_ENV) $(BIN)/pytest -m ""
+
+browser-deps:
+	@if [ -n "$$SKIP_BROWSER_TESTS" ] || command -v chromium >/dev/null 2>&1; then exit 0; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium for the browser journeys ..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "error: browser tests need chromium: sudo apt-get install chromium (or set SKIP_BROWSER_TESTS=1)"; exit 2; fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+contracts: install
+	$(BIN)/lint-imports --no-cache
+
+migrations-check: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+check: lint contracts migrations-check
+
+# A Celery worker with beat, against Redis (start Redis first).
+worker: install
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} \
+		$(BIN)/celery -A config worker --beat --loglevel=INFO
+
+# gunicorn + locust on PostgreSQL with a large catalogue; see tests/bench/README.md.
+bench: install
+	$(BIN)/python tests/bench/run_bench.py $(BENCH_ARGS)
+
+clean:
+	rm -rf var/ db.sqlite3 db.sqlite3-* bench-results/ test-artifacts/

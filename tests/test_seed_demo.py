@@ -1,0 +1,81 @@
+"""The demo data command is complete, believable and idempotent."""
+
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from oscar.core.loading import get_model
+from wagtail.models import Page, Site
+
+from cms.models import HomePage
+from shop.companies.models import Company, CompanyMember
+
+Product = get_model("catalogue", "Product")
+StockRecord = get_model("partner", "StockRecord")
+Category = get_model("catalogue", "Category")
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "products": Product.objects.count(),
+        "stock": StockRecord.objects.count(),
+        "categories": Category.objects.count(),
+        "users": get_user_model().objects.count(),
+        "emails": EmailAddress.objects.count(),
+        "companies": Company.objects.count(),
+        "members": CompanyMember.objects.count(),
+        "pages": Page.objects.count(),
+    }
+
+
+def test_seed_demo_creates_a_complete_portal_and_prints_logins():
+    out = StringIO()
+    call_command("seed_demo", products=120, stdout=out)
+    output = out.getvalue()
+    assert Product.objects.count() == 120
+    assert StockRecord.objects.filter(price__gt=0, price_currency="EUR").count() == 120
+    assert Product.objects.filter(categories__isnull=True).count() == 0
+    assert Product.objects.filter(pack_size__gt=1).exists()
+    assert Category.objects.filter(depth=1).count() >= 8
+    assert len(set(Product.objects.values_list("title", flat=True))) == 120
+    assert Company.objects.filter(status=Company.Status.ACTIVE).count() == 3
+    roles = set(CompanyMember.objects.values_list("role", flat=True))
+    assert roles == {r.value for r in CompanyMember.Role}
+    User = get_user_model()
+    assert User.objects.filter(is_superuser=True).count() == 1
+    assert User.objects.filter(groups__name="Account managers").count() == 2
+    assert User.objects.filter(groups__name="Sales managers").count() == 1
+    assert User.objects.filter(groups__name="Editors", is_staff=False).count() == 1
+    assert not EmailAddress.objects.filter(verified=False).exists()
+    assert Site.objects.get(is_default_site=True).root_page.specific_class is HomePage
+    assert "jonas.weber@rheinland-auto.example" in output
+    assert "partshub-demo-2026" in output
+    assert "120/120" in output  # the progress bar reached the end
+
+
+def test_seed_demo_twice_changes_nothing():
+    call_command("seed_demo", products=60, verbosity=0)
+    before = _counts()
+    snapshot = list(Product.objects.order_by("id").values_list("id", "title", "date_updated"))
+    call_command("seed_demo", products=60, verbosity=0)
+    assert _counts() == before
+    assert (
+        list(Product.objects.order_by("id").values_list("id", "title", "date_updated")) == snapshot
+    )
+
+
+def test_seed_demo_grows_the_catalogue_to_the_requested_size():
+    call_command("seed_demo", products=30, verbosity=0)
+    call_command("seed_demo", products=75, verbosity=0)
+    assert Product.objects.count() == 75
+
+
+def test_demo_buyer_can_log_in_with_the_printed_password(client):
+    call_command("seed_demo", products=10, verbosity=0)
+    assert client.login(
+        username="jonas.weber@rheinland-auto.example", password="partshub-demo-2026"
+    )
