@@ -105,3 +105,21 @@ def test_password_reset_by_email(client, buyer):
     assert response.status_code == 302
     buyer.refresh_from_db()
     assert buyer.check_password("Brand-new-pass-77")
+
+
+def test_profile_edit_changes_names_but_never_the_login_email(client, buyer):
+    client.force_login(buyer)
+    response = client.post(
+        reverse("customer:profile-update"),
+        {"first_name": "Greta", "last_name": "Keller", "email": "hijack@evil.example"},
+    )
+    assert response.status_code == 302
+    buyer.refresh_from_db()
+    assert (buyer.first_name, buyer.last_name, buyer.email) == ("Greta", "Keller", "buyer@client.example")
+
+
+def test_oscar_change_password_is_allauths(client, buyer):
+    client.force_login(buyer)
+    response = client.get(reverse("customer:change-password"))
+    assert response["Location"] == reverse("account_change_password")
+    assert client.get(reverse("account_change_password")).status_code == 200

@@ -6,6 +6,7 @@ from oscar.apps.customer import apps
 _ALLAUTH_ROUTES = {
     "login": "account_login",
     "register": "account_signup",
+    "change-password": "account_change_password",
 }
 
 

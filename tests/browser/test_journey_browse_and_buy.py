@@ -72,8 +72,11 @@ def _minimal_catalogue() -> Buyer:
     )
     ProductCategory.objects.create(product=product, category=category)
     StockRecord.objects.create(
-        product=product, partner=partner, partner_sku="HB-M8-40",
-        price=Decimal("12.50"), num_in_stock=500,
+        product=product,
+        partner=partner,
+        partner_sku="HB-M8-40",
+        price=Decimal("12.50"),
+        num_in_stock=500,
     )
 
     buyer = Buyer(email="buyer@example.com", password="demo-pass-4821")

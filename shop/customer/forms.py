@@ -1,0 +1,9 @@
+from oscar.apps.customer.forms import *  # noqa: F403
+from oscar.apps.customer.forms import UserForm
+
+
+class ProfileForm(UserForm):
+    """Name fields only: email addresses are changed and verified through allauth."""
+
+    class Meta(UserForm.Meta):
+        fields = ["first_name", "last_name"]
