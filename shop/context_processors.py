@@ -16,3 +16,8 @@ def portal(request: HttpRequest) -> dict:
             "django_admin": bool(user and user.is_authenticated and user.is_superuser),
         },
     }
+
+
+def user_display(user) -> str:
+    """How allauth names a user in messages: their name, else their email (never the username)."""
+    return user.get_full_name() or user.email

@@ -1,10 +1,12 @@
 """Read-only queries over the storefront, for the shop itself and for cms and crm_embedded."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from oscar.core.loading import get_model
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
+ProductCategory = get_model("catalogue", "ProductCategory")
+StockRecord = get_model("partner", "StockRecord")
 
 
 def category_top_level() -> list:
@@ -26,20 +28,19 @@ def product_search(*, query: str) -> QuerySet:
     """Return browsable products whose title, UPC or partner SKU matches every word of the query."""
     products = product_list_queryset()
     for word in query.split()[:8]:
+        sku_match = StockRecord.objects.filter(product=OuterRef("pk"), partner_sku__iexact=word)
         products = products.filter(
-            Q(title__icontains=word)
-            | Q(upc__iexact=word)
-            | Q(stockrecords__partner_sku__iexact=word)
+            Q(title__icontains=word) | Q(upc__iexact=word) | Exists(sku_match)
         )
-    return products.distinct().order_by("title", "id")
+    # No DISTINCT (EXISTS instead of a join): PostgreSQL can then sort and cut to one
+    # page before it computes the per-row option annotations.
+    return products.order_by("title", "id")
 
 
 def products_in_category(*, category) -> QuerySet:
     """Return browsable products in a category or any of its descendants, newest first."""
-    subtree = Category.objects.filter(path__startswith=category.path, depth__gte=category.depth)
-    return (
-        product_list_queryset()
-        .filter(categories__in=subtree)
-        .distinct()
-        .order_by("-date_created", "-id")
-    )
+    subtree = Category.objects.filter(
+        path__startswith=category.path, depth__gte=category.depth
+    ).values("pk")
+    in_subtree = ProductCategory.objects.filter(product=OuterRef("pk"), category__in=subtree)
+    return product_list_queryset().filter(Exists(in_subtree)).order_by("-date_created", "-id")
