@@ -27,6 +27,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("crm/", include("crm_embedded.urls")),
+    path("shop/company/", include("shop.companies.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
 ]
 

@@ -4,6 +4,8 @@ from django.http import HttpRequest
 
 def portal(request: HttpRequest) -> dict:
     """Values every page's layout needs: the site name and the staff areas the user may open."""
+    from shop.companies.selectors import user_is_account_staff
+
     user = getattr(request, "user", None)
     is_staff = bool(user and user.is_authenticated and user.is_staff)
     return {
@@ -14,6 +16,7 @@ def portal(request: HttpRequest) -> dict:
                 user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin")
             ),
             "django_admin": bool(user and user.is_authenticated and user.is_superuser),
+            "crm": bool(is_staff and user_is_account_staff(user=user)),
         },
     }
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from oscar.core.loading import get_model
 
-from shop.companies.models import Company, CompanyMember
+from shop.companies.models import Company, CompanyAddress, CompanyMember, CustomerGroup
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
@@ -512,6 +512,14 @@ COMPANIES = (
         "vat_number": "DE811907980",
         "country": "DE",
         "manager": "anna.berg@partshub.example",
+        "group": "Automotive workshops",
+        "terms": Company.PaymentTerms.NET_30,
+        "credit_limit": Decimal("25000.00"),
+        "addresses": (
+            ("billing", "Head office", "Industriestrasse 12", "50735", "Koeln"),
+            ("shipping", "Workshop Koeln-Nippes", "Neusser Strasse 240", "50733", "Koeln"),
+            ("shipping", "Workshop Bonn", "Siemensstrasse 8", "53121", "Bonn"),
+        ),
         "members": (
             DemoUser(
                 "petra.hoffmann@rheinland-auto.example",
@@ -540,6 +548,13 @@ COMPANIES = (
         "vat_number": "SE556677889901",
         "country": "SE",
         "manager": "marco.rossi@partshub.example",
+        "group": "Manufacturing plants",
+        "terms": Company.PaymentTerms.NET_60,
+        "credit_limit": Decimal("80000.00"),
+        "addresses": (
+            ("billing", "Head office", "Vaevaregatan 3", "50338", "Boras"),
+            ("shipping", "Mill 2 goods-in", "Fabriksgatan 17", "50462", "Boras"),
+        ),
         "members": (
             DemoUser(
                 "erik.nilsson@nordictextile.example", "Erik", "Nilsson", CompanyMember.Role.ADMIN
@@ -559,6 +574,13 @@ COMPANIES = (
         "vat_number": "ESB12345674",
         "country": "ES",
         "manager": "anna.berg@partshub.example",
+        "group": "Fleet operators",
+        "terms": Company.PaymentTerms.CARD,
+        "credit_limit": Decimal("0.00"),
+        "addresses": (
+            ("billing", "Head office", "Calle de Alcala 120", "28009", "Madrid"),
+            ("shipping", "Depot Getafe", "Avenida de la Industria 4", "28906", "Getafe"),
+        ),
         "members": (
             DemoUser(
                 "lucia.garcia@iberiafleet.example", "Lucia", "Garcia", CompanyMember.Role.ADMIN
@@ -615,6 +637,9 @@ def users_ensure() -> list[tuple[str, str]]:
     for spec in COMPANIES:
         company = Company.objects.filter(slug=spec["slug"]).first()
         if company is None:
+            group, _ = CustomerGroup.objects.get_or_create(
+                slug=slugify(spec["group"]), defaults={"name": spec["group"]}
+            )
             company = Company.objects.create(
                 slug=spec["slug"],
                 legal_name=spec["legal_name"],
@@ -623,11 +648,29 @@ def users_ensure() -> list[tuple[str, str]]:
                 country=spec["country"],
                 status=Company.Status.ACTIVE,
                 account_manager=User.objects.get(email=spec["manager"]),
+                customer_group=group,
+                payment_terms=spec["terms"],
+                credit_limit=spec["credit_limit"],
             )
+            seen_kinds = set()
+            for kind, label, line1, postcode, city in spec["addresses"]:
+                CompanyAddress.objects.create(
+                    company=company, kind=kind, label=label, line1=line1, postcode=postcode,
+                    city=city, country=spec["country"], is_default=kind not in seen_kinds,
+                )  # fmt: skip
+                seen_kinds.add(kind)
         for demo in spec["members"]:
             user, _ = _user_ensure(demo)
+            limits = (
+                {"order_limit": Decimal("2500.00"), "period": CompanyMember.Period.MONTH,
+                 "period_limit": Decimal("10000.00")}
+                if demo.role == CompanyMember.Role.BUYER
+                else {}
+            )  # fmt: skip
             CompanyMember.objects.get_or_create(
-                user=user, defaults={"company": company, "role": demo.role}
+                user=user,
+                is_active=True,
+                defaults={"company": company, "role": demo.role, **limits},
             )
             logins.append((f"{CompanyMember.Role(demo.role).label} at {company}", demo.email))
     return logins

@@ -115,7 +115,11 @@ def test_profile_edit_changes_names_but_never_the_login_email(client, buyer):
     )
     assert response.status_code == 302
     buyer.refresh_from_db()
-    assert (buyer.first_name, buyer.last_name, buyer.email) == ("Greta", "Keller", "buyer@client.example")
+    assert (buyer.first_name, buyer.last_name, buyer.email) == (
+        "Greta",
+        "Keller",
+        "buyer@client.example",
+    )
 
 
 def test_oscar_change_password_is_allauths(client, buyer):

@@ -1,0 +1,222 @@
+"""The account managers' workspace: their accounts, applications to review, acting for a buyer.
+
+Reads go through shop's and orders' selectors, writes through shop's services; every
+company is looked up among the companies the staff user may see, so others are a 404.
+"""
+
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from orders.selectors import orders_for_company
+from shop.companies import acting, selectors, services
+from shop.companies.forms import DecisionForm
+from shop.companies.models import Company, CompanyApplication
+from shop.companies.services import CompanyError
+
+
+def staff_required(view):
+    """Account managers, sales managers and superusers only."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if getattr(request, "acting_staff", None):
+            messages.info(request, "Stop acting for the customer to use the CRM.")
+            return redirect("/shop/")
+        if not selectors.user_is_account_staff(user=request.user):
+            raise PermissionDenied("The CRM is for the seller's account team.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _company_or_404(request: HttpRequest, pk: int) -> Company:
+    return get_object_or_404(selectors.companies_for_staff(user=request.user), pk=pk)
+
+
+@staff_required
+def workspace(request: HttpRequest) -> HttpResponse:
+    companies = selectors.companies_for_staff(user=request.user)
+    pending = selectors.applications_for_staff(user=request.user).filter(
+        status=CompanyApplication.Status.PENDING
+    )
+    return render(
+        request,
+        "crm/workspace.html",
+        {
+            "companies": companies.order_by("legal_name")[:50],
+            "company_count": companies.count(),
+            "pending_applications": pending[:20],
+            "is_sales_manager": selectors.user_is_sales_manager(user=request.user),
+        },
+    )
+
+
+@staff_required
+def company_list(request: HttpRequest) -> HttpResponse:
+    companies = selectors.companies_for_staff(user=request.user)
+    query = request.GET.get("q", "").strip()[:100]
+    status = request.GET.get("status", "")
+    if query:
+        companies = companies.filter(
+            Q(legal_name__icontains=query)
+            | Q(trading_name__icontains=query)
+            | Q(vat_number__icontains=query)
+        )
+    if status in Company.Status.values:
+        companies = companies.filter(status=status)
+    return render(
+        request,
+        "crm/company_list.html",
+        {"companies": companies.order_by("legal_name")[:200], "query": query, "status": status,
+         "statuses": Company.Status.choices},
+    )  # fmt: skip
+
+
+class StaffCompanyForm(forms.ModelForm):
+    class Meta:
+        model = Company
+        fields = list(services.STAFF_EDITABLE)
+
+
+class ReassignForm(forms.Form):
+    account_manager = forms.ModelChoiceField(
+        queryset=get_user_model()
+        .objects.filter(
+            groups__name__in=[selectors.ACCOUNT_MANAGERS_GROUP, selectors.SALES_MANAGERS_GROUP],
+            is_active=True,
+        )
+        .distinct(),
+        label="Account manager",
+    )
+
+
+@staff_required
+def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    company = _company_or_404(request, pk)
+    is_sales_manager = selectors.user_is_sales_manager(user=request.user)
+    return render(
+        request,
+        "crm/company_detail.html",
+        {
+            "company": company,
+            "members": selectors.company_members(company=company),
+            "addresses": selectors.company_addresses(company=company),
+            "applications": company.applications.select_related("applicant", "decided_by"),
+            "orders": orders_for_company(company=company)[:20],
+            "audit": selectors.company_audit(company=company, limit=100),
+            "is_sales_manager": is_sales_manager,
+            "reassign_form": ReassignForm(initial={"account_manager": company.account_manager_id})
+            if is_sales_manager
+            else None,
+        },
+    )
+
+
+@staff_required
+def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    company = _company_or_404(request, pk)
+    form = StaffCompanyForm(request.POST or None, instance=company)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.company_update_by_staff(
+                company_id=company.pk, staff_user=request.user, changes=dict(form.cleaned_data)
+            )
+        except CompanyError as exc:
+            if exc.field in form.fields:
+                form.add_error(exc.field, exc.message)
+            else:
+                messages.error(request, exc.message)
+        else:
+            messages.success(request, f"{company} saved.")
+            return redirect("crm:company-detail", pk=company.pk)
+    return render(request, "crm/company_edit.html", {"company": company, "form": form})
+
+
+@staff_required
+@require_POST
+def company_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    company = _company_or_404(request, pk)
+    form = ReassignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose an account manager from the list.")
+        return redirect("crm:company-detail", pk=company.pk)
+    try:
+        services.company_reassign(
+            company_id=company.pk,
+            account_manager=form.cleaned_data["account_manager"],
+            by_user=request.user,
+        )
+    except CompanyError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"{company} is now managed by {form.cleaned_data['account_manager'].email}."
+        )
+    return redirect("crm:company-detail", pk=company.pk)
+
+
+@staff_required
+@require_POST
+def company_act_as(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    company = _company_or_404(request, pk)
+    get_object_or_404(company.members, pk=member_pk)
+    try:
+        member = acting.acting_start(
+            session=request.session, staff_user=request.user, member_id=member_pk
+        )
+    except CompanyError as exc:
+        messages.error(request, exc.message)
+        return redirect("crm:company-detail", pk=company.pk)
+    messages.success(request, f"You are now acting as {member.user.email} of {company}.")
+    return redirect("catalogue:index")
+
+
+@staff_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    applications = selectors.applications_for_staff(user=request.user)
+    return render(request, "crm/application_list.html", {"applications": applications[:200]})
+
+
+@staff_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(selectors.applications_for_staff(user=request.user), pk=pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decision = request.POST.get("decision")
+        note = form.cleaned_data["note"]
+        try:
+            if decision == "approve":
+                services.application_approve(application_id=pk, staff_user=request.user, note=note)
+                messages.success(
+                    request, f"{application.company} is active; the applicant was emailed."
+                )
+            elif decision == "decline":
+                services.application_decline(
+                    application_id=pk, staff_user=request.user, reason=note
+                )
+                messages.success(
+                    request, "Application declined; the applicant was emailed the reason."
+                )
+            else:
+                messages.error(request, "Choose approve or decline.")
+        except CompanyError as exc:
+            if exc.field == "reason":
+                form.add_error("note", exc.message)
+            else:
+                messages.error(request, exc.message)
+        else:
+            return redirect("crm:application-detail", pk=pk)
+    return render(
+        request, "crm/application_detail.html", {"application": application, "form": form}
+    )

@@ -1,0 +1,77 @@
+"""Staff acting as a buyer of one of their accounts ("act as buyer of company X").
+
+The session remembers who the staff member really is; the middleware swaps
+``request.user`` for the buyer on every request, audits every change made that way,
+and ends it as soon as the staff member may no longer act for that company.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+
+from shop.companies import selectors
+from shop.companies.models import CompanyMember
+from shop.companies.services import CompanyError, audit_record
+
+SESSION_KEY = "acting_as"
+
+
+def acting_member(*, staff_user: AbstractBaseUser, member_id: int) -> CompanyMember:
+    """Return the membership a staff user may act as, or refuse clearly."""
+    member = (
+        CompanyMember.objects.select_related("company", "user")
+        .filter(
+            pk=member_id,
+            is_active=True,
+            company__in=selectors.companies_for_staff(user=staff_user),
+        )
+        .first()
+    )
+    if member is None:
+        raise CompanyError("You can only act as active members of your own accounts.")
+    if not member.can_order:
+        raise CompanyError(f"{member.user.email} is a viewer and cannot order; choose a buyer.")
+    return member
+
+
+def acting_start(*, session, staff_user: AbstractBaseUser, member_id: int) -> CompanyMember:
+    """Start acting as a buyer: remember both people in the session and audit it."""
+    member = acting_member(staff_user=staff_user, member_id=member_id)
+    session[SESSION_KEY] = {"staff": staff_user.pk, "member": member.pk}
+    audit_record(
+        company=member.company, actor=staff_user, on_behalf_of=member.user,
+        action="acting.started",
+    )  # fmt: skip
+    return member
+
+
+def acting_stop(*, session, staff_user: AbstractBaseUser, buyer: AbstractBaseUser) -> None:
+    """Stop acting; back to the staff member's own view."""
+    state = session.pop(SESSION_KEY, None)
+    if state:
+        member = CompanyMember.objects.select_related("company").filter(pk=state["member"]).first()
+        if member:
+            audit_record(
+                company=member.company,
+                actor=staff_user,
+                on_behalf_of=buyer,
+                action="acting.stopped",
+            )
+
+
+def acting_resolve(*, session, real_user: AbstractBaseUser) -> tuple[CompanyMember | None, str]:
+    """Return the membership being acted as (or None) and, if acting had to end, why."""
+    state = session.get(SESSION_KEY)
+    if not state:
+        return None, ""
+    if not real_user.is_authenticated or state.get("staff") != real_user.pk:
+        session.pop(SESSION_KEY, None)
+        return None, ""
+    try:
+        return acting_member(staff_user=real_user, member_id=state["member"]), ""
+    except CompanyError as exc:
+        session.pop(SESSION_KEY, None)
+        return None, f"Stopped acting for a customer: {exc.message}"
+
+
+def staff_user_for(pk: int) -> AbstractBaseUser | None:
+    return get_user_model().objects.filter(pk=pk).first()
