@@ -43,6 +43,11 @@ def test_seed_demo_creates_a_complete_portal_and_prints_logins():
     assert Category.objects.filter(depth=1).count() >= 8
     assert len(set(Product.objects.values_list("title", flat=True))) == 120
     assert Company.objects.filter(status=Company.Status.ACTIVE).count() == 3
+    for company in Company.objects.all():
+        assert company.customer_group is not None
+        assert company.addresses.filter(kind="billing", is_default=True).count() == 1
+        assert company.addresses.filter(kind="shipping", is_default=True).count() == 1
+    assert not CompanyMember.objects.filter(role="buyer", order_limit__isnull=True).exists()
     roles = set(CompanyMember.objects.values_list("role", flat=True))
     assert roles == {r.value for r in CompanyMember.Role}
     User = get_user_model()
