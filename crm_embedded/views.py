@@ -84,6 +84,8 @@ def company_list(request: HttpRequest) -> HttpResponse:
 
 
 class StaffCompanyForm(forms.ModelForm):
+    website = forms.URLField(required=False, assume_scheme="https")
+
     class Meta:
         model = Company
         fields = list(services.STAFF_EDITABLE)

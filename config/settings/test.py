@@ -1,5 +1,7 @@
 """Tests: fast hashing, local memory email and cache, eager Celery, no real Stripe."""
 
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -18,6 +20,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file (not memory) so that `pytest --reuse-db` can skip migrations locally.
     # TEST_SQLITE_NAME lets two runs on one machine keep apart.
-    DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": env("TEST_SQLITE_NAME", default=str(BASE_DIR / "var" / "test-db.sqlite3"))  # noqa: F405
-    }
+    _test_db = Path(env("TEST_SQLITE_NAME", default=str(BASE_DIR / "var" / "test-db.sqlite3")))  # noqa: F405
+    _test_db.parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}  # noqa: F405
