@@ -83,7 +83,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
-def browser():
+def _migrated_snapshot(django_db_setup, django_db_blocker) -> str:
+    """The migrated database as a string, taken before the browser starts.
+
+    Each journey restores it: ``live_server`` flushes the database after a test, and
+    pytest-django's own snapshot is not always there (nor reachable once Playwright's
+    event loop runs in this thread), so this one is taken here, in plain sync context.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        return contents or connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(scope="session")
+def browser(_migrated_snapshot):
     """One headless Chromium for the whole session."""
     if _skip_requested():
         pytest.skip(SKIP_REASON)
@@ -130,7 +145,7 @@ def _restore_env(name: str, value: str | None) -> None:
 
 
 @pytest.fixture(scope="session")
-def _migrated_data_restored_at_exit(request, django_db_setup, django_db_blocker):
+def _migrated_data_restored_at_exit(request, _migrated_snapshot, django_db_blocker):
     """With ``--reuse-db``, put the migrations' data back once the journeys are over.
 
     ``live_server`` leaves the database flushed after the last journey; a reused test
@@ -143,14 +158,13 @@ def _migrated_data_restored_at_exit(request, django_db_setup, django_db_blocker)
     from django.db import connections
 
     with django_db_blocker.unblock():
-        for connection in connections.all(initialized_only=True):
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if contents:
-                connection.creation.deserialize_db_from_string(contents)
+        connections["default"].creation.deserialize_db_from_string(_migrated_snapshot)
 
 
 @pytest.fixture
-def portal_server(_migrated_data_restored_at_exit, live_server, django_db_serialized_rollback):
+def portal_server(
+    _migrated_snapshot, _migrated_data_restored_at_exit, live_server, django_db_serialized_rollback
+):
     """The live server, on a database restored to its migrated state for every journey.
 
     ``live_server`` flushes the database after each test; serialized rollback reloads
@@ -158,7 +172,16 @@ def portal_server(_migrated_data_restored_at_exit, live_server, django_db_serial
     allauth's login rate limits live in the cache: clear it so journeys don't leak.
     """
     from django.core.cache import caches
+    from django.db import connection
+    from wagtail.models import Page
 
+    if Page.get_first_root_node() is None:
+        # The previous journey's flush removed the migrations' data (and post_migrate
+        # recreated content types under new ids): empty the tables, then put it back.
+        from django.core.management import call_command
+
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(_migrated_snapshot)
     for alias in caches:
         caches[alias].clear()
     return live_server
