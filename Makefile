@@ -13,7 +13,7 @@ SERVICES_ENV := DATABASE_URL=$${SERVICES_DATABASE_URL:-postgres://postgres@127.0
 	CELERY_RESULT_BACKEND=$${SERVICES_BROKER_URL:-redis://127.0.0.1:6379/2}
 
 .PHONY: install run serve test test-fast test-services browser-deps lint format contracts \
-	migrations-check check worker bench clean
+	migrations-check check worker bench bench-pricing clean
 
 install: $(VENV)/.installed
 
@@ -75,6 +75,10 @@ worker: install
 # gunicorn + locust on PostgreSQL with a large catalogue; see tests/bench/README.md.
 bench: install
 	$(BIN)/python tests/bench/run_bench.py $(BENCH_ARGS)
+
+# Pricing micro-benchmark: 100,000-row CSV import and a 1,000-line basket (PostgreSQL).
+bench-pricing: install
+	$(BIN)/python tests/bench/pricing_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf var/ db.sqlite3 db.sqlite3-* bench-results/ test-artifacts/

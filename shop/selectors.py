@@ -21,7 +21,8 @@ def product_list_queryset() -> QuerySet:
     per product; ``base_queryset`` prefetches and annotates them so that a listing page
     costs the same number of queries whatever its length.
     """
-    return Product.objects.browsable().base_queryset()
+    # Categories are prefetched for the buyer's price book (category price-list entries).
+    return Product.objects.browsable().base_queryset().prefetch_related("categories")
 
 
 def product_search(*, query: str) -> QuerySet:

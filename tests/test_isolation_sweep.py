@@ -10,6 +10,7 @@ unlisted new URL fails ``test_every_object_url_is_in_the_sweep``.
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
@@ -25,6 +26,7 @@ from shop.companies.models import (
     CompanyMember,
     Invitation,
 )
+from shop.pricing.models import PriceList, PriceListEntry
 from tests.factories import CompanyFactory, CompanyMemberFactory, ProductFactory, UserFactory
 
 UserAddress = get_model("address", "UserAddress")
@@ -104,6 +106,8 @@ class Side:
     notification: object
     alert: object
     wishlist: object
+    price_list: object
+    price_entry: object
     extra: dict = field(default_factory=dict)
 
 
@@ -120,6 +124,12 @@ def _side(name: str, account_manager) -> Side:
     order.company = company
     order.save()
     product = ProductFactory()
+    price_list = PriceList.objects.create(
+        code=f"{name}-contract", name=f"{name} contract", company=company
+    )
+    price_entry = PriceListEntry.objects.create(
+        price_list=price_list, product=product, value=Decimal("9.99")
+    )
     return Side(
         company=company,
         admin=admin,
@@ -159,6 +169,8 @@ def _side(name: str, account_manager) -> Side:
         notification=Notification.objects.create(recipient=admin, subject="Hi", body="Hello"),
         alert=ProductAlert.objects.create(user=admin, product=product, status=ProductAlert.ACTIVE),
         wishlist=WishList.objects.create(owner=admin, name="Monthly"),
+        price_list=price_list,
+        price_entry=price_entry,
     )
 
 
@@ -199,6 +211,15 @@ SCOPED: dict[str, Probe] = {
     "crm:company-reassign": Probe("post", lambda s: {"pk": s.company.pk}, actor="staff"),
     "crm:company-act-as": Probe("post", lambda s: {"pk": s.company.pk, "member_pk": s.member.pk}, actor="staff"),
     "crm:application-detail": Probe("get", lambda s: {"pk": s.application.pk}, actor="staff"),
+    "crm:company-price-check": Probe("get", lambda s: {"pk": s.company.pk}, actor="staff"),
+    "crm:price-list-detail": Probe("get", lambda s: {"pk": s.price_list.pk}, actor="staff"),
+    "crm:price-list-edit": Probe("get", lambda s: {"pk": s.price_list.pk}, actor="staff"),
+    "crm:price-list-export": Probe("get", lambda s: {"pk": s.price_list.pk}, actor="staff"),
+    "crm:price-entry-add": Probe("post", lambda s: {"pk": s.price_list.pk}, actor="staff",
+                                 data={"sku": "", "category": "", "kind": "fixed", "value": "1", "min_quantity": 1}),
+    "crm:price-entry-delete": Probe("post", lambda s: {"pk": s.price_list.pk, "entry_pk": s.price_entry.pk}, actor="staff"),
+    "crm:price-list-import": Probe("post", lambda s: {"pk": s.price_list.pk}, actor="staff"),
+    "crm:price-list-copy": Probe("post", lambda s: {"pk": s.price_list.pk}, actor="staff", data={"name": "Copy"}),
 }  # fmt: skip
 
 
@@ -239,7 +260,8 @@ def test_another_companys_object_is_404_and_ones_own_is_not(client, world, name)
     other = _call(client, probe, name, b)
     assert other.status_code == 404, f"{name}: {other.status_code} for another company's object"
     own = _call(client, probe, name, a)
-    assert own.status_code in (200, 302), f"{name}: {own.status_code} for one's own object"
+    # 400 is a form error on one's own object (the sweep posts minimal data): not a 404.
+    assert own.status_code in (200, 302, 400), f"{name}: {own.status_code} for one's own object"
     if own.status_code == 302:
         assert "/accounts/login/" not in own["Location"]
 

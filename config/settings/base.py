@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "config.apps.PortalConfig",
     "shop.apps.ShopConfig",
     "shop.companies.apps.CompaniesConfig",
+    "shop.pricing.apps.PricingConfig",
     # Oscar, with our forks in place of the apps we extend.
     "shop.oscar_config.PortalShop",
     "oscar.apps.analytics.apps.AnalyticsConfig",

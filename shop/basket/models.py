@@ -1,4 +1,6 @@
-from oscar.apps.basket.abstract_models import AbstractBasket
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.basket.abstract_models import AbstractBasket, AbstractLine
 
 
 class Basket(AbstractBasket):
@@ -26,6 +28,18 @@ class Basket(AbstractBasket):
         return self._lines
 
     class Meta(AbstractBasket.Meta):
+        pass
+
+
+class Line(AbstractLine):
+    """A basket line; a quote locks its unit price (the Quotes issue sets these fields)."""
+
+    quoted_unit_price = models.DecimalField(
+        _("locked quoted unit price"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    quote_reference = models.CharField(_("quote"), max_length=32, blank=True)
+
+    class Meta(AbstractLine.Meta):
         pass
 
 

@@ -14,6 +14,7 @@ from django.views.generic import ListView
 from oscar.core.loading import get_model
 
 from shop import selectors
+from shop.search.prime import prime_prices
 
 Category = get_model("catalogue", "Category")
 
@@ -23,6 +24,11 @@ MAX_QUERY_LENGTH = 100
 class _ProductListView(ListView):
     context_object_name = "products"
     paginate_by = settings.OSCAR_PRODUCTS_PER_PAGE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        prime_prices(self.request, context["object_list"])
+        return context
 
     def paginate_queryset(self, queryset, page_size):
         try:

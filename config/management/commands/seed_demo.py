@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from cms import demo as cms_demo
 from shop import demo as shop_demo
+from shop.pricing import demo as pricing_demo
 
 
 class Command(BaseCommand):
@@ -42,6 +43,9 @@ class Command(BaseCommand):
         self._say(verbose, f"  {created} products created ({products - created} already there)")
         self._say(verbose, "People: staff, client companies and their members ...")
         logins = shop_demo.users_ensure()
+        self._say(verbose, "Prices: contracts and customer-group price lists ...")
+        made_lists = pricing_demo.price_lists_ensure()
+        self._say(verbose, f"  {made_lists} price lists created")
         self._say(verbose, "Content: home page and editorial pages ...")
         made = cms_demo.home_page_ensure()
         self._say(verbose, "  home page created" if made else "  home page already there")

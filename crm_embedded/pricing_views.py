@@ -1,0 +1,278 @@
+"""Price list authoring in the CRM: lists, entries, CSV import/export, copies, change log.
+
+Everything is read through shop.pricing.selectors and written through shop.pricing.services.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from crm_embedded.views import _company_or_404, staff_required
+from shop.companies import selectors as company_selectors
+from shop.companies.models import CustomerGroup
+from shop.pricing import selectors, services
+from shop.pricing.models import PriceList
+from shop.pricing.services import CSV_COLUMNS, PricingError
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class PriceListForm(forms.ModelForm):
+    class Meta:
+        model = PriceList
+        fields = [
+            "name",
+            "company",
+            "customer_group",
+            "currency",
+            "valid_from",
+            "valid_until",
+            "is_active",
+        ]
+        widgets = {"valid_from": DATETIME, "valid_until": DATETIME}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = company_selectors.companies_for_staff(user=user)
+        if not company_selectors.user_is_sales_manager(user=user):
+            self.fields["customer_group"].queryset = CustomerGroup.objects.none()
+            self.fields["customer_group"].help_text = "Group lists are kept by sales managers."
+
+
+class EntryForm(forms.Form):
+    sku = forms.CharField(required=False, max_length=64)
+    category = forms.CharField(
+        required=False, max_length=255, help_text="e.g. Automotive spare parts > Filters"
+    )
+    kind = forms.ChoiceField(
+        choices=[("fixed", "Fixed unit price"), ("percent", "Percent off list")]
+    )
+    value = forms.CharField(max_length=20)
+    min_quantity = forms.IntegerField(min_value=1, initial=1)
+    min_order_quantity = forms.IntegerField(min_value=1, required=False)
+    order_multiple = forms.IntegerField(min_value=1, required=False)
+
+
+class ImportForm(forms.Form):
+    MODES = [
+        ("check", "Check only"),
+        ("all", "Apply if every line is valid"),
+        ("valid", "Apply the valid lines only"),
+    ]
+    file = forms.FileField(help_text=f"CSV with the columns {', '.join(CSV_COLUMNS)}")
+    mode = forms.ChoiceField(choices=MODES, initial="check", widget=forms.RadioSelect)
+
+
+class CopyForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    valid_from = forms.DateTimeField(required=False, widget=DATETIME)
+    valid_until = forms.DateTimeField(required=False, widget=DATETIME)
+
+
+def _list_or_404(request: HttpRequest, pk: int) -> PriceList:
+    return get_object_or_404(selectors.price_lists_for_staff(user=request.user), pk=pk)
+
+
+def _editable_or_403(request: HttpRequest, price_list: PriceList) -> None:
+    if not selectors.price_list_editable_by(price_list=price_list, user=request.user):
+        raise PermissionDenied(
+            "Only this account's manager or a sales manager can change this list."
+        )
+
+
+@staff_required
+def price_list_index(request: HttpRequest) -> HttpResponse:
+    lists = selectors.price_lists_for_staff(user=request.user).order_by("name")
+    return render(request, "crm/price_list_index.html", {"price_lists": lists})
+
+
+@staff_required
+def price_list_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    price_list = _list_or_404(request, pk) if pk else None
+    if price_list:
+        _editable_or_403(request, price_list)
+    form = PriceListForm(request.POST or None, instance=price_list, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.price_list_save(
+                price_list=form.save(commit=False), by_user=request.user
+            )
+        except PricingError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"{saved} saved.")
+            return redirect("crm:price-list-detail", pk=saved.pk)
+    return render(request, "crm/price_list_form.html", {"form": form, "price_list": price_list})
+
+
+def _render_detail(
+    request,
+    price_list,
+    *,
+    entry_form=None,
+    import_form=None,
+    copy_form=None,
+    report=None,
+    status=200,
+):
+    entries = price_list.entries.select_related("product", "category").order_by(
+        "product__title", "category__path", "min_quantity"
+    )
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "crm/price_list_detail.html",
+        {
+            "price_list": price_list,
+            "page": page,
+            "editable": selectors.price_list_editable_by(price_list=price_list, user=request.user),
+            "entry_form": entry_form or EntryForm(),
+            "import_form": import_form or ImportForm(),
+            "copy_form": copy_form or CopyForm(initial={"name": f"{price_list.name} (copy)"}),
+            "report": report,
+            "changes": price_list.changes.select_related("changed_by")[:50],
+        },
+        status=status,
+    )
+
+
+@staff_required
+def price_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _list_or_404(request, pk))
+
+
+@staff_required
+@require_POST
+def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
+    price_list = _list_or_404(request, pk)
+    _editable_or_403(request, price_list)
+    form = EntryForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, price_list, entry_form=form, status=400)
+    row = {
+        k: "" if form.cleaned_data.get(k) is None else str(form.cleaned_data[k])
+        for k in CSV_COLUMNS
+    }
+    data = (
+        ",".join(CSV_COLUMNS) + "\n" + ",".join(f'"{row[k]}"' for k in CSV_COLUMNS) + "\n"
+    ).encode()
+    report = services.price_list_import_check(price_list=price_list, data=data)
+    if report.file_error or report.invalid_rows:
+        for error in [report.file_error] if report.file_error else report.invalid_rows[0].errors:
+            form.add_error(None, error)
+        return _render_detail(request, price_list, entry_form=form, status=400)
+    services.price_list_import_apply(
+        price_list=price_list, report=report, by_user=request.user, valid_only=False
+    )
+    messages.success(request, "Price saved." if report.updated else "Price added.")
+    return redirect("crm:price-list-detail", pk=price_list.pk)
+
+
+@staff_required
+@require_POST
+def entry_delete(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    price_list = _list_or_404(request, pk)
+    _editable_or_403(request, price_list)
+    get_object_or_404(price_list.entries, pk=entry_pk)
+    services.entry_delete(price_list=price_list, entry_id=entry_pk, by_user=request.user)
+    messages.success(request, "Price removed.")
+    return redirect("crm:price-list-detail", pk=price_list.pk)
+
+
+@staff_required
+@require_POST
+def price_list_import(request: HttpRequest, pk: int) -> HttpResponse:
+    price_list = _list_or_404(request, pk)
+    _editable_or_403(request, price_list)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_detail(request, price_list, import_form=form, status=400)
+    upload = form.cleaned_data["file"]
+    if upload.size > services.MAX_IMPORT_BYTES:
+        form.add_error("file", "The file is larger than 20 MB: split it and import the parts.")
+        return _render_detail(request, price_list, import_form=form, status=400)
+    report = services.price_list_import_check(price_list=price_list, data=upload.read())
+    mode = form.cleaned_data["mode"]
+    if mode != "check" and not report.file_error:
+        try:
+            services.price_list_import_apply(
+                price_list=price_list,
+                report=report,
+                by_user=request.user,
+                valid_only=mode == "valid",
+            )
+        except PricingError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Imported: {report.created} new and {report.updated} changed prices; {len(report.invalid_rows)} lines skipped.",
+            )
+    return _render_detail(request, price_list, import_form=form, report=report)
+
+
+@staff_required
+def price_list_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    price_list = _list_or_404(request, pk)
+    response = StreamingHttpResponse(
+        services.price_list_export(price_list=price_list), content_type="text/csv"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{price_list.code}.csv"'
+    return response
+
+
+@staff_required
+@require_POST
+def price_list_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    source = _list_or_404(request, pk)
+    _editable_or_403(request, source)
+    form = CopyForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, source, copy_form=form, status=400)
+    try:
+        copy = services.price_list_copy(source=source, by_user=request.user, **form.cleaned_data)
+    except PricingError as exc:
+        form.add_error(None, exc.message)
+        return _render_detail(request, source, copy_form=form, status=400)
+    messages.success(request, f"Copied to {copy.name}; adjust its prices and validity here.")
+    return redirect("crm:price-list-detail", pk=copy.pk)
+
+
+@staff_required
+def company_price_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """How a company's price for one SKU is built, for its account manager."""
+    from oscar.core.loading import get_model
+
+    from shop.pricing.engine import PriceBook
+
+    company = _company_or_404(request, pk)
+    sku = request.GET.get("sku", "").strip()[:64]
+    quantity = request.GET.get("quantity", "1")
+    quantity = int(quantity) if quantity.isdigit() and 0 < int(quantity) < 10**7 else 1
+    resolved, error = None, ""
+    if sku:
+        stockrecord = (
+            get_model("partner", "StockRecord")
+            .objects.select_related("product")
+            .filter(partner_sku__iexact=sku)
+            .first()
+        )
+        if stockrecord is None:
+            error = f"No product has the SKU '{sku}'."
+        else:
+            resolved = PriceBook(company=company).price(stockrecord.product, stockrecord, quantity)
+    return render(
+        request,
+        "crm/price_check.html",
+        {
+            "company": company,
+            "sku": sku,
+            "quantity": quantity,
+            "resolved": resolved,
+            "error": error,
+        },
+    )

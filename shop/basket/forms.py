@@ -1,0 +1,59 @@
+"""Oscar's basket forms, enforcing minimum order quantities and pack sizes.
+
+A wrong quantity gets a message that proposes the nearest valid one. Prices are never
+read from the form: they always come from the strategy.
+"""
+
+from django import forms
+from oscar.apps.basket import forms as oscar_forms
+from oscar.apps.basket.forms import *  # noqa: F403
+
+from shop.pricing.engine import QuantityRule
+
+
+def _rule(strategy, product, stockrecord=None) -> QuantityRule:
+    if hasattr(strategy, "quantity_rule"):
+        return strategy.quantity_rule(product, stockrecord)
+    return QuantityRule(product.min_order_quantity, product.pack_size)
+
+
+class AddToBasketForm(oscar_forms.AddToBasketForm):
+    def __init__(self, basket, product, *args, **kwargs):
+        super().__init__(basket, product, *args, **kwargs)
+        if "quantity" in self.fields and not product.is_parent:
+            rule = _rule(basket.strategy, product)
+            self.fields["quantity"].initial = rule.nearest(1)
+            self.fields["quantity"].widget.attrs.update({"step": rule.order_multiple, "min": 1})
+
+    def clean(self):
+        cleaned = super().clean()
+        quantity = cleaned.get("quantity")
+        if quantity and not self.errors:
+            resulting = (
+                self.basket.product_quantity(self.product) if self.basket.id else 0
+            ) + quantity
+            problem = _rule(self.basket.strategy, self.product).problem(resulting)
+            if problem:
+                raise forms.ValidationError(problem)
+        return cleaned
+
+
+class SimpleAddToBasketForm(oscar_forms.SimpleAddToBasketMixin, AddToBasketForm):
+    """The compact form on product cards: adds the product's smallest valid quantity."""
+
+    def __init__(self, basket, product, *args, **kwargs):
+        super().__init__(basket, product, *args, **kwargs)
+        if "quantity" in self.fields and not product.is_parent:
+            self.fields["quantity"].initial = _rule(basket.strategy, product).nearest(1)
+
+
+class BasketLineForm(oscar_forms.BasketLineForm):
+    def clean_quantity(self):
+        quantity = super().clean_quantity()
+        if quantity > 0:
+            problem = _rule(
+                self.instance.basket.strategy, self.instance.product, self.instance.stockrecord
+            ).problem(quantity)
+            if problem:
+                raise forms.ValidationError(problem)
+        return quantity

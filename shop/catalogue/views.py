@@ -1,0 +1,16 @@
+from oscar.apps.catalogue import views
+
+
+class ProductDetailView(views.ProductDetailView):
+    """Oscar's product page plus the buyer's tier table and how their price was built."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        strategy = getattr(self.request, "strategy", None)
+        product = self.object
+        if strategy is not None and hasattr(strategy, "resolve") and not product.is_parent:
+            stockrecord = strategy.select_stockrecord(product)
+            context["pricing"] = strategy.resolve(
+                product, stockrecord, quantity=max(1, product.min_order_quantity)
+            )
+        return context

@@ -1,0 +1,238 @@
+"""The one place a buyer's price is decided, and explained.
+
+Precedence, most specific first: a locked quoted price on a basket line (decided by the
+strategy before it asks here) > the company's contract list > its customer group's list >
+the list price. Within a list, a product's own entries beat its category's (the deepest
+category wins), and the tier is the highest "from quantity" not above the quantity.
+Lists outside their validity window, inactive, or in another currency never apply.
+
+A ``PriceBook`` loads everything one page needs in a fixed number of queries
+(``load(products)``), then answers from memory.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import F, Q
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from shop.pricing.models import PriceList, PriceListEntry
+
+Category = get_model("catalogue", "Category")
+ProductCategory = get_model("catalogue", "ProductCategory")
+
+CENT = Decimal("0.01")
+LAYERS = (("contract", "Your contract"), ("group", "Your customer group's list"))
+
+
+@dataclass(frozen=True)
+class PriceStep:
+    """One link of the chain shown under "how this price was built"."""
+
+    label: str
+    detail: str
+    price: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class QuantityRule:
+    min_order_quantity: int
+    order_multiple: int
+
+    def problem(self, quantity: int) -> str:
+        """Say what is wrong with a quantity and propose the nearest valid one ('' if valid)."""
+        if quantity < self.min_order_quantity:
+            return (
+                f"The minimum order is {self.min_order_quantity}: order at least "
+                f"{self.nearest(quantity)}."
+            )
+        if quantity % self.order_multiple:
+            lower = quantity - quantity % self.order_multiple
+            upper = lower + self.order_multiple
+            options = [q for q in (lower, upper) if q >= self.min_order_quantity]
+            return (
+                f"This is sold in packs of {self.order_multiple}: {quantity} is not a multiple "
+                f"of {self.order_multiple}. Order {' or '.join(str(q) for q in options)}."
+            )
+        return ""
+
+    def nearest(self, quantity: int) -> int:
+        """The smallest valid quantity at or above the given one."""
+        quantity = max(quantity, self.min_order_quantity)
+        remainder = quantity % self.order_multiple
+        return quantity if not remainder else quantity + self.order_multiple - remainder
+
+
+@dataclass(frozen=True)
+class ResolvedPrice:
+    unit_price: Decimal
+    list_price: Decimal
+    currency: str
+    source: str  # "list", "group", "contract" or "quote"
+    price_list: PriceList | None
+    entry: PriceListEntry | None
+    tiers: tuple[tuple[int, Decimal], ...]
+    chain: tuple[PriceStep, ...]
+    rule: QuantityRule = field(default_factory=lambda: QuantityRule(1, 1))
+
+    @property
+    def is_discounted(self) -> bool:
+        return self.unit_price < self.list_price
+
+
+def _apply(entry: PriceListEntry, list_price: Decimal) -> Decimal:
+    if entry.kind == PriceListEntry.Kind.PERCENT_OFF:
+        return (list_price * (Decimal(100) - entry.value) / Decimal(100)).quantize(
+            CENT, ROUND_HALF_UP
+        )
+    return entry.value.quantize(CENT, ROUND_HALF_UP)
+
+
+def _describe(entry: PriceListEntry) -> str:
+    if entry.kind == PriceListEntry.Kind.PERCENT_OFF:
+        return f"{entry.value.normalize():f}% off list"
+    return f"fixed {entry.value.quantize(CENT)}"
+
+
+def _window(price_list: PriceList) -> str:
+    start = f"{price_list.valid_from:%d %b %Y}" if price_list.valid_from else "open start"
+    end = f"{price_list.valid_until:%d %b %Y}" if price_list.valid_until else "no end date"
+    return f"valid {start} to {end}"
+
+
+class PriceBook:
+    """Negotiated prices of one company at one moment, loaded in bulk per page."""
+
+    def __init__(self, *, company, when: datetime | None = None):
+        self.company = company
+        self.when = when or timezone.now()
+        self._lists: dict[str, list[PriceList]] | None = None
+        self._entries: dict[tuple[int, str, int], list[PriceListEntry]] = {}
+        self._product_categories: dict[int, list[str]] = {}
+        self._loaded: set[int] = set()
+        self._seen_entries: set[int] = set()
+
+    # Loading -----------------------------------------------------------------
+
+    def lists(self) -> dict[str, list[PriceList]]:
+        if self._lists is None:
+            when = self.when
+            condition = Q(company=self.company)
+            if self.company.customer_group_id:
+                condition |= Q(customer_group_id=self.company.customer_group_id)
+            valid = (
+                PriceList.objects.filter(condition, is_active=True)
+                .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=when))
+                .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=when))
+                .order_by("-valid_from", "-id")
+            )
+            self._lists = {"contract": [], "group": []}
+            for price_list in valid:
+                self._lists["contract" if price_list.company_id else "group"].append(price_list)
+        return self._lists
+
+    def load(self, products) -> None:
+        """Fetch the entries for these products (and their categories) in one or two queries.
+
+        Products from ``shop.selectors.product_list_queryset`` carry their categories
+        prefetched; others cost one more query for their category paths.
+        """
+        products = [p for p in products if p.pk not in self._loaded]
+        if not products:
+            return
+        lists = [pl for layer in self.lists().values() for pl in layer]
+        self._loaded |= {p.pk for p in products}
+        if not lists:
+            return
+        paths_by_product: dict[int, set[str]] = {p.pk: set() for p in products}
+        unknown = []
+        for product in products:
+            cached = getattr(product, "_prefetched_objects_cache", {}).get("categories")
+            if cached is None:
+                unknown.append(product.pk)
+            else:
+                paths_by_product[product.pk].update(c.path for c in cached)
+        if unknown:
+            for product_id, path in ProductCategory.objects.filter(
+                product_id__in=unknown
+            ).values_list("product_id", "category__path"):
+                paths_by_product[product_id].add(path)
+        steplen = Category.steplen
+        all_paths = set()
+        for product_id, paths in paths_by_product.items():
+            # Every category and ancestor of the product, deepest first.
+            expanded = {
+                path[: d * steplen] for path in paths for d in range(1, len(path) // steplen + 1)
+            }
+            self._product_categories[product_id] = sorted(expanded, key=lambda p: (-len(p), p))
+            all_paths |= expanded
+        entries = (
+            PriceListEntry.objects.filter(price_list__in=lists)
+            .filter(Q(product_id__in=paths_by_product) | Q(category__path__in=all_paths))
+            .annotate(category_path=F("category__path"))
+            .order_by("min_quantity")
+        )
+        for entry in entries:
+            if entry.pk in self._seen_entries:
+                continue  # a category entry already loaded for an earlier set of products
+            self._seen_entries.add(entry.pk)
+            key = (
+                (entry.price_list_id, "product", entry.product_id)
+                if entry.product_id
+                else (entry.price_list_id, "category", entry.category_path)
+            )
+            self._entries.setdefault(key, []).append(entry)
+
+    # Resolution --------------------------------------------------------------
+
+    def _tiers_for(self, price_list: PriceList, product) -> tuple[list[PriceListEntry], str]:
+        own = self._entries.get((price_list.pk, "product", product.pk))
+        if own:
+            return own, "product"
+        for path in self._product_categories.get(product.pk, []):
+            entries = self._entries.get((price_list.pk, "category", path))
+            if entries:
+                return entries, f"category {path}"
+        return [], ""
+
+    def price(self, product, stockrecord, quantity: int = 1) -> ResolvedPrice:
+        """Resolve the unit price of a product for a quantity, with its explanation."""
+        if product.pk not in self._loaded:
+            self.load([product])
+        list_price = stockrecord.price
+        currency = stockrecord.price_currency
+        chain = [PriceStep("List price", f"{currency} {list_price}", list_price)]
+        base_rule = QuantityRule(product.min_order_quantity, product.pack_size)
+        for layer, label in LAYERS:
+            for price_list in self.lists()[layer]:
+                if price_list.currency != currency:
+                    chain.append(
+                        PriceStep(
+                            label,
+                            f"{price_list.name} is in {price_list.currency}, not {currency}: not applied",
+                        )
+                    )
+                    continue
+                tiers, scope = self._tiers_for(price_list, product)
+                applicable = [e for e in tiers if e.min_quantity <= quantity]
+                if not applicable:
+                    continue
+                entry = applicable[-1]
+                unit = _apply(entry, list_price)
+                table = tuple((e.min_quantity, _apply(e, list_price)) for e in tiers)
+                scope_name = "this product" if scope == "product" else "its category"
+                chain.append(PriceStep(label, f"{price_list.name} ({_window(price_list)})"))
+                chain.append(PriceStep("Entry", f"{_describe(entry)} for {scope_name}"))
+                chain.append(PriceStep("Tier", f"from {entry.min_quantity} units", unit))
+                rule = QuantityRule(
+                    entry.min_order_quantity or base_rule.min_order_quantity,
+                    entry.order_multiple or base_rule.order_multiple,
+                )
+                return ResolvedPrice(
+                    unit, list_price, currency, layer, price_list, entry, table, tuple(chain), rule
+                )
+        return ResolvedPrice(
+            list_price, list_price, currency, "list", None, None, (), tuple(chain), base_rule
+        )

@@ -1,0 +1,369 @@
+"""Writes over price lists: create, copy, edit entries, import and export CSV; every change logged."""
+
+import contextlib
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from oscar.core.loading import get_model
+
+from shop.pricing.models import PriceChange, PriceList, PriceListEntry
+
+Category = get_model("catalogue", "Category")
+StockRecord = get_model("partner", "StockRecord")
+
+CSV_COLUMNS = [
+    "sku",
+    "category",
+    "kind",
+    "value",
+    "min_quantity",
+    "min_order_quantity",
+    "order_multiple",
+]
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+CHUNK = 5000
+
+
+class PricingError(Exception):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+def _entry_state(entry: PriceListEntry) -> dict:
+    return {
+        "target": f"product {entry.product_id}" if entry.product_id else f"category {entry.category_id}",
+        "kind": entry.kind, "value": str(entry.value), "min_quantity": entry.min_quantity,
+        "min_order_quantity": entry.min_order_quantity, "order_multiple": entry.order_multiple,
+    }  # fmt: skip
+
+
+def _unique_code(name: str) -> str:
+    base = slugify(name)[:70] or "price-list"
+    code, n = base, 2
+    while PriceList.objects.filter(code=code).exists():
+        code, n = f"{base}-{n}", n + 1
+    return code
+
+
+@transaction.atomic
+def price_list_save(*, price_list: PriceList, by_user) -> PriceList:
+    """Create or update a price list's header (who, validity window), logging the change."""
+    if bool(price_list.company_id) == bool(price_list.customer_group_id):
+        raise PricingError(
+            "A price list is either one company's contract or a customer group's list.", "company"
+        )
+    if (
+        price_list.valid_from
+        and price_list.valid_until
+        and price_list.valid_until <= price_list.valid_from
+    ):
+        raise PricingError("The end of validity must come after its start.", "valid_until")
+    created = price_list.pk is None
+    old = None if created else PriceList.objects.filter(pk=price_list.pk).values(
+        "name", "valid_from", "valid_until", "is_active").first()  # fmt: skip
+    if created and not price_list.code:
+        price_list.code = _unique_code(price_list.name)
+    price_list.save()
+    PriceChange.objects.create(
+        price_list=price_list, changed_by=by_user, action="list.created" if created else "list.updated",
+        old={k: str(v) for k, v in old.items()} if old else None,
+        new={"name": price_list.name, "valid_from": str(price_list.valid_from),
+             "valid_until": str(price_list.valid_until), "is_active": str(price_list.is_active)},
+    )  # fmt: skip
+    return price_list
+
+
+@transaction.atomic
+def price_list_copy(
+    *, source: PriceList, name: str, by_user, valid_from=None, valid_until=None
+) -> PriceList:
+    """Copy a list with all its entries, e.g. to schedule next year's prices."""
+    copy = PriceList(
+        name=name, company=source.company, customer_group=source.customer_group,
+        currency=source.currency, valid_from=valid_from, valid_until=valid_until,
+    )  # fmt: skip
+    price_list_save(price_list=copy, by_user=by_user)
+    entries = [
+        PriceListEntry(
+            price_list=copy,
+            product_id=e.product_id,
+            category_id=e.category_id,
+            kind=e.kind,
+            value=e.value,
+            min_quantity=e.min_quantity,
+            min_order_quantity=e.min_order_quantity,
+            order_multiple=e.order_multiple,
+        )  # fmt: skip
+        for e in source.entries.all()
+    ]
+    PriceListEntry.objects.bulk_create(entries, batch_size=CHUNK)
+    PriceChange.objects.create(price_list=copy, changed_by=by_user, action="list.copied",
+                               new={"from": source.code, "entries": len(entries)})  # fmt: skip
+    return copy
+
+
+@transaction.atomic
+def entry_delete(*, price_list: PriceList, entry_id: int, by_user) -> None:
+    entry = price_list.entries.filter(pk=entry_id).first()
+    if entry is None:
+        raise PricingError("That price no longer exists.")
+    PriceChange.objects.create(price_list=price_list, entry_id=entry.pk, changed_by=by_user,
+                               action="entry.deleted", old=_entry_state(entry))  # fmt: skip
+    entry.delete()
+
+
+@dataclass
+class RowResult:
+    line: int
+    data: dict
+    errors: list[str] = field(default_factory=list)
+    entry: PriceListEntry | None = None
+
+
+@dataclass
+class ImportReport:
+    rows: list[RowResult]
+    file_error: str = ""
+    created: int = 0
+    updated: int = 0
+    applied: bool = False
+
+    @property
+    def valid_rows(self) -> list[RowResult]:
+        return [r for r in self.rows if not r.errors]
+
+    @property
+    def invalid_rows(self) -> list[RowResult]:
+        return [r for r in self.rows if r.errors]
+
+
+def _decimal(text: str, name: str, errors: list[str], *, required: bool) -> Decimal | None:
+    text = (text or "").strip()
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")  # a decimal comma, as European spreadsheets write it
+    if not text:
+        if required:
+            errors.append(f"{name} is missing.")
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        errors.append(f"{name} '{text}' is not a number.")
+        return None
+    if not value.is_finite() or value < 0:
+        errors.append(f"{name} must be zero or more.")
+        return None
+    if value > Decimal("99999999"):
+        errors.append(f"{name} is too large.")
+        return None
+    return value
+
+
+def _integer(
+    text: str, name: str, errors: list[str], *, required: bool, minimum: int = 1
+) -> int | None:
+    text = (text or "").strip()
+    if not text:
+        if required:
+            errors.append(f"{name} is missing.")
+        return None
+    if not text.isdigit() or int(text) < minimum or int(text) > 10_000_000:
+        errors.append(f"{name} must be a whole number from {minimum}.")
+        return None
+    return int(text)
+
+
+def price_list_import_check(
+    *, price_list: PriceList, data: bytes, progress: Callable[[int, int], None] | None = None
+) -> ImportReport:
+    """Parse and validate a CSV of prices; nothing is written."""
+    if len(data) > MAX_IMPORT_BYTES:
+        return ImportReport(
+            [], file_error=f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB."
+        )
+    if b"\x00" in data[:4096]:
+        return ImportReport([], file_error="This is not a text CSV file (it contains binary data).")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return ImportReport(
+            [], file_error="The file is not UTF-8 text: save it as 'CSV UTF-8' and upload again."
+        )
+    dialect = csv.excel
+    with contextlib.suppress(csv.Error):  # not sniffable: plain commas
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = {"kind", "value"} - set(header)
+    if not header or missing or not ({"sku", "category"} & set(header)):
+        return ImportReport(
+            [],
+            file_error=f"The first line must name the columns: {', '.join(CSV_COLUMNS)} (sku or category, kind and value are needed).",
+        )
+    reader.fieldnames = header
+    raw_rows = list(reader)
+    skus = {(r.get("sku") or "").strip() for r in raw_rows} - {""}
+    product_by_sku: dict[str, int] = {}
+    sku_list = list(skus)
+    for start in range(0, len(sku_list), CHUNK):
+        product_by_sku.update(
+            StockRecord.objects.filter(partner_sku__in=sku_list[start : start + CHUNK]).values_list(
+                "partner_sku", "product_id"
+            )
+        )
+    categories = {}
+    for category in Category.objects.all():
+        categories[category.full_name.lower()] = category.pk
+        categories.setdefault(category.name.lower(), category.pk)
+    rows, seen = [], {}
+    total = len(raw_rows)
+    for index, raw in enumerate(raw_rows, start=2):
+        errors: list[str] = []
+        if None in raw:
+            errors.append("This line has more cells than the header.")
+        sku, category_name = (raw.get("sku") or "").strip(), (raw.get("category") or "").strip()
+        if any(cell.strip().startswith(("=", "+", "@")) for cell in (sku, category_name) if cell):
+            errors.append("Cells may not hold formulas.")
+        product_id = category_id = None
+        if sku and category_name:
+            errors.append("Give either a SKU or a category, not both.")
+        elif sku:
+            product_id = product_by_sku.get(sku)
+            if product_id is None:
+                errors.append(f"Unknown SKU '{sku}'.")
+        elif category_name:
+            category_id = categories.get(category_name.lower())
+            if category_id is None:
+                errors.append(f"Unknown category '{category_name}'.")
+        else:
+            errors.append("Give a SKU or a category.")
+        kind = (raw.get("kind") or "fixed").strip().lower()
+        kind = {
+            "fixed": "fixed",
+            "price": "fixed",
+            "percent": "percent",
+            "%": "percent",
+            "percent_off": "percent",
+        }.get(kind)
+        if kind is None:
+            errors.append("kind must be 'fixed' or 'percent'.")
+        value = _decimal(raw.get("value"), "value", errors, required=True)
+        if kind == "percent" and value is not None and value > 100:
+            errors.append("A percentage off cannot exceed 100.")
+        min_quantity = (
+            _integer(raw.get("min_quantity"), "min_quantity", errors, required=False) or 1
+        )
+        moq = _integer(raw.get("min_order_quantity"), "min_order_quantity", errors, required=False)
+        multiple = _integer(raw.get("order_multiple"), "order_multiple", errors, required=False)
+        key = (product_id, category_id, min_quantity)
+        if not errors and key in seen:
+            errors.append(f"Duplicate of line {seen[key]}: the same item and from-quantity twice.")
+        elif not errors:
+            seen[key] = index
+        entry = None
+        if not errors:
+            entry = PriceListEntry(
+                price_list=price_list, product_id=product_id, category_id=category_id, kind=kind,
+                value=value, min_quantity=min_quantity, min_order_quantity=moq, order_multiple=multiple,
+            )  # fmt: skip
+        rows.append(RowResult(index, {k: (raw.get(k) or "") for k in CSV_COLUMNS}, errors, entry))
+        if progress and (index % 5000 == 0 or index - 1 == total):
+            progress(index - 1, total)
+    if not rows:
+        return ImportReport([], file_error="The file has a header but no prices.")
+    return ImportReport(rows)
+
+
+@transaction.atomic
+def price_list_import_apply(
+    *, price_list: PriceList, report: ImportReport, by_user, valid_only: bool
+) -> ImportReport:
+    """Write the checked rows: all of them (only if every row is valid) or only the valid ones."""
+    if report.file_error:
+        raise PricingError(report.file_error)
+    if report.invalid_rows and not valid_only:
+        raise PricingError(
+            f"{len(report.invalid_rows)} of {len(report.rows)} lines have errors: nothing was applied. "
+            "Fix them, or choose to apply only the valid lines."
+        )
+    existing = {
+        (e.product_id, e.category_id, e.min_quantity): e
+        for e in price_list.entries.select_for_update().all()
+    }
+    to_create, to_update, changes = [], [], []
+    for row in report.valid_rows:
+        new = row.entry
+        key = (new.product_id, new.category_id, new.min_quantity)
+        old = existing.get(key)
+        if old is None:
+            to_create.append(new)
+            changes.append(
+                PriceChange(
+                    price_list=price_list,
+                    changed_by=by_user,
+                    action="entry.imported",
+                    new=_entry_state(new),
+                )
+            )
+        elif (old.kind, old.value, old.min_order_quantity, old.order_multiple) != (
+            new.kind,
+            new.value,
+            new.min_order_quantity,
+            new.order_multiple,
+        ):
+            before = _entry_state(old)
+            old.kind, old.value = new.kind, new.value
+            old.min_order_quantity, old.order_multiple = new.min_order_quantity, new.order_multiple
+            to_update.append(old)
+            changes.append(
+                PriceChange(
+                    price_list=price_list,
+                    entry_id=old.pk,
+                    changed_by=by_user,
+                    action="entry.updated",
+                    old=before,
+                    new=_entry_state(old),
+                )
+            )
+    PriceListEntry.objects.bulk_create(to_create, batch_size=CHUNK)
+    PriceListEntry.objects.bulk_update(
+        to_update, ["kind", "value", "min_order_quantity", "order_multiple"], batch_size=CHUNK
+    )
+    PriceChange.objects.bulk_create(changes, batch_size=CHUNK)
+    PriceList.objects.filter(pk=price_list.pk).update(updated_at=timezone.now())
+    report.created, report.updated, report.applied = len(to_create), len(to_update), True
+    return report
+
+
+def price_list_export(*, price_list: PriceList) -> Iterable[str]:
+    """Yield the list as CSV lines, in the import format."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    entries = price_list.entries.select_related("category").order_by(
+        "product_id", "category_id", "min_quantity"
+    )
+    skus = dict(
+        StockRecord.objects.filter(
+            product_id__in=price_list.entries.values("product_id")
+        ).values_list("product_id", "partner_sku")
+    )
+    for entry in entries.iterator(chunk_size=CHUNK):
+        writer.writerow([
+            skus.get(entry.product_id, "") if entry.product_id else "",
+            entry.category.full_name if entry.category_id else "",
+            entry.kind, format(entry.value.normalize(), "f"), entry.min_quantity,
+            entry.min_order_quantity or "", entry.order_multiple or "",
+        ])  # fmt: skip
+        if buffer.tell() > 64 * 1024:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
