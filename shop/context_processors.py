@@ -10,6 +10,8 @@ def portal(request: HttpRequest) -> dict:
     is_staff = bool(user and user.is_authenticated and user.is_staff)
     return {
         "site_name": settings.SITE_NAME,
+        "hide_anonymous_prices": settings.SHOP_ANONYMOUS_PRICES == "login"
+        and not (user and user.is_authenticated),
         "nav_staff": {
             "dashboard": is_staff,
             "cms": bool(

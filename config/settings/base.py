@@ -230,6 +230,10 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")  # e.g. a localstripe URL in tests
 STRIPE_CURRENCY = "eur"
 
+# What visitors who are not logged in see where a price would be: "list" (the list
+# price) or "login" (a "log in for your price" link).
+SHOP_ANONYMOUS_PRICES = env("SHOP_ANONYMOUS_PRICES", default="list")
+
 # Oscar.
 OSCAR_SHOP_NAME = SITE_NAME
 OSCAR_SHOP_TAGLINE = "Parts and industrial supplies for business"

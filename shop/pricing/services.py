@@ -180,6 +180,17 @@ def _integer(
     return int(text)
 
 
+def _xlsx_as_csv(data: bytes) -> bytes:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in workbook.worksheets[0].iter_rows(values_only=True):
+        writer.writerow(["" if cell is None else str(cell) for cell in row])
+    return buffer.getvalue().encode()
+
+
 def price_list_import_check(
     *, price_list: PriceList, data: bytes, progress: Callable[[int, int], None] | None = None
 ) -> ImportReport:
@@ -188,6 +199,13 @@ def price_list_import_check(
         return ImportReport(
             [], file_error=f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB."
         )
+    if data[:4] == b"PK\x03\x04":  # an .xlsx workbook (a zip): read its first sheet as CSV
+        try:
+            data = _xlsx_as_csv(data)
+        except Exception:  # any unreadable workbook gets the same clear answer
+            return ImportReport(
+                [], file_error="This .xlsx file could not be read: save it again, or as CSV UTF-8."
+            )
     if b"\x00" in data[:4096]:
         return ImportReport([], file_error="This is not a text CSV file (it contains binary data).")
     try:

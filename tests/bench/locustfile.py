@@ -3,12 +3,14 @@
 The driver chooses the page through environment variables, so that each headless run
 measures a single page and its requests per second are not mixed with another's:
 
-- ``BENCH_PAGE``: the stats name of the page (trivial, home, category, product, search, basket)
+- ``BENCH_PAGE``: the stats name of the page (trivial, home, category, category_buyer,
+  product, search, basket, basket_buyer)
 - ``BENCH_URLS``: one or more paths, separated by ``|``, requested in turn under that name
-- ``BENCH_BASKET_COOKIES``: for the basket page, a JSON list of cookie dicts, one per
-  basket the driver filled beforehand; each user takes the next one in ``on_start``
-- ``BENCH_BASKET_LINES``: the lines those baskets hold; a basket page showing fewer
-  counts as a failure (0 disables the check)
+- ``BENCH_COOKIES``: a JSON list of cookie dicts; each user takes the next one in
+  ``on_start`` (round robin). For ``basket``: one per anonymous basket the driver filled
+  beforehand; for the ``*_buyer`` pages: the one session of the logged-in buyer
+- ``BENCH_BASKET_LINES``: for the basket pages, the lines the baskets hold; a basket
+  page showing fewer counts as a failure (0 disables the check)
 """
 
 import itertools
@@ -22,7 +24,7 @@ from requests.cookies import create_cookie
 
 PAGE = os.environ.get("BENCH_PAGE", "trivial")
 URLS = [u for u in os.environ.get("BENCH_URLS", "/bench/trivial").split("|") if u]
-BASKET_COOKIES = json.loads(os.environ.get("BENCH_BASKET_COOKIES", "[]") or "[]")
+COOKIES = json.loads(os.environ.get("BENCH_COOKIES", "[]") or "[]")
 BASKET_LINES = int(os.environ.get("BENCH_BASKET_LINES", "0") or 0)
 
 TOTAL_FORMS_RE = re.compile(r'name="form-TOTAL_FORMS"[^>]*value="(\d+)"')
@@ -35,9 +37,9 @@ class PageUser(FastHttpUser):
 
     def on_start(self) -> None:
         self._urls = itertools.cycle(URLS)
-        self._check_lines = PAGE == "basket" and BASKET_LINES > 0
-        if PAGE == "basket" and BASKET_COOKIES:
-            cookies = BASKET_COOKIES[next(_user_numbers) % len(BASKET_COOKIES)]
+        self._check_lines = PAGE.startswith("basket") and BASKET_LINES > 0
+        if COOKIES:
+            cookies = COOKIES[next(_user_numbers) % len(COOKIES)]
             domain = urlsplit(self.host).hostname
             for name, value in cookies.items():
                 self.client.cookiejar.set_cookie(create_cookie(name, value, domain=domain))

@@ -21,6 +21,7 @@ reported but does not change the exit status.
 from __future__ import annotations
 
 import argparse
+import ast
 import collections
 import concurrent.futures
 import csv
@@ -52,10 +53,21 @@ DB_NAME = "bench"
 REDIS_PORT = 6379
 REDIS_DB = 5
 
-PAGES = ("trivial", "home", "category", "product", "search", "basket")
+PAGES = (
+    "trivial", "home", "category", "category_buyer", "product", "search", "basket", "basket_buyer",
+)  # fmt: skip
+BUYER_PAGES = ("category_buyer", "basket_buyer")
+BASKET_PAGES = ("basket", "basket_buyer")
 TRIVIAL_PATH = "/bench/trivial"
 MIN_CATEGORY_PRODUCTS = 24
 BASKET_LINES = 3
+# The category measured, anonymous and as the buyer: one the buyer's contract covers
+# (shop/pricing/demo.py), so that the buyer's page prices every product from the contract.
+PREFERRED_CATEGORY = "Automotive spare parts"
+# A demo buyer whose company (Rheinland Auto Service) has a contract price list; the
+# password is shop/demo.py DEMO_PASSWORD.
+BUYER_EMAIL = "jonas.weber@rheinland-auto.example"
+LOGIN_PATH = "/accounts/login/"
 PREFERRED_SEARCH_WORDS = ("bearing", "bolt", "valve", "filter", "motor")
 TARGET_PAGE = "category"
 TARGET_RATIO = 0.10
@@ -69,6 +81,16 @@ ADD_FORM_RE = re.compile(r'action="(/shop/basket/add/\d+/)"')
 TOTAL_FORMS_RE = re.compile(r'name="form-TOTAL_FORMS"[^>]*value="(\d+)"')
 TRANSACTION_RE = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b", re.I)
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken"\s+value="([^"]+)"')
+QUANTITY_INPUT_RE = re.compile(r'<input[^>]*\bname="quantity"[^>]*>')
+VALUE_RE = re.compile(r'\bvalue="(\d+)"')
+PRICE_RE = re.compile(r'<p class="price_color">\s*([^<]*?)\s*</p>')
+
+
+def add_quantity(page: str) -> str:
+    """The quantity the add-to-basket form proposes (pack sizes, minimums), else 1."""
+    tag = QUANTITY_INPUT_RE.search(page)
+    value = VALUE_RE.search(tag.group(0)) if tag else None
+    return value.group(1) if value else "1"
 
 
 class BenchError(Exception):
@@ -208,27 +230,23 @@ def prepare_database(
     manage(env, ["migrate", "--noinput"], logfile=logfile, timeout=900)
     info["migrate_s"] = round(time.monotonic() - started, 1)
 
+    # seed_demo always runs: it is idempotent and creates only what is missing, so that
+    # demo data added since the last run (companies, price lists) exists even when the
+    # product count is already reached.
     have = product_count(role)
-    if have >= products:
-        log(f"database already holds {have} products (>= {products}): seed skipped")
-        info["seed"] = f"skipped ({have} products present)"
-    else:
-        commands = ROOT / "config" / "management" / "commands" / "seed_demo.py"
-        if not commands.exists():
-            raise BenchError(
-                f"the bench database holds {have} products, fewer than {products}, and "
-                "config/management/commands/seed_demo.py does not exist yet"
-            )
-        log(f"seeding {products} products (database holds {have}) ...")
-        started = time.monotonic()
-        manage(env, ["seed_demo", "--products", str(products)], logfile=logfile, timeout=3600)
-        info["seed"] = f"seeded in {time.monotonic() - started:.0f} s"
-        have = product_count(role)
-        if have < products:
-            log(
-                f"warning: after seed_demo the database holds {have} products, asked for {products}"
-            )
-    info["products"] = have
+    log(f"seed_demo --products {products} (database holds {have} products) ...")
+    started = time.monotonic()
+    manage(env, ["seed_demo", "--products", str(products)], logfile=logfile, timeout=3600)
+    elapsed = time.monotonic() - started
+    after = product_count(role)
+    info["seed"] = (
+        f"seed_demo in {elapsed:.0f} s, {after - have} products created"
+        if after > have
+        else f"seed_demo in {elapsed:.0f} s, no product created ({have} present)"
+    )
+    if after < products:
+        log(f"warning: after seed_demo the database holds {after} products, asked for {products}")
+    info["products"] = after
 
     fingerprint = static_fingerprint()
     stamp_file = STATIC_ROOT / ".bench-static-fingerprint"
@@ -344,15 +362,83 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # the add-to-basket POST answers a redirect: it is not followed
 
 
-def fill_basket(
-    base_url: str, product_urls: list[str], *, lines: int
-) -> tuple[dict[str, str], int, str]:
-    """Fill one anonymous basket over HTTP; return (its cookies, lines it shows, problem or "")."""
-    assert base_url.startswith(f"http://{LOOPBACK}:"), base_url
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(
+LOGIN_ERROR_RE = re.compile(
+    r'class="[^"]*(?:errorlist|invalid-feedback|alert-danger)[^"]*"[^>]*>\s*(?:<li>)?([^<]{1,160})'
+)
+
+
+def demo_password() -> str | None:
+    """shop/demo.py DEMO_PASSWORD, read without importing the module (it needs Django)."""
+    tree = ast.parse((ROOT / "shop" / "demo.py").read_text())
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "DEMO_PASSWORD" for t in node.targets)
+            and isinstance(node.value, ast.Constant)
+        ):
+            return str(node.value.value)
+    return None
+
+
+def _cookie_opener(jar: http.cookiejar.CookieJar) -> urllib.request.OpenerDirector:
+    return urllib.request.build_opener(
         urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(jar), _NoRedirect()
     )
+
+
+def login_buyer(base_url: str) -> tuple[http.cookiejar.CookieJar | None, str]:
+    """Log the demo buyer in over HTTP; return (the session's cookie jar, "") or (None, problem)."""
+    assert base_url.startswith(f"http://{LOOPBACK}:"), base_url
+    password = demo_password()
+    if not password:
+        return None, "no DEMO_PASSWORD constant found in shop/demo.py"
+    jar = http.cookiejar.CookieJar()
+    opener = _cookie_opener(jar)
+    try:
+        with opener.open(base_url + LOGIN_PATH, timeout=60) as resp:  # noqa: S310 (loopback)
+            page = resp.read().decode("utf-8", "replace")
+    except (OSError, urllib.error.URLError) as exc:
+        return None, f"GET {LOGIN_PATH}: {exc}"
+    token = CSRF_RE.search(page)
+    if not token:
+        return None, f"{LOGIN_PATH} has no CSRF token"
+    data = urllib.parse.urlencode(
+        {"login": BUYER_EMAIL, "password": password, "csrfmiddlewaretoken": token.group(1)}
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310 (loopback http URL)
+        base_url + LOGIN_PATH, data=data, headers={"Referer": base_url + LOGIN_PATH}
+    )
+    try:
+        with opener.open(request, timeout=60) as resp:  # noqa: S310 (loopback http URL)
+            status, body = resp.status, resp.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        status, body = exc.code, ""
+    except (OSError, urllib.error.URLError) as exc:
+        return None, f"POST {LOGIN_PATH}: {exc}"
+    if status not in (301, 302, 303):
+        error = LOGIN_ERROR_RE.search(body)
+        reason = f": {error.group(1).strip()}" if error else ""
+        return None, f"POST {LOGIN_PATH} answered {status}, not a redirect{reason}"
+    if not any("session" in c.name for c in jar):
+        return None, f"POST {LOGIN_PATH} set no session cookie (cookies: {[c.name for c in jar]})"
+    return jar, ""
+
+
+def fill_basket(
+    base_url: str,
+    product_urls: list[str],
+    *,
+    lines: int,
+    jar: http.cookiejar.CookieJar | None = None,
+) -> tuple[dict[str, str], int, str]:
+    """Fill one basket over HTTP; return (its cookies, lines it shows, problem or "").
+
+    Without ``jar`` the basket is a new anonymous one; with a logged-in session's jar
+    it is that user's basket.
+    """
+    assert base_url.startswith(f"http://{LOOPBACK}:"), base_url
+    jar = jar if jar is not None else http.cookiejar.CookieJar()
+    opener = _cookie_opener(jar)
     problem = ""
     for product_url in product_urls[:lines]:
         try:
@@ -366,7 +452,7 @@ def fill_basket(
             problem = f"{product_url} has no add-to-basket form"
             continue
         data = urllib.parse.urlencode(
-            {"csrfmiddlewaretoken": token.group(1), "quantity": "1"}
+            {"csrfmiddlewaretoken": token.group(1), "quantity": add_quantity(page)}
         ).encode()
         request = urllib.request.Request(  # noqa: S310 (loopback http URL)
             base_url + form.group(1), data=data, headers={"Referer": base_url + product_url}
@@ -431,10 +517,14 @@ def probe(out_path: Path) -> None:
     import django
 
     django.setup()
+    from django.contrib.auth import get_user_model
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from oscar.core.loading import get_model
+
+    from shop.companies import selectors
+    from shop.pricing.models import PriceList
 
     notes: list[str] = []
     client = Client(HTTP_HOST=LOOPBACK)
@@ -452,25 +542,40 @@ def probe(out_path: Path) -> None:
             'path("bench/trivial", views.trivial) before the Wagtail catch-all'
         )
 
-    # Category: the first linked category whose page lists a full page of products.
+    # Category: the one the buyer's contract covers (PREFERRED_CATEGORY) when it lists a
+    # full page of products, else the first linked category that does.
     status, body = get("/shop/catalogue/")
     if status != 200:
         notes.append(f"/shop/catalogue/ answered {status}")
     category_url, category_products = None, []
     candidates = list(dict.fromkeys(CATEGORY_LINK_RE.findall(body)))
+    Category = get_model("catalogue", "Category")
+    preferred = (
+        Category.objects.filter(name=PREFERRED_CATEGORY, is_public=True).order_by("depth").first()
+    )
+    if preferred is not None:
+        candidates.insert(0, preferred.get_absolute_url())
+    else:
+        notes.append(
+            f"no public category named {PREFERRED_CATEGORY!r}: the first category linked is used"
+        )
     for url in candidates[:30]:
         status, page = get(url)
         products = list(dict.fromkeys(PRODUCT_LINK_RE.findall(page))) if status == 200 else []
         if len(products) >= MIN_CATEGORY_PRODUCTS:
             category_url, category_products = url, products
             break
+        if preferred is not None and url == preferred.get_absolute_url():
+            notes.append(
+                f"category {PREFERRED_CATEGORY!r} ({url}) answered {status} with "
+                f"{len(products)} products: another category is measured"
+            )
         if category_url is None and products:
             category_url, category_products = url, products  # best so far, kept as fallback
     if category_url is None or len(category_products) < MIN_CATEGORY_PRODUCTS:
         # Fall back to the database: the category with the most products.
         from django.db.models import Count
 
-        Category = get_model("catalogue", "Category")
         best = (
             Category.objects.filter(is_public=True)
             .annotate(n=Count("product"))
@@ -501,12 +606,12 @@ def probe(out_path: Path) -> None:
         ]
     if not product_urls:
         raise SystemExit("no product found to measure")
-    basket_products: list[tuple[str, str]] = []
+    basket_products: list[tuple[str, str, str]] = []
     for url in category_products[:MIN_CATEGORY_PRODUCTS] or product_urls:
         status, page = get(url)
         form = ADD_FORM_RE.search(page) if status == 200 else None
         if form:
-            basket_products.append((url, form.group(1)))
+            basket_products.append((url, form.group(1), add_quantity(page)))
         if len(basket_products) >= BASKET_LINES:
             break
 
@@ -527,7 +632,9 @@ def probe(out_path: Path) -> None:
         "product": product_urls,
         "search": [search_url],
         "basket": ["/shop/basket/"],
+        "basket_buyer": ["/shop/basket/"],
     }
+    urls["category_buyer"] = urls["category"]
 
     def measure(url: str, c: Client) -> dict:
         get(url, c)  # warm-up: caches, thumbnails, lazy imports
@@ -551,22 +658,85 @@ def probe(out_path: Path) -> None:
     for name in ("trivial", "home", "category", "product", "search"):
         results[name] = measure(urls[name][0], client)
 
+    def fill(c: Client) -> None:
+        for product_url, add_url, _ in basket_products:
+            # The quantity the form proposes to this client (its rule may differ by company).
+            _, page = get(product_url, c)
+            c.post(
+                add_url,
+                {"quantity": add_quantity(page)},
+                HTTP_REFERER=f"http://{LOOPBACK}{product_url}",
+            )
+
+    def count_lines(name: str) -> None:
+        match = TOTAL_FORMS_RE.search(results[name]["_page"])
+        lines = int(match.group(1)) if match else 0
+        results[name]["lines"] = lines
+        if lines < BASKET_LINES:
+            notes.append(
+                f"{name}: only {lines} of {BASKET_LINES} lines could be added in-process "
+                f"({len(basket_products)} products with an add-to-basket form found)"
+            )
+
     # Basket: a fresh anonymous client with BASKET_LINES lines.
     basket_client = Client(HTTP_HOST=LOOPBACK)
-    for product_url, add_url in basket_products:
-        get(product_url, basket_client)
-        basket_client.post(
-            add_url, {"quantity": "1"}, HTTP_REFERER=f"http://{LOOPBACK}{product_url}"
-        )
+    fill(basket_client)
     results["basket"] = measure("/shop/basket/", basket_client)
-    match = TOTAL_FORMS_RE.search(results["basket"]["_page"])
-    lines = int(match.group(1)) if match else 0
-    results["basket"]["lines"] = lines
-    if lines < BASKET_LINES:
+    count_lines("basket")
+
+    # The logged-in buyer: same category page, and the buyer's own basket. A signed-in
+    # user's basket lives in the database, so it is emptied first (left over from an
+    # earlier run) and again afterwards, for the driver to fill it over HTTP.
+    User = get_user_model()
+    Basket = get_model("basket", "Basket")
+    buyer = User.objects.filter(email__iexact=BUYER_EMAIL).first()
+    if buyer is None:
+        raise SystemExit(f"the demo buyer {BUYER_EMAIL} does not exist (seed_demo creates it)")
+    membership = selectors.membership_for_user(user=buyer)
+    if membership is None or not membership.company.is_active:
         notes.append(
-            f"basket: only {lines} of {BASKET_LINES} lines could be added in-process "
-            f"({len(basket_products)} products with an add-to-basket form found)"
+            f"buyer {BUYER_EMAIL} has no active company membership: the buyer pages show list prices"
         )
+    contracts = (
+        list(PriceList.objects.filter(company=membership.company).values_list("code", flat=True))
+        if membership is not None
+        else []
+    )
+    if not contracts:
+        notes.append(f"buyer {BUYER_EMAIL}: their company has no contract price list")
+
+    def empty_buyer_baskets() -> None:
+        for basket in Basket.open.filter(owner=buyer):
+            basket.flush()
+
+    empty_buyer_baskets()
+    buyer_client = Client(HTTP_HOST=LOOPBACK)
+    buyer_client.force_login(buyer)
+    results["category_buyer"] = measure(urls["category"][0], buyer_client)
+    fill(buyer_client)
+    results["basket_buyer"] = measure("/shop/basket/", buyer_client)
+    count_lines("basket_buyer")
+    empty_buyer_baskets()
+
+    # The contract must show: the buyer's category prices should differ from the list prices.
+    list_prices = PRICE_RE.findall(results["category"]["_page"])
+    buyer_prices = PRICE_RE.findall(results["category_buyer"]["_page"])
+    differ = sum(a != b for a, b in zip(list_prices, buyer_prices, strict=False))
+    results["category_buyer"]["prices_differing_from_list"] = differ
+    results["category_buyer"]["prices_shown"] = len(buyer_prices)
+    if not buyer_prices:
+        notes.append("category_buyer: no price shown on the buyer's category page")
+    elif differ == 0:
+        notes.append(
+            f"category_buyer: all {len(buyer_prices)} prices equal the anonymous list prices: "
+            "is the contract applied?"
+        )
+    buyer_info = {
+        "email": BUYER_EMAIL,
+        "company": str(membership.company) if membership else None,
+        "price_lists": contracts,
+        "first_prices": {"list": list_prices[:3], "buyer": buyer_prices[:3]},
+    }
 
     if results["trivial"]["transaction_statements"]:
         notes.append(
@@ -589,8 +759,9 @@ def probe(out_path: Path) -> None:
         json.dumps(
             {
                 "urls": urls,
-                "basket_add_products": [u for u, _ in basket_products],
+                "basket_add_products": [u for u, _, _ in basket_products],
                 "search_word": word,
+                "buyer": buyer_info,
                 "pages": results,
                 "notes": notes,
             },
@@ -624,14 +795,14 @@ def run_probe(env: dict[str, str], *, workdir: Path, logfile: Path) -> dict:
 
 def run_locust(
     env: dict[str, str], *, host: str, page: str, urls: list[str], seconds: int, users: int,
-    workdir: Path, basket_cookies: list[dict] | None = None, basket_lines: int = 0,
+    workdir: Path, cookies: list[dict] | None = None, basket_lines: int = 0,
 ) -> dict:  # fmt: skip
     prefix = workdir / page
     locust_env = dict(env)
     locust_env.update(
         BENCH_PAGE=page,
         BENCH_URLS="|".join(urls),
-        BENCH_BASKET_COOKIES=json.dumps(basket_cookies or []),
+        BENCH_COOKIES=json.dumps(cookies or []),
         BENCH_BASKET_LINES=str(basket_lines),
     )
     cmd = [
@@ -766,7 +937,24 @@ def target_line(rows: list[dict]) -> tuple[str, bool]:
     )
 
 
-def write_report(report: dict, table: str, target: str, stamp: str) -> Path:
+def buyer_line(rows: list[dict]) -> str:
+    """``category_buyer vs category: +N SQL queries`` (and the req/s of both)."""
+    by_page = {r["page"]: r for r in rows}
+    buyer, anonymous = by_page["category_buyer"], by_page["category"]
+    if buyer["sql_queries"] is None or anonymous["sql_queries"] is None:
+        delta = "? SQL queries"
+    else:
+        delta = f"{buyer['sql_queries'] - anonymous['sql_queries']:+d} SQL queries"
+    rps = ""
+    if anonymous["rps"]:
+        rps = (
+            f" ({buyer['rps']:.1f} vs {anonymous['rps']:.1f} req/s, "
+            f"{(buyer['rps'] / anonymous['rps'] - 1) * 100:+.0f} %)"
+        )
+    return f"category_buyer vs category: {delta}{rps}"
+
+
+def write_report(report: dict, table: str, summary: list[str], stamp: str) -> Path:
     RESULTS_DIR.mkdir(exist_ok=True)
     (RESULTS_DIR / f"{stamp}.json").write_text(json.dumps(report, indent=2))
     cfg = report["config"]
@@ -782,11 +970,15 @@ def write_report(report: dict, table: str, target: str, stamp: str) -> Path:
         "- SQL queries: counted in-process with Django's test client after one warm-up request"
         f" (basket with {BASKET_LINES} lines)",
         f"- search word: `{report['search_word']}`; category: `{report['urls']['category'][0]}`",
+        f"- `*_buyer` pages: logged in as {report['buyer'].get('email')} "
+        f"({report['buyer'].get('company')}; price lists: "
+        f"{', '.join(report['buyer'].get('price_lists') or []) or 'none'}), one session shared by "
+        "all locust users; the other pages are anonymous (list prices)",
         "",
         table,
         "",
-        f"**{target}**",
     ]
+    md += [f"**{line}**  " for line in summary[:-1]] + [f"**{summary[-1]}**"]
     if report["notes"]:
         md += ["", "Notes:", ""] + [f"- {n}" for n in report["notes"]]
     text = "\n".join(md) + "\n"
@@ -868,9 +1060,18 @@ def main(argv: list[str]) -> int:
             f"gunicorn up on {server.url}; {args.seconds} s x {len(PAGES)} pages, {args.users} users"
         )
 
+        # The buyer logs in once over HTTP; every locust user of the buyer pages shares
+        # that session (and so the buyer's one basket).
+        buyer_jar, login_problem = login_buyer(server.url)
+        if buyer_jar is None:
+            raise BenchError(f"logging in {BUYER_EMAIL} over HTTP failed: {login_problem}")
+        buyer_cookies = {c.name: c.value for c in buyer_jar}
+        log(f"  logged in {BUYER_EMAIL} over HTTP")
+
         load = {}
-        basket: dict = {}
+        baskets: dict = {}
         for page in PAGES:
+            cookies: list[dict] | None = [buyer_cookies] if page in BUYER_PAGES else None
             if page == "basket":
                 # Baskets are filled before the run, one per user, so that the run
                 # measures only the basket page and not the add-to-basket requests.
@@ -878,12 +1079,29 @@ def main(argv: list[str]) -> int:
                 cookies, lines, problem = fill_baskets(
                     server.url, probe_data["basket_add_products"], count=args.users
                 )
-                basket = {
+                baskets[page] = {
                     "lines": lines,
                     "problem": problem,
                     "fill_s": round(time.monotonic() - started, 1),
                 }
-                log(f"  filled {len(cookies)} baskets with {lines}+ lines in {basket['fill_s']} s")
+                log(
+                    f"  filled {len(cookies)} baskets with {lines}+ lines in {baskets[page]['fill_s']} s"
+                )
+            elif page == "basket_buyer":
+                # The buyer's basket (emptied by the probe) gets the same products.
+                started = time.monotonic()
+                _, lines, problem = fill_basket(
+                    server.url, probe_data["basket_add_products"], lines=BASKET_LINES, jar=buyer_jar
+                )
+                cookies = [{c.name: c.value for c in buyer_jar}]
+                baskets[page] = {
+                    "lines": lines,
+                    "problem": problem,
+                    "fill_s": round(time.monotonic() - started, 1),
+                }
+                log(
+                    f"  filled the buyer's basket with {lines} lines in {baskets[page]['fill_s']} s"
+                )
             load[page] = run_locust(
                 env,
                 host=server.url,
@@ -892,8 +1110,8 @@ def main(argv: list[str]) -> int:
                 seconds=args.seconds,
                 users=args.users,
                 workdir=workdir,
-                basket_cookies=cookies if page == "basket" else None,
-                basket_lines=basket.get("lines", 0) if page == "basket" else 0,
+                cookies=cookies,
+                basket_lines=baskets[page]["lines"] if page in BASKET_PAGES else 0,
             )
             log(f"  {page}: {load[page]['rps']:.1f} req/s, {load[page]['failures']} failures")
     except BenchError as exc:
@@ -908,17 +1126,19 @@ def main(argv: list[str]) -> int:
 
     rows = build_rows(load, probe_data)
     notes = list(probe_data["notes"])
-    if basket["lines"] < BASKET_LINES:
-        notes.append(
-            f"basket: adding products over HTTP failed ({basket['problem'] or 'no reason given'}): "
-            f"the basket measured under load holds {basket['lines']} lines, not {BASKET_LINES}"
-            + (" (EMPTY basket)" if basket["lines"] == 0 else "")
-        )
+    for page, basket in baskets.items():
+        if basket["lines"] < BASKET_LINES:
+            notes.append(
+                f"{page}: adding products over HTTP failed ({basket['problem'] or 'no reason given'}): "
+                f"the basket measured under load holds {basket['lines']} lines, not {BASKET_LINES}"
+                + (" (EMPTY basket)" if basket["lines"] == 0 else "")
+            )
     for page in PAGES:
         for sample in load[page].get("failure_samples", []):
             notes.append(f"{page} failure: {sample}")
     table = render_table(rows)
     target, _ = target_line(rows)
+    buyer_delta = buyer_line(rows)
     report = {
         "timestamp": stamp,
         "commit": git_commit(),
@@ -935,16 +1155,18 @@ def main(argv: list[str]) -> int:
         "urls": probe_data["urls"],
         "search_word": probe_data["search_word"],
         "basket_add_products": probe_data["basket_add_products"],
-        "basket_under_load": basket,
+        "baskets_under_load": baskets,
+        "buyer": {**probe_data.get("buyer", {}), "line": buyer_delta},
         "target": {"page": TARGET_PAGE, "min_ratio_to_trivial": TARGET_RATIO, "line": target},
         "rows": rows,
         "in_process": probe_data["pages"],
         "notes": notes,
     }
-    path = write_report(report, table, target, stamp)
+    path = write_report(report, table, [buyer_delta, target], stamp)
     print()
     print(table)
     print()
+    print(buyer_delta)
     print(target)
     for note in notes:
         print(f"note: {note}")

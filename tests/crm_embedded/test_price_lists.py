@@ -199,3 +199,22 @@ def test_price_check_shows_how_a_companys_price_is_built(
         reverse("crm:company-price-check", kwargs={"pk": contract.company.pk}), {"sku": "NOPE"}
     ).content.decode()
     assert "No product has the SKU" in html
+
+
+def test_xlsx_workbooks_are_read_and_formulas_refused(contract, products):
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["sku", "kind", "value", "min_quantity"])
+    sheet.append(["BRG-0", "fixed", 4.5, 1])
+    sheet.append(["BRG-1", "fixed", "=1+1", 1])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    report = services.price_list_import_check(price_list=contract, data=buffer.getvalue())
+    assert [row.line for row in report.valid_rows] == [2]
+    assert "not a number" in " ".join(report.invalid_rows[0].errors)
+    broken = services.price_list_import_check(price_list=contract, data=b"PK\x03\x04garbage")
+    assert "could not be read" in broken.file_error

@@ -314,3 +314,14 @@ def test_basket_pricing_queries_do_not_grow_with_its_lines(client, contract_buye
     large = _category_queries(client, reverse("basket:summary"))
     assert large == small, f"{small} queries with 3 lines, {large} with 30"
     assert "€90.00" in client.get(reverse("basket:summary")).content.decode()
+
+
+def test_anonymous_visitors_can_be_asked_to_log_in_for_a_price(
+    client, settings, contract_buyer, tree
+):
+    settings.SHOP_ANONYMOUS_PRICES = "login"
+    html = client.get(tree[1].get_absolute_url()).content.decode()
+    assert "Log in for your price" in html and "€20.00" not in html
+    client.force_login(contract_buyer)
+    html = client.get(tree[1].get_absolute_url()).content.decode()
+    assert "€15.00" in html and "Log in for your price" not in html
