@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from oscar.apps.order.abstract_models import AbstractOrder
+from oscar.apps.order.abstract_models import AbstractLine, AbstractOrder
 
 
 class Order(AbstractOrder):
@@ -25,6 +25,23 @@ class Order(AbstractOrder):
     )
 
     class Meta(AbstractOrder.Meta):
+        pass
+
+
+class Line(AbstractLine):
+    """Oscar's order line; "order again" respects minimum quantities and pack sizes."""
+
+    def is_available_to_reorder(self, basket, strategy):
+        available, reason = super().is_available_to_reorder(basket, strategy)
+        if not available or not hasattr(strategy, "quantity_rule") or self.product is None:
+            return available, reason
+        in_basket = basket.product_quantity(self.product) if basket.id else 0
+        problem = strategy.quantity_rule(self.product).problem(in_basket + self.quantity)
+        if problem:
+            return False, f"{self.product.get_title()}: {problem}"
+        return True, ""
+
+    class Meta(AbstractLine.Meta):
         pass
 
 

@@ -325,3 +325,20 @@ def test_anonymous_visitors_can_be_asked_to_log_in_for_a_price(
     client.force_login(contract_buyer)
     html = client.get(tree[1].get_absolute_url()).content.decode()
     assert "€15.00" in html and "Log in for your price" not in html
+
+
+def test_order_again_respects_pack_sizes(client, contract_buyer, tree):
+    from oscar.test.factories import create_order
+
+    packed = ProductFactory(category=tree[1], min_order_quantity=10, pack_size=10)
+    order = create_order(user=contract_buyer)
+    line = order.lines.get()
+    line.product, line.quantity = packed, 7  # a quantity that is no longer orderable
+    line.save()
+    order.company = contract_buyer.company_memberships.get().company
+    order.save()
+    client.force_login(contract_buyer)
+    response = client.post(reverse("customer:order", kwargs={"order_number": order.number}),
+                           {"order_id": order.pk, "action": "reorder"}, follow=True)  # fmt: skip
+    assert "minimum order is 10" in response.content.decode()
+    assert not Basket.objects.filter(owner=contract_buyer, lines__product=packed).exists()
