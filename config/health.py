@@ -27,7 +27,7 @@ def _check_broker() -> None:
         return  # tasks run in-process: there is no broker to reach
     from config.celery import app
 
-    with app.connection_for_write() as conn:
+    with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
 
 

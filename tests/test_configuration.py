@@ -12,7 +12,17 @@ GOOD_SECRET = "k" * 20 + "-production-secret-for-tests-only-" + "z" * 20
 
 
 def _run(args: list[str], **env_overrides: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    # A clean slate: none of the integration switches of the calling test run.
+    switches = (
+        "DJANGO_",
+        "DATABASE_URL",
+        "CACHE_URL",
+        "CELERY_",
+        "EMAIL_URL",
+        "STRIPE_",
+        "TEST_SQLITE",
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(switches)}
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120

@@ -390,7 +390,9 @@ def _active_admins(company: Company):
 def member_role_change(*, member_id: int, company: Company, role: str, by_user) -> CompanyMember:
     """Change a colleague's role; a company always keeps at least one admin."""
     _require_admin(company=company, user=by_user)
-    member = company.members.select_for_update().filter(pk=member_id, is_active=True).first()
+    member = (
+        company.members.select_for_update(of=("self",)).filter(pk=member_id, is_active=True).first()
+    )
     if member is None:
         raise CompanyError("That person is not an active member of your company.")
     if role not in CompanyMember.Role.values:
@@ -415,7 +417,9 @@ def member_role_change(*, member_id: int, company: Company, role: str, by_user) 
 def member_deactivate(*, member_id: int, company: Company, by_user) -> CompanyMember:
     """Remove a colleague's access; their orders and history stay with the company."""
     _require_admin(company=company, user=by_user)
-    member = company.members.select_for_update().filter(pk=member_id, is_active=True).first()
+    member = (
+        company.members.select_for_update(of=("self",)).filter(pk=member_id, is_active=True).first()
+    )
     if member is None:
         raise CompanyError("That person is not an active member of your company.")
     if member.role == CompanyMember.Role.ADMIN and _active_admins(company).count() == 1:
@@ -512,12 +516,9 @@ STAFF_EDITABLE = ("legal_name", "trading_name", "vat_number", "country", "phone"
 @transaction.atomic
 def company_update_by_staff(*, company_id: int, staff_user, changes: dict) -> Company:
     """Apply an account manager's edits to a company they manage; every change is audited."""
-    company = (
-        selectors.companies_for_staff(user=staff_user)
-        .select_for_update(of=("self",))
-        .filter(pk=company_id)
-        .first()
-    )
+    allowed = selectors.companies_for_staff(user=staff_user).filter(pk=company_id).exists()
+    # Lock the row itself (the scoped queryset aggregates, which FOR UPDATE refuses).
+    company = Company.objects.select_for_update().filter(pk=company_id).first() if allowed else None
     if company is None:
         raise CompanyError("This company does not exist or is not one of your accounts.")
     if "vat_number" in changes or "country" in changes:

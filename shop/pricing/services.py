@@ -313,7 +313,7 @@ def price_list_import_apply(
         )
     existing = {
         (e.product_id, e.category_id, e.min_quantity): e
-        for e in price_list.entries.select_for_update().all()
+        for e in price_list.entries.order_by().select_for_update(of=("self",))
     }
     to_create, to_update, changes = [], [], []
     for row in report.valid_rows:

@@ -77,7 +77,7 @@ STATIC_ROOT = ROOT / "var" / "static"  # config/settings/base.py STATIC_ROOT
 
 CATEGORY_LINK_RE = re.compile(r'href="(/shop/catalogue/category/[^"?#]+)"')
 PRODUCT_LINK_RE = re.compile(r'href="(/shop/catalogue/(?!category/)[^"/?#]+_\d+/)"')
-ADD_FORM_RE = re.compile(r'action="(/shop/basket/add/\d+/)"')
+PRODUCT_PK_RE = re.compile(r"_(\d+)/$")
 TOTAL_FORMS_RE = re.compile(r'name="form-TOTAL_FORMS"[^>]*value="(\d+)"')
 TRANSACTION_RE = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b", re.I)
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken"\s+value="([^"]+)"')
@@ -86,11 +86,24 @@ VALUE_RE = re.compile(r'\bvalue="(\d+)"')
 PRICE_RE = re.compile(r'<p class="price_color">\s*([^<]*?)\s*</p>')
 
 
-def add_quantity(page: str) -> str:
-    """The quantity the add-to-basket form proposes (pack sizes, minimums), else 1."""
-    tag = QUANTITY_INPUT_RE.search(page)
+def add_form(page: str, product_url: str) -> tuple[str, str] | None:
+    """The product page's own add-to-basket form: (its action, the quantity it proposes).
+
+    A product page can hold other products' add forms too (recently viewed, related):
+    only the form posting to this product's pk counts. The proposed quantity follows
+    the product's pack size and minimum (1 when the form shows none).
+    """
+    pk = PRODUCT_PK_RE.search(product_url)
+    if not pk:
+        return None
+    action = f"/shop/basket/add/{pk.group(1)}/"
+    start = page.find(f'action="{action}"')
+    if start < 0:
+        return None
+    end = page.find("</form>", start)
+    tag = QUANTITY_INPUT_RE.search(page, start, end if end > 0 else len(page))
     value = VALUE_RE.search(tag.group(0)) if tag else None
-    return value.group(1) if value else "1"
+    return action, value.group(1) if value else "1"
 
 
 class BenchError(Exception):
@@ -447,30 +460,37 @@ def fill_basket(
         except (OSError, urllib.error.URLError) as exc:
             problem = f"GET {product_url}: {exc}"
             continue
-        form, token = ADD_FORM_RE.search(page), CSRF_RE.search(page)
+        form, token = add_form(page, product_url), CSRF_RE.search(page)
         if not (form and token):
             problem = f"{product_url} has no add-to-basket form"
             continue
+        action, quantity = form
         data = urllib.parse.urlencode(
-            {"csrfmiddlewaretoken": token.group(1), "quantity": add_quantity(page)}
+            {"csrfmiddlewaretoken": token.group(1), "quantity": quantity}
         ).encode()
         request = urllib.request.Request(  # noqa: S310 (loopback http URL)
-            base_url + form.group(1), data=data, headers={"Referer": base_url + product_url}
+            base_url + action, data=data, headers={"Referer": base_url + product_url}
         )
         try:
             opener.open(request, timeout=60).close()  # noqa: S310 (loopback http URL, asserted above)
         except urllib.error.HTTPError as exc:
             if exc.code not in (301, 302, 303):
-                problem = f"POST {form.group(1)} answered {exc.code}"
+                problem = f"POST {action} answered {exc.code}"
         except (OSError, urllib.error.URLError) as exc:
-            problem = f"POST {form.group(1)}: {exc}"
+            problem = f"POST {action}: {exc}"
     try:
         with opener.open(base_url + "/shop/basket/", timeout=60) as resp:
             found = TOTAL_FORMS_RE.search(resp.read().decode("utf-8", "replace"))
     except (OSError, urllib.error.URLError) as exc:
         return {}, 0, f"GET /shop/basket/: {exc}"
     cookies = {cookie.name: cookie.value for cookie in jar}
-    return cookies, int(found.group(1)) if found else 0, problem
+    shown = int(found.group(1)) if found else 0
+    if shown < min(lines, len(product_urls)) and not problem:
+        problem = (
+            f"every add answered, but the basket shows {shown} lines "
+            "(an add was refused: quantity rule, stock?)"
+        )
+    return cookies, shown, problem
 
 
 def fill_baskets(
@@ -609,9 +629,9 @@ def probe(out_path: Path) -> None:
     basket_products: list[tuple[str, str, str]] = []
     for url in category_products[:MIN_CATEGORY_PRODUCTS] or product_urls:
         status, page = get(url)
-        form = ADD_FORM_RE.search(page) if status == 200 else None
+        form = add_form(page, url) if status == 200 else None
         if form:
-            basket_products.append((url, form.group(1), add_quantity(page)))
+            basket_products.append((url, *form))
         if len(basket_products) >= BASKET_LINES:
             break
 
@@ -655,16 +675,23 @@ def probe(out_path: Path) -> None:
         }
 
     results = {}
-    for name in ("trivial", "home", "category", "product", "search"):
+    for name in ("trivial", "home", "category", "search"):
         results[name] = measure(urls[name][0], client)
+    # Product: a fresh visitor who has seen the 8 measured products, as a locust user
+    # has after one round (the recently-viewed list shown on the page follows the cookie).
+    product_client = Client(HTTP_HOST=LOOPBACK)
+    for url in urls["product"]:
+        get(url, product_client)
+    results["product"] = measure(urls["product"][0], product_client)
 
     def fill(c: Client) -> None:
-        for product_url, add_url, _ in basket_products:
+        for product_url, add_url, quantity in basket_products:
             # The quantity the form proposes to this client (its rule may differ by company).
             _, page = get(product_url, c)
+            form = add_form(page, product_url)
             c.post(
                 add_url,
-                {"quantity": add_quantity(page)},
+                {"quantity": form[1] if form else quantity},
                 HTTP_REFERER=f"http://{LOOPBACK}{product_url}",
             )
 

@@ -144,6 +144,22 @@ def _restore_env(name: str, value: str | None) -> None:
         os.environ[name] = value
 
 
+def _restore(connection, snapshot: str) -> None:
+    """Empty the tables and load the migrated snapshot, sequences included (PostgreSQL)."""
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.core.management.color import no_style
+
+    # post_migrate would recreate content types under new ids: keep it quiet.
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    connection.creation.deserialize_db_from_string(snapshot)
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
 @pytest.fixture(scope="session")
 def _migrated_data_restored_at_exit(request, _migrated_snapshot, django_db_blocker):
     """With ``--reuse-db``, put the migrations' data back once the journeys are over.
@@ -158,7 +174,7 @@ def _migrated_data_restored_at_exit(request, _migrated_snapshot, django_db_block
     from django.db import connections
 
     with django_db_blocker.unblock():
-        connections["default"].creation.deserialize_db_from_string(_migrated_snapshot)
+        _restore(connections["default"], _migrated_snapshot)
 
 
 @pytest.fixture
@@ -176,12 +192,8 @@ def portal_server(
     from wagtail.models import Page
 
     if Page.get_first_root_node() is None:
-        # The previous journey's flush removed the migrations' data (and post_migrate
-        # recreated content types under new ids): empty the tables, then put it back.
-        from django.core.management import call_command
-
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-        connection.creation.deserialize_db_from_string(_migrated_snapshot)
+        # The previous journey's flush removed the migrations' data: put it back.
+        _restore(connection, _migrated_snapshot)
     for alias in caches:
         caches[alias].clear()
     return live_server

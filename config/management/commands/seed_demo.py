@@ -4,6 +4,7 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
 
 from cms import demo as cms_demo
 from shop import demo as shop_demo
@@ -41,6 +42,11 @@ class Command(BaseCommand):
         self._say(verbose, f"Catalogue: ensuring {products} products ...")
         created = shop_demo.catalogue_ensure(products=products, progress=progress)
         self._say(verbose, f"  {created} products created ({products - created} already there)")
+        if created and connection.vendor == "postgresql":
+            # Fresh bulk inserts leave the planner's statistics empty; without them it
+            # picks nested loops over 50,000 rows (0.6 s instead of 35 ms per listing).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self._say(verbose, "People: staff, client companies and their members ...")
         logins = shop_demo.users_ensure()
         self._say(verbose, "Prices: contracts and customer-group price lists ...")

@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
 
 from shop.pricing import services
 from shop.pricing.models import PriceList
