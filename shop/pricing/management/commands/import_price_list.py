@@ -66,6 +66,9 @@ class Command(BaseCommand):
         except services.PricingError as exc:
             self.stderr.write(f"error: {exc.message}")
             sys.exit(1)
+        if connection.vendor == "postgresql" and report.created > 10000:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE pricing_pricelistentry")  # fresh statistics for the planner
         self.stdout.write(
             f"Applied: {report.created} new, {report.updated} changed in {time.monotonic() - started:.1f} s"
         )
