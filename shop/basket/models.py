@@ -20,7 +20,6 @@ class Basket(AbstractBasket):
                     "product__product_class",
                     "product__parent__product_class",
                     "stockrecord",
-                    "stockrecord__partner",
                 )
                 .prefetch_related("attributes", "product__images")
                 .order_by(self._meta.pk.name)

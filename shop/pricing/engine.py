@@ -13,8 +13,9 @@ A ``PriceBook`` loads everything one page needs in a fixed number of queries
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -34,6 +35,24 @@ class PriceStep:
     label: str
     detail: str
     price: Decimal | None = None
+
+
+class EntryRow(NamedTuple):
+    """A price-list entry as plain values: building model instances costs more than pricing."""
+
+    pk: int
+    price_list_id: int
+    product_id: int | None
+    category_path: str | None
+    kind: str
+    value: Decimal
+    min_quantity: int
+    min_order_quantity: int | None
+    order_multiple: int | None
+
+
+ENTRY_FIELDS = ("pk", "price_list_id", "product_id", "category__path", "kind", "value",
+                "min_quantity", "min_order_quantity", "order_multiple")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -72,7 +91,7 @@ class ResolvedPrice:
     currency: str
     source: str  # "list", "group", "contract" or "quote"
     price_list: PriceList | None
-    entry: PriceListEntry | None
+    entry: EntryRow | None
     tiers: tuple[tuple[int, Decimal], ...]
     chain: tuple[PriceStep, ...]
     rule: QuantityRule = field(default_factory=lambda: QuantityRule(1, 1))
@@ -82,7 +101,7 @@ class ResolvedPrice:
         return self.unit_price < self.list_price
 
 
-def _apply(entry: PriceListEntry, list_price: Decimal) -> Decimal:
+def _apply(entry: EntryRow, list_price: Decimal) -> Decimal:
     if entry.kind == PriceListEntry.Kind.PERCENT_OFF:
         return (list_price * (Decimal(100) - entry.value) / Decimal(100)).quantize(
             CENT, ROUND_HALF_UP
@@ -90,7 +109,7 @@ def _apply(entry: PriceListEntry, list_price: Decimal) -> Decimal:
     return entry.value.quantize(CENT, ROUND_HALF_UP)
 
 
-def _describe(entry: PriceListEntry) -> str:
+def _describe(entry: EntryRow) -> str:
     if entry.kind == PriceListEntry.Kind.PERCENT_OFF:
         return f"{entry.value.normalize():f}% off list"
     return f"fixed {entry.value.quantize(CENT)}"
@@ -109,7 +128,7 @@ class PriceBook:
         self.company = company
         self.when = when or timezone.now()
         self._lists: dict[str, list[PriceList]] | None = None
-        self._entries: dict[tuple[int, str, int], list[PriceListEntry]] = {}
+        self._entries: dict[tuple, list[EntryRow]] = {}
         self._product_categories: dict[int, list[str]] = {}
         self._loaded: set[int] = set()
         self._seen_entries: set[int] = set()
@@ -168,13 +187,14 @@ class PriceBook:
             }
             self._product_categories[product_id] = sorted(expanded, key=lambda p: (-len(p), p))
             all_paths |= expanded
-        entries = (
+        rows = (
             PriceListEntry.objects.filter(price_list__in=lists)
             .filter(Q(product_id__in=paths_by_product) | Q(category__path__in=all_paths))
-            .annotate(category_path=F("category__path"))
             .order_by("min_quantity")
+            .values_list(*ENTRY_FIELDS)
         )
-        for entry in entries:
+        for row in rows:
+            entry = EntryRow(*row)
             if entry.pk in self._seen_entries:
                 continue  # a category entry already loaded for an earlier set of products
             self._seen_entries.add(entry.pk)
@@ -187,7 +207,7 @@ class PriceBook:
 
     # Resolution --------------------------------------------------------------
 
-    def _tiers_for(self, price_list: PriceList, product) -> tuple[list[PriceListEntry], str]:
+    def _tiers_for(self, price_list: PriceList, product) -> tuple[list[EntryRow], str]:
         own = self._entries.get((price_list.pk, "product", product.pk))
         if own:
             return own, "product"
