@@ -1,4 +1,4 @@
-"""Pricing micro-benchmark on PostgreSQL (make bench-pricing).
+"""Pricing and quick-order micro-benchmark on PostgreSQL (make bench-pricing).
 
 Measures, on the ``bench`` database (50,000 products by default):
 - importing a 100,000-row price list CSV (check + apply), with progress;
@@ -129,6 +129,27 @@ def main() -> int:
         queries.append(len(ctx.captured_queries))
     assert len(lines) == args.lines
 
+    # Quick order: validate and add 500 lines (parse + check + bulk add), on an empty basket.
+    from shop.bulk import parser as quick_parser
+    from shop.bulk import services as quick_services
+
+    quick_text = "\n".join(f"{sku} {10 + i % 7 * 10}" for i, sku in enumerate(skus[1000:1500]))
+    quick_timings, quick_queries = [], []
+    for _ in range(args.runs):
+        Basket.objects.filter(owner=member.user).delete()
+        target = Basket.objects.create(owner=member.user)
+        target.strategy = CompanyPricing(company=company)
+        with CaptureQueriesContext(connection) as ctx:
+            began = time.perf_counter()
+            parsed = quick_parser.parse_text(quick_text)
+            checked = quick_services.quick_order_check(
+                lines=parsed.lines, basket=target, strategy=target.strategy
+            )
+            quick_services.quick_order_add(basket=target, checked=checked)
+            quick_timings.append(time.perf_counter() - began)
+        quick_queries.append(len(ctx.captured_queries))
+    quick_added = target.lines.count()
+
     median_ms = statistics.median(timings) * 1000
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     table = "\n".join([
@@ -143,6 +164,8 @@ def main() -> int:
         f"| price the {args.lines} lines: price book + every line (median of {args.runs}) | {median_ms:.0f} ms | < 300 ms |",
         f"| queries to load and price that basket | {statistics.median(queries):.0f} (runs: {queries}) | constant |",
         f"| basket total | {total} EUR | |",
+        f"| quick order: parse, check and add 500 lines (median of {args.runs}) | {statistics.median(quick_timings) * 1000:.0f} ms, {quick_added} lines added | < 1 s |",
+        f"| queries for that quick order | {statistics.median(quick_queries):.0f} (runs: {quick_queries}) | constant |",
     ])  # fmt: skip
     print(table)
     out = ROOT / "bench-results"

@@ -1,0 +1,157 @@
+"""Parse a buyer's quick order: pasted lines or an uploaded CSV/XLSX file, into SKU and quantity.
+
+Pure functions, no database: every line comes back, with what is wrong with it in words,
+so that nothing is dropped silently.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+MAX_LINES = 10_000
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_QUANTITY = 1_000_000
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+_SEPARATORS = re.compile(r"[\t;,]+|\s+")
+_SKU_SHAPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
+
+
+@dataclass
+class ParsedLine:
+    line: int
+    sku: str
+    quantity: int | None
+    raw: str
+    errors: list[str] = field(default_factory=list)
+    merged_lines: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class ParseResult:
+    lines: list[ParsedLine]
+    error: str = ""  # a problem with the whole input
+
+
+def _quantity(text: str, errors: list[str]) -> int | None:
+    text = text.strip()
+    if not text:
+        errors.append("The quantity is missing.")
+        return None
+    normalised = text.replace(" ", "").replace("\u00a0", "")
+    if re.fullmatch(r"-\d+([.,]\d+)?", normalised):
+        errors.append("The quantity must be more than zero.")
+        return None
+    # "10.0" from a spreadsheet is 10; "1.000" could be one or a thousand: refused, not guessed.
+    if not re.fullmatch(r"\d+([.,]0{1,2})?", normalised):
+        errors.append(f"'{text[:20]}' is not a whole number.")
+        return None
+    value = int(re.split(r"[.,]", normalised)[0])
+    if value <= 0:
+        errors.append("The quantity must be more than zero.")
+        return None
+    if value > MAX_QUANTITY:
+        errors.append(f"{value} is more than we can take in one line ({MAX_QUANTITY:,}).")
+        return None
+    return value
+
+
+def parse_line(number: int, raw: str) -> ParsedLine | None:
+    """Parse one pasted line; None for a blank line."""
+    text = raw.strip().strip("\ufeff")
+    if not text or not text.strip("\t;, "):
+        return None
+    parts = [part for part in _SEPARATORS.split(text) if part]
+    sku = parts[0].strip().strip("\"'") if parts else ""
+    errors: list[str] = []
+    if sku.startswith(FORMULA_PREFIXES):
+        errors.append("Cells may not hold formulas: type the SKU itself.")
+    elif not _SKU_SHAPE.match(sku):
+        errors.append(f"'{sku[:30]}' does not look like a SKU.")
+    if len(parts) < 2:
+        errors.append("Add a quantity after the SKU (e.g. 'BRG-000123 10').")
+        return ParsedLine(number, sku[:64], None, raw[:200], errors)
+    if len(parts) > 2:
+        errors.append("Write one SKU and one quantity per line.")
+    quantity = _quantity(parts[1].strip("\"'"), errors)
+    return ParsedLine(number, sku[:64].upper(), quantity, raw[:200], errors)
+
+
+def merge_duplicates(lines: list[ParsedLine]) -> list[ParsedLine]:
+    """Merge valid lines with the same SKU into the first one, summing quantities, and say so."""
+    first: dict[str, ParsedLine] = {}
+    result = []
+    for parsed in lines:
+        if parsed.ok and parsed.sku in first:
+            keeper = first[parsed.sku]
+            keeper.quantity = min(MAX_QUANTITY, (keeper.quantity or 0) + (parsed.quantity or 0))
+            keeper.merged_lines.append(parsed.line)
+            continue
+        if parsed.ok:
+            first[parsed.sku] = parsed
+        result.append(parsed)
+    return result
+
+
+def parse_text(text: str) -> ParseResult:
+    """Parse pasted text (also a copy from a spreadsheet: tab-separated)."""
+    raw_lines = text.splitlines()
+    if len(raw_lines) > MAX_LINES:
+        return ParseResult(
+            [], f"{len(raw_lines):,} lines is more than {MAX_LINES:,}: split the order."
+        )
+    lines = [p for n, raw in enumerate(raw_lines, start=1) if (p := parse_line(n, raw))]
+    if not lines:
+        return ParseResult([], "Nothing to order: paste one 'SKU quantity' per line.")
+    return ParseResult(merge_duplicates(lines))
+
+
+def _xlsx_text(data: bytes) -> str:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t")
+    for index, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True)):
+        if index > MAX_LINES + 1:
+            break
+        cells = ["" if cell is None else str(cell) for cell in row[:3]]
+        if isinstance(row[1] if len(row) > 1 else None, float) and float(row[1]).is_integer():
+            cells[1] = str(int(row[1]))
+        writer.writerow(cells)
+    return out.getvalue()
+
+
+def parse_file(name: str, data: bytes) -> ParseResult:
+    """Parse an uploaded CSV or XLSX file: first column SKU, second quantity; a header is skipped."""
+    if len(data) > MAX_FILE_BYTES:
+        return ParseResult(
+            [], f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: split it."
+        )
+    if data[:4] == b"PK\x03\x04":
+        try:
+            text = _xlsx_text(data)
+        except Exception:  # any broken workbook gets the same clear answer
+            return ParseResult([], "This .xlsx file could not be read: save it again, or as CSV.")
+    else:
+        if b"\x00" in data[:4096]:
+            return ParseResult([], f"{name} is not a text CSV file (it contains binary data).")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                return ParseResult([], f"{name} is not readable text: save it as CSV UTF-8.")
+    rows = text.splitlines()
+    if rows and not re.search(r"\d", rows[0].split(",")[-1].split(";")[-1].split("\t")[-1]):
+        rows[0] = ""  # a header line such as "sku,quantity"
+    return (
+        parse_text("\n".join(rows))
+        if any(r.strip() for r in rows)
+        else ParseResult([], "The file has no order lines.")
+    )

@@ -1,0 +1,170 @@
+"""Quick order: check parsed lines against the catalogue, the buyer's rules and stock; add in bulk."""
+
+import difflib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from oscar.core.loading import get_model
+
+from shop.bulk.parser import ParsedLine
+
+StockRecord = get_model("partner", "StockRecord")
+Line = get_model("basket", "Line")
+
+MAX_SUGGESTIONS = 25
+
+
+@dataclass
+class CheckedLine:
+    parsed: ParsedLine
+    stockrecord: object | None = None
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    suggestion: str = ""
+    proposed_quantity: int | None = None
+    unit_price: Decimal | None = None
+    currency: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.stockrecord is not None
+
+    @property
+    def product(self):
+        return self.stockrecord.product if self.stockrecord else None
+
+
+def _suggestions(unknown: list[str]) -> dict[str, str]:
+    """A close existing SKU for each unknown one, from one query over shared prefixes."""
+    unknown = unknown[:MAX_SUGGESTIONS]
+    if not unknown:
+        return {}
+    prefixes = {sku[: max(3, len(sku) - 4)] for sku in unknown}
+    condition = Q()
+    for prefix in prefixes:
+        condition |= Q(partner_sku__istartswith=prefix)
+    candidates = list(
+        StockRecord.objects.filter(condition).values_list("partner_sku", flat=True)[:2000]
+    )
+    found = {}
+    for sku in unknown:
+        match = difflib.get_close_matches(sku, candidates, n=1, cutoff=0.75)
+        if match:
+            found[sku] = match[0]
+    return found
+
+
+def quick_order_check(*, lines: list[ParsedLine], basket, strategy) -> list[CheckedLine]:
+    """Check every line; nothing is written. Costs a fixed number of queries."""
+    checked = [CheckedLine(parsed=line, errors=list(line.errors)) for line in lines]
+    skus = {c.parsed.sku for c in checked if not c.errors}
+    records = {
+        r.partner_sku.upper(): r
+        for r in StockRecord.objects.filter(partner_sku__in=skus).select_related(
+            "product", "product__product_class", "partner"
+        )
+    }
+    products = [r.product for r in records.values()]
+    if hasattr(strategy, "prime"):
+        strategy.prime(products)
+    in_basket = (
+        dict(basket.lines.filter(product__in=products).values_list("product_id", "quantity"))
+        if basket.id
+        else {}
+    )
+    suggestions = _suggestions(
+        [c.parsed.sku for c in checked if not c.errors and c.parsed.sku not in records]
+    )
+    for item in checked:
+        parsed = item.parsed
+        if parsed.merged_lines:
+            item.notes.append(
+                f"Lines {', '.join(map(str, parsed.merged_lines))} had the same SKU: merged here."
+            )
+        if item.errors:
+            continue
+        record = records.get(parsed.sku)
+        if record is None:
+            hint = f" Did you mean {suggestions[parsed.sku]}?" if parsed.sku in suggestions else ""
+            item.errors.append(f"Unknown SKU {parsed.sku}.{hint}")
+            item.suggestion = suggestions.get(parsed.sku, "")
+            continue
+        item.stockrecord = record
+        product = record.product
+        if not product.is_public or product.is_parent or record.price is None:
+            item.errors.append("This product cannot be ordered online: ask your account manager.")
+            continue
+        total = in_basket.get(product.pk, 0) + parsed.quantity
+        rule = (
+            strategy.quantity_rule(product, record) if hasattr(strategy, "quantity_rule") else None
+        )
+        problem = rule.problem(total) if rule else ""
+        if problem:
+            item.errors.append(problem)
+            item.proposed_quantity = (
+                max(rule.nearest(total) - in_basket.get(product.pk, 0), 0) or None
+            )
+            continue
+        info = strategy.fetch_for_product(product, record)
+        permitted, reason = info.availability.is_purchase_permitted(total)
+        if not permitted:
+            available = max((record.net_stock_level or 0) - in_basket.get(product.pk, 0), 0)
+            item.errors.append(f"{reason} Available now: {available}.")
+            item.proposed_quantity = (
+                available
+                if rule is None or not rule.problem(available + in_basket.get(product.pk, 0))
+                else None
+            )
+            continue
+        price = (
+            strategy.pricing_policy(product, record, quantity=total)
+            if hasattr(strategy, "book")
+            else info.price
+        )
+        item.unit_price, item.currency = price.excl_tax, price.currency
+        if in_basket.get(product.pk):
+            item.notes.append(
+                f"Already {in_basket[product.pk]} in your basket: the line becomes {total}."
+            )
+    return checked
+
+
+@transaction.atomic
+def quick_order_add(*, basket, checked: list[CheckedLine]) -> int:
+    """Put every valid line into the basket in bulk; return how many lines were added."""
+    valid = [c for c in checked if c.ok]
+    if not valid:
+        return 0
+    if basket.id is None:
+        basket.save()
+    existing = {
+        line.product_id: line
+        for line in basket.lines.select_for_update(of=("self",)).filter(
+            product__in=[c.product for c in valid]
+        )
+    }
+    to_create, to_update = [], []
+    for item in valid:
+        line = existing.get(item.product.pk)
+        if line is not None:
+            line.quantity += item.parsed.quantity
+            to_update.append(line)
+            continue
+        to_create.append(
+            Line(
+                basket=basket,
+                line_reference=f"{item.product.pk}_{item.stockrecord.pk}",
+                product=item.product,
+                stockrecord=item.stockrecord,
+                quantity=item.parsed.quantity,
+                price_currency=item.currency or item.stockrecord.price_currency,
+                price_excl_tax=item.unit_price,
+            )
+        )
+    Line.objects.bulk_create(to_create)
+    Line.objects.bulk_update(to_update, ["quantity"])
+    basket.reset_offer_applications()
+    basket._lines = None  # the cached lines predate the bulk insert
+    return len(valid)
