@@ -246,9 +246,12 @@ class PriceBook:
                 chain.append(PriceStep(label, f"{price_list.name} ({_window(price_list)})"))
                 chain.append(PriceStep("Entry", f"{_describe(entry)} for {scope_name}"))
                 chain.append(PriceStep("Tier", f"from {entry.min_quantity} units", unit))
+                # The list's overrides hold for every tier: take the first one set.
                 rule = QuantityRule(
-                    entry.min_order_quantity or base_rule.min_order_quantity,
-                    entry.order_multiple or base_rule.order_multiple,
+                    next((e.min_order_quantity for e in tiers if e.min_order_quantity), None)
+                    or base_rule.min_order_quantity,
+                    next((e.order_multiple for e in tiers if e.order_multiple), None)
+                    or base_rule.order_multiple,
                 )
                 return ResolvedPrice(
                     unit, list_price, currency, layer, price_list, entry, table, tuple(chain), rule

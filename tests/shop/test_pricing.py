@@ -342,3 +342,15 @@ def test_order_again_respects_pack_sizes(client, contract_buyer, tree):
                            {"order_id": order.pk, "action": "reorder"}, follow=True)  # fmt: skip
     assert "minimum order is 10" in response.content.decode()
     assert not Basket.objects.filter(owner=contract_buyer, lines__product=packed).exists()
+
+
+def test_quantity_overrides_on_the_first_tier_hold_for_all_tiers(company, product):
+    product.min_order_quantity, product.pack_size = 1, 1
+    product.save()
+    contract = _list(company=company)
+    _entry(contract, product=product, value="15", min_order_quantity=4, order_multiple=2)
+    _entry(contract, product=product, value="12", min_quantity=50)
+    strategy = CompanyPricing(company=company)
+    assert strategy.quantity_rule(product) == QuantityRule(4, 2)
+    book = PriceBook(company=company)
+    assert book.price(product, product.stockrecords.get(), 60).rule == QuantityRule(4, 2)
