@@ -73,28 +73,22 @@ def company(account_manager):
     return CompanyFactory(legal_name="Alpha Werkstatt GmbH", account_manager=account_manager)
 
 
+def _member(company, role: str):
+    return CompanyMemberFactory(
+        company=company, role=role, user=UserFactory(email=f"{role}@alpha.example")
+    )
+
+
 @pytest.fixture
 def admin_member(company):
-    return CompanyMemberFactory(
-        company=company,
-        role=CompanyMember.Role.ADMIN,
-        user=UserFactory(email="admin@alpha.example"),
-    )
+    return _member(company, CompanyMember.Role.ADMIN)
 
 
 @pytest.fixture
 def buyer_member(company):
-    return CompanyMemberFactory(
-        company=company,
-        role=CompanyMember.Role.BUYER,
-        user=UserFactory(email="buyer@alpha.example"),
-    )
+    return _member(company, CompanyMember.Role.BUYER)
 
 
 @pytest.fixture
 def viewer_member(company):
-    return CompanyMemberFactory(
-        company=company,
-        role=CompanyMember.Role.VIEWER,
-        user=UserFactory(email="viewer@alpha.example"),
-    )
+    return _member(company, CompanyMember.Role.VIEWER)
