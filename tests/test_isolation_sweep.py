@@ -19,6 +19,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.test.factories import create_order
 
+from shop.bulk.models import RequisitionList
 from shop.companies import services
 from shop.companies.models import (
     CompanyAddress,
@@ -108,6 +109,7 @@ class Side:
     wishlist: object
     price_list: object
     price_entry: object
+    requisition: object
     extra: dict = field(default_factory=dict)
 
 
@@ -171,6 +173,7 @@ def _side(name: str, account_manager) -> Side:
         wishlist=WishList.objects.create(owner=admin, name="Monthly"),
         price_list=price_list,
         price_entry=price_entry,
+        requisition=RequisitionList.objects.create(company=company, owner=admin, name="Monthly"),
     )
 
 
@@ -190,6 +193,11 @@ SCOPED: dict[str, Probe] = {
     "company:invitation-revoke": Probe("post", lambda s: {"pk": s.invitation.pk}),
     "company:address-edit": Probe("get", lambda s: {"pk": s.address.pk}),
     "company:address-delete": Probe("post", lambda s: {"pk": s.address.pk}),
+    # Requisition lists: one's own and the company's shared ones.
+    "bulk:list-detail": Probe("get", lambda s: {"pk": s.requisition.pk}),
+    "bulk:list-update": Probe("post", lambda s: {"pk": s.requisition.pk}),
+    "bulk:list-order": Probe("post", lambda s: {"pk": s.requisition.pk}),
+    "bulk:list-delete": Probe("post", lambda s: {"pk": s.requisition.pk}),
     # Orders: the whole company's, not only one's own.
     "customer:order": Probe("get", lambda s: {"order_number": s.order.number}),
     "customer:order-line": Probe("get", lambda s: {"order_number": s.order.number, "line_id": s.order.lines.first().pk}),

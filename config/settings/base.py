@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "shop.apps.ShopConfig",
     "shop.companies.apps.CompaniesConfig",
     "shop.pricing.apps.PricingConfig",
+    "shop.bulk.apps.BulkConfig",
     # Oscar, with our forks in place of the apps we extend.
     "shop.oscar_config.PortalShop",
     "oscar.apps.analytics.apps.AnalyticsConfig",

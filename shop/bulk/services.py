@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from oscar.core.loading import get_model
 
+from shop.bulk.models import RequisitionLine, RequisitionList
 from shop.bulk.parser import ParsedLine
 
 StockRecord = get_model("partner", "StockRecord")
@@ -168,3 +169,93 @@ def quick_order_add(*, basket, checked: list[CheckedLine]) -> int:
     basket.reset_offer_applications()
     basket._lines = None  # the cached lines predate the bulk insert
     return len(valid)
+
+
+# Requisition lists ---------------------------------------------------------------------
+
+
+class ListError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def requisition_lists_for_member(*, member):
+    """The member's own lists and the lists colleagues shared, in their company only."""
+    return (
+        RequisitionList.objects.filter(company=member.company)
+        .filter(Q(owner=member.user) | Q(is_shared=True))
+        .select_related("owner")
+        .annotate(line_count=Count("lines"))
+    )
+
+
+@transaction.atomic
+def requisition_from_basket(*, member, basket, name: str):
+    """Save the basket's lines as a new list of the member's."""
+    name = " ".join(name.split())[:120]
+    if not name:
+        raise ListError("Give the list a name.")
+    if RequisitionList.objects.filter(owner=member.user, name__iexact=name).exists():
+        raise ListError(f"You already have a list called '{name}': choose another name.")
+    lines = list(basket.all_lines()) if basket.id else []
+    if not lines:
+        raise ListError("Your basket is empty: there is nothing to save.")
+    requisition = RequisitionList.objects.create(
+        company=member.company, owner=member.user, name=name
+    )
+    quantities: dict[int, int] = {}
+    for line in lines:
+        quantities[line.product_id] = quantities.get(line.product_id, 0) + line.quantity
+    RequisitionLine.objects.bulk_create(
+        [
+            RequisitionLine(requisition=requisition, product_id=pid, quantity=qty)
+            for pid, qty in quantities.items()
+        ]
+    )
+    return requisition
+
+
+@transaction.atomic
+def requisition_update(*, requisition, member, quantities: dict[int, int], shared: bool) -> None:
+    """The owner edits quantities (0 removes a line) and sharing."""
+    if requisition.owner_id != member.user.pk:
+        raise ListError("Only the person who made this list can change it.")
+    lines = {line.pk: line for line in requisition.lines.select_for_update(of=("self",))}
+    changed, removed = [], []
+    for line_id, quantity in quantities.items():
+        line = lines.get(line_id)
+        if line is None:
+            continue
+        if quantity <= 0:
+            removed.append(line.pk)
+        elif quantity != line.quantity:
+            line.quantity = quantity
+            changed.append(line)
+    requisition.lines.filter(pk__in=removed).delete()
+    if changed:
+        RequisitionLine.objects.bulk_update(changed, ["quantity"])
+    requisition.is_shared = shared
+    requisition.save(update_fields=["is_shared", "updated_at"])
+
+
+def requisition_order(
+    *, requisition, basket, strategy, line_ids: set[int] | None = None
+) -> list[CheckedLine]:
+    """Check the list's lines (all, or the chosen ones) like a quick order and add the ready ones."""
+    lines = requisition.lines.select_related("product")
+    if line_ids:
+        lines = lines.filter(pk__in=line_ids)
+    skus = dict(
+        StockRecord.objects.filter(product__in=[line.product_id for line in lines]).values_list(
+            "product_id", "partner_sku"
+        )
+    )
+    parsed = []
+    for number, line in enumerate(lines, start=1):
+        sku = skus.get(line.product_id)
+        errors = [] if sku else [f"{line.product.get_title()} is no longer sold."]
+        parsed.append(ParsedLine(number, (sku or "").upper(), line.quantity, "", errors))
+    checked = quick_order_check(lines=parsed, basket=basket, strategy=strategy)
+    quick_order_add(basket=basket, checked=checked)
+    return checked

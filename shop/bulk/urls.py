@@ -4,4 +4,11 @@ from shop.bulk import views
 
 app_name = "bulk"
 
-urlpatterns = [path("", views.quick_order, name="quick-order")]
+urlpatterns = [
+    path("quick-order/", views.quick_order, name="quick-order"),
+    path("lists/", views.list_index, name="list-index"),
+    path("lists/<int:pk>/", views.list_detail, name="list-detail"),
+    path("lists/<int:pk>/update/", views.list_update, name="list-update"),
+    path("lists/<int:pk>/order/", views.list_order, name="list-order"),
+    path("lists/<int:pk>/delete/", views.list_delete, name="list-delete"),
+]

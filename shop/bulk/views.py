@@ -76,3 +76,145 @@ def quick_order(request: HttpRequest) -> HttpResponse:
         error_count=sum(1 for c in checked if not c.ok),
     )
     return render(request, "shop/quick_order.html", context)
+
+
+# Requisition lists ---------------------------------------------------------------------
+
+
+def _member_or_redirect(request: HttpRequest):
+    member = getattr(request, "company_member", None)
+    if member is None:
+        messages.info(
+            request, "Requisition lists belong to a company account: apply for one first."
+        )
+    return member
+
+
+@login_required
+def list_index(request: HttpRequest) -> HttpResponse:
+    member = _member_or_redirect(request)
+    if member is None:
+        return redirect("company:home")
+    if request.method == "POST":
+        try:
+            requisition = services.requisition_from_basket(
+                member=member, basket=request.basket, name=request.POST.get("name", "")
+            )
+        except services.ListError as exc:
+            messages.error(request, exc.message)
+            return redirect(
+                "basket:summary" if request.POST.get("back") == "basket" else "bulk:list-index"
+            )
+        messages.success(request, f"Your basket was saved as the list '{requisition.name}'.")
+        return redirect("bulk:list-detail", pk=requisition.pk)
+    lists = services.requisition_lists_for_member(member=member).order_by("name")
+    return render(request, "shop/list_index.html", {"lists": lists})
+
+
+def _list_or_404(request: HttpRequest, pk: int):
+    member = getattr(request, "company_member", None)
+    if member is None:
+        from django.http import Http404
+
+        raise Http404("No such list.")
+    from django.shortcuts import get_object_or_404
+
+    return member, get_object_or_404(services.requisition_lists_for_member(member=member), pk=pk)
+
+
+@login_required
+def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member, requisition = _list_or_404(request, pk)
+    lines = requisition.lines.select_related("product").order_by("id")
+    return render(
+        request,
+        "shop/list_detail.html",
+        {
+            "requisition": requisition,
+            "lines": lines,
+            "is_owner": requisition.owner_id == request.user.pk,
+            "refusal": ordering_refusal(member=member),
+        },
+    )
+
+
+@login_required
+def list_update(request: HttpRequest, pk: int) -> HttpResponse:
+    member, requisition = _list_or_404(request, pk)
+    if request.method != "POST":
+        return redirect("bulk:list-detail", pk=pk)
+    quantities, bad = {}, []
+    for key, value in request.POST.items():
+        if key.startswith("qty_"):
+            line_id = key.removeprefix("qty_")
+            text = value.strip() or "0"
+            if not (line_id.isdigit() and text.isdigit() and int(text) <= parser.MAX_QUANTITY):
+                bad.append(value)
+                continue
+            quantities[int(line_id)] = int(text)
+    if bad:
+        messages.error(
+            request,
+            f"Quantities must be whole numbers from 0 (0 removes the line): {', '.join(bad[:5])}.",
+        )
+        return redirect("bulk:list-detail", pk=pk)
+    try:
+        services.requisition_update(
+            requisition=requisition,
+            member=member,
+            quantities=quantities,
+            shared=bool(request.POST.get("shared")),
+        )
+    except services.ListError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "List saved.")
+    return redirect("bulk:list-detail", pk=pk)
+
+
+@login_required
+def list_order(request: HttpRequest, pk: int) -> HttpResponse:
+    member, requisition = _list_or_404(request, pk)
+    if request.method != "POST":
+        return redirect("bulk:list-detail", pk=pk)
+    refusal = ordering_refusal(member=member)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("bulk:list-detail", pk=pk)
+    chosen = (
+        {int(v) for v in request.POST.getlist("line") if v.isdigit()}
+        if request.POST.get("chosen")
+        else set()
+    )
+    if request.POST.get("chosen") and not chosen:
+        messages.error(request, "Tick the lines to add first, or use 'Add all to basket'.")
+        return redirect("bulk:list-detail", pk=pk)
+    checked = services.requisition_order(
+        requisition=requisition,
+        basket=request.basket,
+        strategy=request.strategy,
+        line_ids=chosen or None,
+    )
+    added = sum(1 for c in checked if c.ok)
+    if added:
+        messages.success(request, f"{added} lines of '{requisition.name}' added to your basket.")
+    for item in checked:
+        if not item.ok:
+            title = item.product.get_title() if item.product else item.parsed.sku
+            messages.warning(request, f"{title}: {' '.join(item.errors)} (not added)")
+    if added:
+        return redirect("basket:summary")
+    return redirect("bulk:list-detail", pk=pk)
+
+
+@login_required
+def list_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    member, requisition = _list_or_404(request, pk)
+    if request.method != "POST":
+        return redirect("bulk:list-detail", pk=pk)
+    if requisition.owner_id != request.user.pk:
+        messages.error(request, "Only the person who made this list can delete it.")
+        return redirect("bulk:list-detail", pk=pk)
+    requisition.delete()
+    messages.success(request, f"List '{requisition.name}' deleted.")
+    return redirect("bulk:list-index")
