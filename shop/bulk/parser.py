@@ -25,6 +25,7 @@ class ParsedLine:
     raw: str
     errors: list[str] = field(default_factory=list)
     merged_lines: list[int] = field(default_factory=list)
+    quantity_text: str = ""  # as typed, shown back when it could not be read
 
     @property
     def ok(self) -> bool:
@@ -78,7 +79,9 @@ def parse_line(number: int, raw: str) -> ParsedLine | None:
     if len(parts) > 2:
         errors.append("Write one SKU and one quantity per line.")
     quantity = _quantity(parts[1].strip("\"'"), errors)
-    return ParsedLine(number, sku[:64].upper(), quantity, raw[:200], errors)
+    return ParsedLine(
+        number, sku[:64].upper(), quantity, raw[:200], errors, quantity_text=parts[1][:20]
+    )
 
 
 def merge_duplicates(lines: list[ParsedLine]) -> list[ParsedLine]:

@@ -109,10 +109,17 @@ def quick_order_check(*, lines: list[ParsedLine], basket, strategy) -> list[Chec
             )
             continue
         info = strategy.fetch_for_product(product, record)
-        permitted, reason = info.availability.is_purchase_permitted(total)
+        permitted, _reason = info.availability.is_purchase_permitted(total)
         if not permitted:
             available = max((record.net_stock_level or 0) - in_basket.get(product.pk, 0), 0)
-            item.errors.append(f"{reason} Available now: {available}.")
+            item.errors.append(
+                f"Only {available} in stock now."
+                + (
+                    " Order fewer, or ask your account manager."
+                    if available
+                    else " Ask your account manager for a delivery date."
+                )
+            )
             item.proposed_quantity = (
                 available
                 if rule is None or not rule.problem(available + in_basket.get(product.pk, 0))

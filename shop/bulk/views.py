@@ -60,7 +60,9 @@ def quick_order(request: HttpRequest) -> HttpResponse:
         added = services.quick_order_add(basket=request.basket, checked=checked)
         remaining = [c for c in checked if not c.ok]
         if added:
-            messages.success(request, f"{added} lines added to your basket.")
+            messages.success(
+                request, f"{added} line{'s' if added != 1 else ''} added to your basket."
+            )
         if not remaining:
             return redirect("basket:summary")
         messages.warning(
@@ -197,7 +199,10 @@ def list_order(request: HttpRequest, pk: int) -> HttpResponse:
     )
     added = sum(1 for c in checked if c.ok)
     if added:
-        messages.success(request, f"{added} lines of '{requisition.name}' added to your basket.")
+        messages.success(
+            request,
+            f"{added} line{'s' if added != 1 else ''} of '{requisition.name}' added to your basket.",
+        )
     for item in checked:
         if not item.ok:
             title = item.product.get_title() if item.product else item.parsed.sku

@@ -147,7 +147,7 @@ def test_quick_order_checks_every_line_then_adds_the_ready_ones(client, shop_set
     ).content.decode()
     assert "Unknown SKU FLT-0003. Did you mean FLT-0" in html
     assert "Order 10 or 20" in html
-    assert "Available now: 5" in html
+    assert "Only 5 in stock now" in html
     assert "Lines 6 had the same SKU: merged here." in html
     assert "€8.00" in html  # the buyer's contract price, not the list price
     assert not Basket.objects.filter(
@@ -162,7 +162,7 @@ def test_quick_order_checks_every_line_then_adds_the_ready_ones(client, shop_set
         "FLT-0002": 2,
     }
     html = response.content.decode()
-    assert "2 lines added to your basket" in html and "lines still need fixing" in html
+    assert "2 lines added to your basket" in html and "still need fixing" in html
     assert "€40.00" in client.get(reverse("basket:summary")).content.decode()  # 5 x 8.00
 
 
@@ -236,3 +236,11 @@ def test_empty_and_oversized_submissions_get_clear_messages(client, shop_setup):
     upload = SimpleUploadedFile("o.csv", b"\x89PNG\r\n\x1a\n\x00\x00binary", "text/csv")
     response = client.post(reverse("bulk:quick-order"), {"file": upload})
     assert response.status_code == 400 and "binary data" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unreadable_quantity_is_shown_back_as_typed(client, shop_setup):
+    buyer, _ = shop_setup
+    client.force_login(buyer)
+    html = client.post(reverse("bulk:quick-order"), {"lines": "FLT-0001 twelve"}).content.decode()
+    assert 'value="twelve"' in html and "is not a whole number" in html
