@@ -153,14 +153,7 @@ def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = EntryForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, price_list, entry_form=form, status=400)
-    row = {
-        k: "" if form.cleaned_data.get(k) is None else str(form.cleaned_data[k])
-        for k in CSV_COLUMNS
-    }
-    data = (
-        ",".join(CSV_COLUMNS) + "\n" + ",".join(f'"{row[k]}"' for k in CSV_COLUMNS) + "\n"
-    ).encode()
-    report = services.price_list_import_check(price_list=price_list, data=data)
+    report = services.price_list_entry_check(price_list=price_list, row=form.cleaned_data)
     if report.file_error or report.invalid_rows:
         for error in [report.file_error] if report.file_error else report.invalid_rows[0].errors:
             form.add_error(None, error)
@@ -245,26 +238,15 @@ def price_list_copy(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def company_price_check(request: HttpRequest, pk: int) -> HttpResponse:
     """How a company's price for one SKU is built, for its account manager."""
-    from oscar.core.loading import get_model
-
-    from shop.pricing.engine import PriceBook
-
     company = _company_or_404(request, pk)
     sku = request.GET.get("sku", "").strip()[:64]
     quantity = request.GET.get("quantity", "1")
     quantity = int(quantity) if quantity.isdigit() and 0 < int(quantity) < 10**7 else 1
     resolved, error = None, ""
     if sku:
-        stockrecord = (
-            get_model("partner", "StockRecord")
-            .objects.select_related("product")
-            .filter(partner_sku__iexact=sku)
-            .first()
-        )
-        if stockrecord is None:
+        resolved = selectors.price_for_sku(company=company, sku=sku, quantity=quantity)
+        if resolved is None:
             error = f"No product has the SKU '{sku}'."
-        else:
-            resolved = PriceBook(company=company).price(stockrecord.product, stockrecord, quantity)
     return render(
         request,
         "crm/price_check.html",

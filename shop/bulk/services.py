@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from oscar.core.loading import get_model
 
 from shop.bulk.models import RequisitionLine, RequisitionList
@@ -185,16 +185,6 @@ class ListError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-
-
-def requisition_lists_for_member(*, member):
-    """The member's own lists and the lists colleagues shared, in their company only."""
-    return (
-        RequisitionList.objects.filter(company=member.company)
-        .filter(Q(owner=member.user) | Q(is_shared=True))
-        .select_related("owner")
-        .annotate(line_count=Count("lines"))
-    )
 
 
 @transaction.atomic

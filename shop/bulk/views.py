@@ -3,10 +3,10 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 
-from shop.bulk import parser, services
+from shop.bulk import parser, selectors, services
 from shop.companies.permissions import ordering_refusal
 
 
@@ -109,19 +109,15 @@ def list_index(request: HttpRequest) -> HttpResponse:
             )
         messages.success(request, f"Your basket was saved as the list '{requisition.name}'.")
         return redirect("bulk:list-detail", pk=requisition.pk)
-    lists = services.requisition_lists_for_member(member=member).order_by("name")
+    lists = selectors.requisition_lists_for_member(member=member).order_by("name")
     return render(request, "shop/list_index.html", {"lists": lists})
 
 
 def _list_or_404(request: HttpRequest, pk: int):
     member = getattr(request, "company_member", None)
     if member is None:
-        from django.http import Http404
-
         raise Http404("No such list.")
-    from django.shortcuts import get_object_or_404
-
-    return member, get_object_or_404(services.requisition_lists_for_member(member=member), pk=pk)
+    return member, get_object_or_404(selectors.requisition_lists_for_member(member=member), pk=pk)
 
 
 @login_required

@@ -74,7 +74,7 @@ class CompanyPricing(strategy.Default):
                 availability=self.availability_policy(line.product, stockrecord),
                 stockrecord=stockrecord,
             )
-        if self.book is not None and line.product_id not in self.book._loaded and line.basket_id:
+        if self.book is not None and not self.book.is_loaded(line.product_id) and line.basket_id:
             # First line priced on this request: load the whole basket at once.
             self.book.load([other.product for other in line.basket.all_lines()])
         if self.book is None or stockrecord is None:

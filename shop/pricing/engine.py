@@ -152,6 +152,9 @@ class PriceBook:
                 self._lists["contract" if price_list.company_id else "group"].append(price_list)
         return self._lists
 
+    def is_loaded(self, product_id: int) -> bool:
+        return product_id in self._loaded
+
     def load(self, products) -> None:
         """Fetch the entries for these products (and their categories) in one or two queries.
 
@@ -219,7 +222,7 @@ class PriceBook:
 
     def price(self, product, stockrecord, quantity: int = 1) -> ResolvedPrice:
         """Resolve the unit price of a product for a quantity, with its explanation."""
-        if product.pk not in self._loaded:
+        if not self.is_loaded(product.pk):
             self.load([product])
         list_price = stockrecord.price
         currency = stockrecord.price_currency

@@ -1,6 +1,5 @@
 """Writes over price lists: create, copy, edit entries, import and export CSV; every change logged."""
 
-import contextlib
 import csv
 import io
 from collections.abc import Callable, Iterable
@@ -191,6 +190,15 @@ def _xlsx_as_csv(data: bytes) -> bytes:
     return buffer.getvalue().encode()
 
 
+def price_list_entry_check(*, price_list: PriceList, row: dict) -> ImportReport:
+    """Validate one entry typed in a form exactly as an imported CSV line would be."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    writer.writerow(["" if row.get(column) is None else str(row[column]) for column in CSV_COLUMNS])
+    return price_list_import_check(price_list=price_list, data=buffer.getvalue().encode())
+
+
 def price_list_import_check(
     *, price_list: PriceList, data: bytes, progress: Callable[[int, int], None] | None = None
 ) -> ImportReport:
@@ -214,10 +222,11 @@ def price_list_import_check(
         return ImportReport(
             [], file_error="The file is not UTF-8 text: save it as 'CSV UTF-8' and upload again."
         )
-    dialect = csv.excel
-    with contextlib.suppress(csv.Error):  # not sniffable: plain commas
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    # The header line names the separator (spreadsheets write ";" or tabs in some locales);
+    # quoting stays Excel's. csv.Sniffer guesses wrong on short files with quoted cells.
+    header_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header_line.count)
+    reader = csv.DictReader(io.StringIO(text), dialect=csv.excel, delimiter=delimiter)
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = {"kind", "value"} - set(header)
     if not header or missing or not ({"sku", "category"} & set(header)):

@@ -218,3 +218,13 @@ def test_xlsx_workbooks_are_read_and_formulas_refused(contract, products):
     assert "not a number" in " ".join(report.invalid_rows[0].errors)
     broken = services.price_list_import_check(price_list=contract, data=b"PK\x03\x04garbage")
     assert "could not be read" in broken.file_error
+
+
+def test_entry_form_survives_quotes_and_commas_in_the_input(
+    client, account_manager, contract, products
+):
+    client.force_login(account_manager)
+    response = client.post(reverse("crm:price-entry-add", kwargs={"pk": contract.pk}),
+                           {"sku": 'BRG-"0,1', "kind": "fixed", "value": "3", "min_quantity": 1})  # fmt: skip
+    assert response.status_code == 400
+    assert "Unknown SKU" in response.content.decode()
