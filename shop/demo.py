@@ -403,6 +403,7 @@ def product_specs(count: int) -> Iterator[dict]:
             "pack_size": pack,
             "min_order_quantity": pack * rng.choice((1, 1, 1, 2, 5)),
             "stock": rng.choice((0, 4, 12, 40, 120, 600, 2500)),
+            "lead_time_days": rng.choice((2, 3, 5, 10, 15, None)),
         }
 
 
@@ -469,6 +470,7 @@ def catalogue_ensure(*, products: int, progress: Progress | None = None) -> int:
                         price=spec["price"],
                         num_in_stock=spec["stock"],
                         num_allocated=0,
+                        lead_time_days=spec["lead_time_days"],
                     )
                     for product, spec in zip(new_products, batch, strict=True)
                 ]

@@ -235,6 +235,15 @@ STRIPE_CURRENCY = "eur"
 # price) or "login" (a "log in for your price" link).
 SHOP_ANONYMOUS_PRICES = env("SHOP_ANONYMOUS_PRICES", default="list")
 
+# What buyers of an active company see of stock: "quantity" (the number on hand) or
+# "band" (in stock / low stock / out of stock); "low" is under SHOP_STOCK_LOW_BELOW.
+SHOP_STOCK_DISPLAY = env("SHOP_STOCK_DISPLAY", default="quantity")
+SHOP_STOCK_LOW_BELOW = env.int("SHOP_STOCK_LOW_BELOW", default=10)
+if SHOP_STOCK_DISPLAY not in ("quantity", "band"):
+    raise ImproperlyConfigured(
+        f"SHOP_STOCK_DISPLAY={SHOP_STOCK_DISPLAY!r}: use 'quantity' or 'band'."
+    )
+
 # Oscar.
 OSCAR_SHOP_NAME = SITE_NAME
 OSCAR_SHOP_TAGLINE = "Parts and industrial supplies for business"

@@ -61,6 +61,11 @@ def _quantity(text: str, errors: list[str]) -> int | None:
     return value
 
 
+def spreadsheet_safe(text: str) -> str:
+    """A cell for a CSV we write: text that a spreadsheet would run as a formula is quoted."""
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
 def parse_line(number: int, raw: str) -> ParsedLine | None:
     """Parse one pasted line; None for a blank line."""
     text = raw.strip().strip("\ufeff")
@@ -122,7 +127,7 @@ def _xlsx_text(data: bytes) -> str:
     for index, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True)):
         if index > MAX_LINES + 1:
             break
-        cells = ["" if cell is None else str(cell) for cell in row[:3]]
+        cells = ["" if cell is None else str(cell) for cell in row[:2]]
         if isinstance(row[1] if len(row) > 1 else None, float) and float(row[1]).is_integer():
             cells[1] = str(int(row[1]))
         writer.writerow(cells)
@@ -150,11 +155,37 @@ def parse_file(name: str, data: bytes) -> ParseResult:
                 text = data.decode("cp1252")
             except UnicodeDecodeError:
                 return ParseResult([], f"{name} is not readable text: save it as CSV UTF-8.")
+    return _parse_rows(text)
+
+
+_HEADER_WORDS = re.compile(
+    r"^\W*(sku|item|article|artikel|part|code|product|qty|quantity|menge|anzahl|amount|units?)",
+    re.IGNORECASE,
+)
+
+
+def _is_header(row: list[str]) -> bool:
+    """A header names its columns ("SKU", "Quantity") and holds no number where the quantity goes."""
+    if len(row) < 2 or re.search(r"\d", row[1]):
+        return False
+    return bool(_HEADER_WORDS.match(row[0]) or _HEADER_WORDS.match(row[1]))
+
+
+def _parse_rows(text: str) -> ParseResult:
+    """Rows of a file: SKU and quantity are the first two cells; later cells are ignored.
+
+    Files often carry more columns (a product name, prices: our own basket export does),
+    so only the first two count. A first row that names its columns is a header.
+    """
     rows = text.splitlines()
-    if rows and not re.search(r"\d", rows[0].split(",")[-1].split(";")[-1].split("\t")[-1]):
-        rows[0] = ""  # a header line such as "sku,quantity"
+    first = next((row for row in rows if row.strip()), "")
+    delimiter = "\t" if "\t" in first else ";" if ";" in first else ","
+    cells = list(csv.reader(rows, delimiter=delimiter))
+    lines = ["\t".join(cell.strip() for cell in row[:2]) for row in cells]
+    if lines and _is_header(cells[0]):
+        lines[0] = ""
     return (
-        parse_text("\n".join(rows))
-        if any(r.strip() for r in rows)
+        parse_text("\n".join(lines))
+        if any(line.strip() for line in lines)
         else ParseResult([], "The file has no order lines.")
     )

@@ -1,8 +1,11 @@
 """Reads over requisition lists, scoped to the member asking."""
 
 from django.db.models import Count, Q, QuerySet
+from oscar.core.loading import get_model
 
 from shop.bulk.models import RequisitionList
+
+StockRecord = get_model("partner", "StockRecord")
 
 
 def requisition_lists_for_member(*, member) -> QuerySet[RequisitionList]:
@@ -13,3 +16,55 @@ def requisition_lists_for_member(*, member) -> QuerySet[RequisitionList]:
         .select_related("owner")
         .annotate(line_count=Count("lines"))
     )
+
+
+def requisition_rows(*, requisition, strategy) -> list[dict]:
+    """The list's lines with today's SKU, stock view and unit price for the member; 4 queries."""
+    from shop.partner.stock import stock_info
+
+    lines = list(
+        requisition.lines.select_related("product", "product__product_class").order_by("id")
+    )
+    records = {
+        r.product_id: r
+        for r in StockRecord.objects.filter(product__in=[line.product_id for line in lines])
+    }
+    if hasattr(strategy, "prime"):
+        strategy.prime([line.product for line in lines])
+    rows = []
+    for line in lines:
+        record = records.get(line.product_id)
+        price = (
+            strategy.pricing_policy(line.product, record, quantity=line.quantity)
+            if (record is not None and hasattr(strategy, "book"))
+            else None
+        )
+        rows.append(
+            {
+                "line": line,
+                "sku": record.partner_sku if record else "",
+                "stock": stock_info(record, strategy=strategy),
+                "price": price if price is not None and price.exists else None,
+            }
+        )
+    return rows
+
+
+def sku_suggestions(query: str, *, limit: int = 10) -> list[dict[str, str]]:
+    """Orderable SKUs starting with the query, then products whose name holds it; one query."""
+    query = query.strip()[:64]
+    if len(query) < 2:
+        return []
+    rows = (
+        StockRecord.objects.filter(
+            Q(partner_sku__istartswith=query) | Q(product__title__icontains=query),
+            product__is_public=True,
+            price__isnull=False,
+        )
+        .exclude(product__structure="parent")
+        .order_by("partner_sku")
+        .values_list("partner_sku", "product__title")[: limit * 3]
+    )
+    starts = query.upper()
+    ranked = sorted(rows, key=lambda row: (not row[0].upper().startswith(starts), row[0]))
+    return [{"sku": sku, "title": title} for sku, title in ranked[:limit]]

@@ -8,8 +8,10 @@ from django.db import transaction
 from django.db.models import Q
 from oscar.core.loading import get_model
 
+from shop.bulk import parser
 from shop.bulk.models import RequisitionLine, RequisitionList
 from shop.bulk.parser import ParsedLine
+from shop.partner.stock import StockInfo, stock_info
 
 StockRecord = get_model("partner", "StockRecord")
 Line = get_model("basket", "Line")
@@ -27,6 +29,7 @@ class CheckedLine:
     proposed_quantity: int | None = None
     unit_price: Decimal | None = None
     currency: str = ""
+    stock: StockInfo | None = None
 
     @property
     def ok(self) -> bool:
@@ -93,6 +96,7 @@ def quick_order_check(*, lines: list[ParsedLine], basket, strategy) -> list[Chec
             item.suggestion = suggestions.get(parsed.sku, "")
             continue
         item.stockrecord = record
+        item.stock = stock_info(record, strategy=strategy)
         product = record.product
         if not product.is_public or product.is_parent or record.price is None:
             item.errors.append("This product cannot be ordered online: ask your account manager.")
@@ -112,8 +116,11 @@ def quick_order_check(*, lines: list[ParsedLine], basket, strategy) -> list[Chec
         permitted, _reason = info.availability.is_purchase_permitted(total)
         if not permitted:
             available = max((record.net_stock_level or 0) - in_basket.get(product.pk, 0), 0)
+            message = f"Only {available} in stock now."
+            if record.lead_time_days is not None:
+                message += f" More takes {record.lead_time_days} working days."
             item.errors.append(
-                f"Only {available} in stock now."
+                message
                 + (
                     " Order fewer, or ask your account manager."
                     if available
@@ -236,6 +243,24 @@ def requisition_update(*, requisition, member, quantities: dict[int, int], share
     requisition.save(update_fields=["is_shared", "updated_at"])
 
 
+def _check_products(
+    *, items: list[tuple[int | None, int, str]], basket, strategy
+) -> list[CheckedLine]:
+    """Check (product id, quantity, label) items like a quick order, by today's SKUs."""
+    product_ids = [pid for pid, _qty, _label in items if pid]
+    skus = dict(
+        StockRecord.objects.filter(product__in=product_ids).values_list("product_id", "partner_sku")
+    )
+    parsed = []
+    for number, (product_id, quantity, label) in enumerate(items, start=1):
+        sku = skus.get(product_id)
+        errors = [] if sku else [f"{label} is no longer sold."]
+        parsed.append(ParsedLine(number, (sku or "").upper(), quantity, label, errors))
+    return quick_order_check(
+        lines=parser.merge_duplicates(parsed), basket=basket, strategy=strategy
+    )
+
+
 def requisition_order(
     *, requisition, basket, strategy, line_ids: set[int] | None = None
 ) -> list[CheckedLine]:
@@ -243,16 +268,101 @@ def requisition_order(
     lines = requisition.lines.select_related("product")
     if line_ids:
         lines = lines.filter(pk__in=line_ids)
-    skus = dict(
-        StockRecord.objects.filter(product__in=[line.product_id for line in lines]).values_list(
-            "product_id", "partner_sku"
-        )
+    checked = _check_products(
+        items=[(line.product_id, line.quantity, line.product.get_title()) for line in lines],
+        basket=basket,
+        strategy=strategy,
     )
-    parsed = []
-    for number, line in enumerate(lines, start=1):
-        sku = skus.get(line.product_id)
-        errors = [] if sku else [f"{line.product.get_title()} is no longer sold."]
-        parsed.append(ParsedLine(number, (sku or "").upper(), line.quantity, "", errors))
-    checked = quick_order_check(lines=parsed, basket=basket, strategy=strategy)
     quick_order_add(basket=basket, checked=checked)
     return checked
+
+
+@dataclass
+class PriceChange:
+    title: str
+    was: Decimal
+    now: Decimal
+    currency: str
+
+
+@dataclass
+class ReorderResult:
+    checked: list[CheckedLine]
+    price_changes: list[PriceChange]
+
+    @property
+    def added(self) -> list[CheckedLine]:
+        return [c for c in self.checked if c.ok]
+
+    @property
+    def refused(self) -> list[CheckedLine]:
+        return [c for c in self.checked if not c.ok]
+
+
+def reorder(*, order, basket, strategy, line_ids: set[int] | None = None) -> ReorderResult:
+    """Put a past order's lines (all or chosen) into the basket at today's prices and stock.
+
+    Lines are checked like a quick order (still sold, quantity rules, stock); the ready
+    ones are added in bulk. The result says which lines were refused and which cost
+    something else today than in the order.
+    """
+    lines = list(order.lines.order_by("pk"))
+    if line_ids:
+        lines = [line for line in lines if line.pk in line_ids]
+    checked = _check_products(
+        items=[(line.product_id, line.quantity, line.title) for line in lines],
+        basket=basket,
+        strategy=strategy,
+    )
+    was = {}
+    for line in lines:
+        if line.product_id and line.unit_price_excl_tax is not None:
+            was.setdefault(line.product_id, line.unit_price_excl_tax)
+    changes = [
+        PriceChange(c.product.get_title(), was[c.product.pk], c.unit_price, c.currency)
+        for c in checked
+        if c.ok and c.product.pk in was and c.unit_price != was[c.product.pk]
+    ]
+    quick_order_add(basket=basket, checked=checked)
+    return ReorderResult(checked, changes)
+
+
+@transaction.atomic
+def requisition_add(
+    *, member, items: dict[int, int], requisition=None, name: str = ""
+) -> RequisitionList:
+    """Add products (id → quantity) to one of the member's lists, or to a new list named ``name``.
+
+    A product already on the list gets the quantity added to its line.
+    """
+    items = {pid: qty for pid, qty in items.items() if qty > 0}
+    if not items:
+        raise ListError("There is nothing to add: no product with a quantity.")
+    if requisition is None:
+        name = " ".join(name.split())[:120]
+        if not name:
+            raise ListError("Choose one of your lists, or give the new list a name.")
+        if RequisitionList.objects.filter(owner=member.user, name__iexact=name).exists():
+            raise ListError(f"You already have a list called '{name}': choose it or another name.")
+        requisition = RequisitionList.objects.create(
+            company=member.company, owner=member.user, name=name
+        )
+    elif requisition.owner_id != member.user.pk:
+        raise ListError("Only the person who made this list can add to it.")
+    existing = {
+        line.product_id: line
+        for line in requisition.lines.select_for_update(of=("self",)).filter(
+            product_id__in=list(items)
+        )
+    }
+    for product_id, line in existing.items():
+        line.quantity = min(line.quantity + items.pop(product_id), parser.MAX_QUANTITY)
+    RequisitionLine.objects.bulk_update(list(existing.values()), ["quantity"])
+    RequisitionLine.objects.bulk_create(
+        [
+            RequisitionLine(requisition=requisition, product_id=p, quantity=q)
+            for p, q in items.items()
+        ]
+    )
+    requisition.save(update_fields=["updated_at"])
+    return requisition

@@ -1,12 +1,19 @@
 """The quick order page: paste or upload lines, see every line checked, fix them, add at once."""
 
+import csv
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from oscar.core.loading import get_model
 
+from orders.selectors import orders_for_user
 from shop.bulk import parser, selectors, services
+from shop.bulk.models import RequisitionList
 from shop.companies.permissions import ordering_refusal
 
 
@@ -42,6 +49,9 @@ def quick_order(request: HttpRequest) -> HttpResponse:
         return render(request, "shop/quick_order.html", context)
     if "rows" in request.POST:
         result = parser.parse_text(_lines_from_table(request.POST))
+    elif "sku" in request.POST:  # the basket's "Add by SKU" row
+        sku, quantity = request.POST["sku"].strip(), request.POST.get("quantity", "").strip()
+        result = parser.parse_text(f"{sku}\t{quantity}" if sku else "")
     elif form.is_valid() and form.cleaned_data.get("file"):
         upload = form.cleaned_data["file"]
         if upload.size > parser.MAX_FILE_BYTES:
@@ -56,7 +66,11 @@ def quick_order(request: HttpRequest) -> HttpResponse:
     checked = services.quick_order_check(
         lines=result.lines, basket=request.basket, strategy=request.strategy
     )
-    if request.POST.get("action") == "add" and not refusal:
+    if request.POST.get("action") == "save_list":
+        response = _save_checked_as_list(request, checked)
+        if response is not None:
+            return response
+    elif request.POST.get("action") == "add" and not refusal:
         added = services.quick_order_add(basket=request.basket, checked=checked)
         remaining = [c for c in checked if not c.ok]
         if added:
@@ -72,12 +86,109 @@ def quick_order(request: HttpRequest) -> HttpResponse:
         checked = remaining
     elif request.POST.get("action") == "add":
         messages.error(request, refusal)
+    if checked:
+        # The table holds the lines now; the empty form below starts over with other lines.
+        context["form"] = QuickOrderForm()
     context.update(
         checked=checked,
         valid_count=sum(1 for c in checked if c.ok),
         error_count=sum(1 for c in checked if not c.ok),
     )
     return render(request, "shop/quick_order.html", context)
+
+
+def _save_checked_as_list(request: HttpRequest, checked) -> HttpResponse | None:
+    """The quick order's ready lines go to a list; None when refused (the page shows why)."""
+    member = getattr(request, "company_member", None)
+    if member is None:
+        messages.error(
+            request, "Requisition lists belong to a company account: apply for one first."
+        )
+        return None
+    ready = {c.product.pk: c.parsed.quantity for c in checked if c.ok}
+    try:
+        requisition = services.requisition_add(
+            member=member,
+            items=ready,
+            requisition=_target_list(request, member),
+            name=request.POST.get("name", ""),
+        )
+    except services.ListError as exc:
+        messages.error(request, exc.message)
+        return None
+    messages.success(
+        request,
+        f"{len(ready)} ready line{'s' if len(ready) != 1 else ''} saved to '{requisition.name}'.",
+    )
+    left = sum(1 for c in checked if not c.ok)
+    if left:
+        messages.warning(request, f"{left} line{'s' if left != 1 else ''} to fix were not saved.")
+    return redirect("bulk:list-detail", pk=requisition.pk)
+
+
+@login_required
+def sku_suggest(request: HttpRequest) -> JsonResponse:
+    """Autocomplete for the basket's "Add by SKU" row."""
+    return JsonResponse({"results": selectors.sku_suggestions(request.GET.get("q", ""))})
+
+
+def basket_export(request: HttpRequest) -> HttpResponse:
+    """The basket as CSV at the buyer's prices; it uploads again as a quick order."""
+    basket = request.basket
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="basket-{stamp}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["sku", "quantity", "product", "unit_price_excl_tax", "line_total_excl_tax", "currency"]
+    )
+    for line in basket.all_lines():
+        writer.writerow(
+            [
+                line.stockrecord.partner_sku if line.stockrecord else "",
+                line.quantity,
+                parser.spreadsheet_safe(line.description),
+                line.unit_price_excl_tax if line.unit_price_excl_tax is not None else "",
+                line.line_price_excl_tax if line.line_price_excl_tax is not None else "",
+                line.price_currency,
+            ]
+        )
+    return response
+
+
+# Reports shared by lists and "order again" ----------------------------------------------
+
+REPORT_LIMIT = 15
+
+
+def _joined(parts: list[str]) -> str:
+    more = len(parts) - REPORT_LIMIT
+    return "; ".join(parts[:REPORT_LIMIT]) + (f"; and {more} more" if more > 0 else "")
+
+
+def report_refused(request: HttpRequest, checked) -> None:
+    """One message naming every line that was not added, and why."""
+    refused = [
+        f"{item.product.get_title() if item.product else (item.parsed.raw or item.parsed.sku)}: "
+        f"{' '.join(item.errors)}"
+        for item in checked
+        if not item.ok
+    ]
+    if refused:
+        messages.warning(
+            request,
+            f"Not added ({len(refused)}): {_joined(refused)}",
+        )
+
+
+def report_price_changes(request: HttpRequest, changes) -> None:
+    """One message naming the lines whose price today differs from the earlier order."""
+    if changes:
+        parts = [f"{c.title}: {c.was} → {c.now} {c.currency}" for c in changes]
+        messages.info(
+            request,
+            f"Price changed since that order ({len(parts)}): {_joined(parts)}",
+        )
 
 
 # Requisition lists ---------------------------------------------------------------------
@@ -123,7 +234,7 @@ def _list_or_404(request: HttpRequest, pk: int):
 @login_required
 def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member, requisition = _list_or_404(request, pk)
-    lines = requisition.lines.select_related("product").order_by("id")
+    lines = selectors.requisition_rows(requisition=requisition, strategy=request.strategy)
     return render(
         request,
         "shop/list_detail.html",
@@ -199,10 +310,7 @@ def list_order(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             f"{added} line{'s' if added != 1 else ''} of '{requisition.name}' added to your basket.",
         )
-    for item in checked:
-        if not item.ok:
-            title = item.product.get_title() if item.product else item.parsed.sku
-            messages.warning(request, f"{title}: {' '.join(item.errors)} (not added)")
+    report_refused(request, checked)
     if added:
         return redirect("basket:summary")
     return redirect("bulk:list-detail", pk=pk)
@@ -219,3 +327,66 @@ def list_delete(request: HttpRequest, pk: int) -> HttpResponse:
     requisition.delete()
     messages.success(request, f"List '{requisition.name}' deleted.")
     return redirect("bulk:list-index")
+
+
+def _target_list(request: HttpRequest, member):
+    """The list chosen in a "save to list" form: one of the member's own, or None for new."""
+    choice = request.POST.get("list", "new")
+    if choice == "new":
+        return None
+    if not choice.isdigit():
+        raise services.ListError("Choose one of your lists.")
+    found = RequisitionList.objects.filter(owner=member.user, company=member.company, pk=choice)
+    requisition = found.first()
+    if requisition is None:
+        raise services.ListError("That list is not one of yours: choose another.")
+    return requisition
+
+
+@login_required
+def list_add(request: HttpRequest) -> HttpResponse:
+    """Add a product (product page) or a past order's lines (order page) to a list."""
+    member = _member_or_redirect(request)
+    if member is None:
+        return redirect("company:home")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        back = ""
+    if request.method != "POST":
+        return redirect("bulk:list-index")
+    items: dict[int, int] = {}
+    if request.POST.get("order"):
+        order = get_object_or_404(orders_for_user(user=request.user), number=request.POST["order"])
+        for line in order.lines.exclude(product=None):
+            items[line.product_id] = items.get(line.product_id, 0) + line.quantity
+    else:
+        product_id, quantity = request.POST.get("product", ""), request.POST.get("quantity", "")
+        if (
+            not product_id.isdigit()
+            or not get_model("catalogue", "Product")
+            .objects.filter(pk=product_id, is_public=True)
+            .exists()
+        ):
+            raise Http404("No such product.")
+        if not quantity.strip().isdigit() or not 0 < int(quantity) <= parser.MAX_QUANTITY:
+            messages.error(
+                request, f"'{quantity[:20]}' is not a quantity: type a whole number from 1."
+            )
+            return redirect(back or "bulk:list-index")
+        items[int(product_id)] = int(quantity)
+    try:
+        requisition = services.requisition_add(
+            member=member,
+            items=items,
+            requisition=_target_list(request, member),
+            name=request.POST.get("name", ""),
+        )
+    except services.ListError as exc:
+        messages.error(request, exc.message)
+        return redirect(back or "bulk:list-index")
+    count = len(items)
+    messages.success(
+        request,
+        f"{count} product{'s' if count != 1 else ''} added to your list '{requisition.name}'.",
+    )
+    return redirect("bulk:list-detail", pk=requisition.pk)

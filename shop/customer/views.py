@@ -1,9 +1,36 @@
 """Oscar's account views, with orders scoped to the buyer's company instead of the person."""
 
+from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from oscar.apps.customer import views
 
 from orders.selectors import orders_for_user
+from shop.bulk import services as bulk_services
+from shop.bulk.views import report_price_changes, report_refused
+from shop.companies.permissions import ordering_refusal
+
+
+def order_again(request, order, line_ids=None):
+    """Put a past order's lines (all or chosen) into the basket at today's prices; say what changed."""
+    refusal = ordering_refusal(member=getattr(request, "company_member", None))
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("customer:order", order_number=order.number)
+    result = bulk_services.reorder(
+        order=order, basket=request.basket, strategy=request.strategy, line_ids=line_ids
+    )
+    added = len(result.added)
+    if added:
+        messages.success(
+            request,
+            f"{added} line{'s' if added != 1 else ''} of order {order.number} added to your "
+            "basket at today's prices.",
+        )
+    report_price_changes(request, result.price_changes)
+    report_refused(request, result.checked)
+    if added:
+        return redirect("basket:summary")
+    return redirect("customer:order", order_number=order.number)
 
 
 class OrderHistoryView(views.OrderHistoryView):
@@ -20,6 +47,9 @@ class OrderDetailView(views.OrderDetailView):
             orders_for_user(user=self.request.user), number=self.kwargs["order_number"]
         )
 
+    def do_reorder(self, order):
+        self.response = order_again(self.request, order)
+
 
 class OrderLineView(views.OrderLineView):
     def get(self, request, *args, **kwargs):
@@ -32,3 +62,6 @@ class OrderLineView(views.OrderLineView):
             orders_for_user(user=self.request.user), number=self.kwargs["order_number"]
         )
         return get_object_or_404(order.lines, pk=self.kwargs["line_id"])
+
+    def do_reorder(self, line):
+        self.response = order_again(self.request, line.order, line_ids={line.pk})

@@ -1,1 +1,20 @@
-from oscar.apps.partner.models import *  # noqa: F403
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.partner.abstract_models import AbstractStockRecord
+
+
+class StockRecord(AbstractStockRecord):
+    """Oscar's stock record with the lead time buyers see next to the stock."""
+
+    lead_time_days = models.PositiveSmallIntegerField(
+        _("lead time (working days)"),
+        null=True,
+        blank=True,
+        help_text=_("Working days to deliver more than the stock on hand; empty when unknown."),
+    )
+
+    class Meta(AbstractStockRecord.Meta):
+        pass
+
+
+from oscar.apps.partner.models import *  # noqa: E402,F403

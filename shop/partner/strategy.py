@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from oscar.apps.partner import strategy
+from oscar.apps.partner.availability import StockRequired
 from oscar.apps.partner.prices import FixedPrice
 from oscar.apps.partner.prices import Unavailable as UnavailablePrice
 
@@ -14,6 +15,14 @@ class Selector(strategy.Selector):
         member = getattr(request, "company_member", None) if request is not None else None
         company = member.company if member is not None and member.company.is_active else None
         return CompanyPricing(request, company=company)
+
+
+class StockWithoutFigures(StockRequired):
+    """Stock-checked availability that does not tell the quantity on hand."""
+
+    @property
+    def message(self) -> str:
+        return str(self.short_message)
 
 
 class CompanyPricing(strategy.Default):
@@ -50,6 +59,13 @@ class CompanyPricing(strategy.Default):
         if resolved is None:
             return QuantityRule(product.min_order_quantity, product.pack_size)
         return resolved.rule
+
+    def availability_policy(self, product, stockrecord):
+        """Oscar's stock check; only buyers of an active company are told the quantity."""
+        policy = super().availability_policy(product, stockrecord)
+        if self.company is None and isinstance(policy, StockRequired):
+            return StockWithoutFigures(policy.num_available)
+        return policy
 
     def pricing_policy(self, product, stockrecord, quantity: int | None = None):
         if not stockrecord or stockrecord.price is None:

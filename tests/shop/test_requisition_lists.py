@@ -118,4 +118,4 @@ def test_lines_that_cannot_be_ordered_any_more_are_reported(
     stocked[0].stockrecords.update(num_in_stock=0)
     response = client.post(reverse("bulk:list-order", kwargs={"pk": saved_list.pk}), follow=True)
     html = response.content.decode()
-    assert "2 lines of" in html and "(not added)" in html
+    assert "2 lines of" in html and "Not added (1)" in html

@@ -1,0 +1,42 @@
+"""What a buyer is told about stock: a quantity or a band, and the lead time.
+
+Only buyers of an active company see it (the strategy then carries their company);
+visitors and everybody else see Oscar's plain "In stock" / "Unavailable".
+``SHOP_STOCK_DISPLAY`` chooses "quantity" (the number on hand) or "band" (in stock,
+low stock under ``SHOP_STOCK_LOW_BELOW``, out of stock).
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+DISPLAYS = ("quantity", "band")
+
+
+@dataclass(frozen=True)
+class StockInfo:
+    available: int
+    label: str
+    code: str  # instock, lowstock, outofstock
+    lead_time_days: int | None
+
+    @property
+    def lead_time(self) -> str:
+        if self.lead_time_days is None:
+            return "Lead time on request"
+        days = self.lead_time_days
+        return f"Lead time {days} working day{'s' if days != 1 else ''}"
+
+
+def stock_info(stockrecord, *, strategy) -> StockInfo | None:
+    """The buyer's view of one stock record, or None when this user is not shown stock."""
+    if stockrecord is None or getattr(strategy, "company", None) is None:
+        return None
+    available = max(stockrecord.net_stock_level or 0, 0)
+    low_below = settings.SHOP_STOCK_LOW_BELOW
+    code = "outofstock" if available == 0 else "lowstock" if available < low_below else "instock"
+    if settings.SHOP_STOCK_DISPLAY == "band":
+        label = {"outofstock": "Out of stock", "lowstock": "Low stock", "instock": "In stock"}[code]
+    else:
+        label = f"{available} in stock" if available else "Out of stock"
+    return StockInfo(available, label, code, stockrecord.lead_time_days)
