@@ -28,16 +28,23 @@ class QuickOrderForm(forms.Form):
     file = forms.FileField(required=False, label="…or upload a CSV or XLSX file (SKU, quantity)")
 
 
-def _lines_from_table(post) -> str:
-    """Rebuild the order text from the table of checked lines the buyer edited in place."""
-    rows = []
-    for index in range(int(post.get("rows", 0) or 0)):
+def _lines_from_table(post) -> tuple[str, set[int]]:
+    """Rebuild the order text from the table of checked lines the buyer edited in place.
+
+    Also returns the line numbers (in that text) that were ready when the table was shown:
+    "Add the N ready lines" adds those only, never a line whose proposed quantity the
+    buyer has not checked yet.
+    """
+    rows, ready = [], set()
+    for index in range(min(int(post.get("rows", 0) or 0), parser.MAX_LINES)):
         if post.get(f"remove_{index}"):
             continue
         sku, quantity = post.get(f"sku_{index}", "").strip(), post.get(f"qty_{index}", "").strip()
         if sku or quantity:
             rows.append(f"{sku}\t{quantity}")
-    return "\n".join(rows)
+            if post.get(f"ready_{index}"):
+                ready.add(len(rows))
+    return "\n".join(rows), ready
 
 
 @login_required
@@ -47,8 +54,12 @@ def quick_order(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "refusal": refusal}
     if request.method != "POST":
         return render(request, "shop/quick_order.html", context)
+    was_ready = None  # None: every line may be added (pasted or uploaded, not a table)
     if "rows" in request.POST:
-        result = parser.parse_text(_lines_from_table(request.POST))
+        if not str(request.POST.get("rows", "")).isdigit():
+            return HttpResponse("Bad table.", status=400)
+        text, was_ready = _lines_from_table(request.POST)
+        result = parser.parse_text(text)
     elif "sku" in request.POST:  # the basket's "Add by SKU" row
         sku, quantity = request.POST["sku"].strip(), request.POST.get("quantity", "").strip()
         result = parser.parse_text(f"{sku}\t{quantity}" if sku else "")
@@ -71,8 +82,9 @@ def quick_order(request: HttpRequest) -> HttpResponse:
         if response is not None:
             return response
     elif request.POST.get("action") == "add" and not refusal:
-        added = services.quick_order_add(basket=request.basket, checked=checked)
-        remaining = [c for c in checked if not c.ok]
+        addable = [c for c in checked if c.ok and (was_ready is None or c.parsed.line in was_ready)]
+        added = services.quick_order_add(basket=request.basket, checked=addable)
+        remaining = [c for c in checked if c not in addable]
         if added:
             messages.success(
                 request, f"{added} line{'s' if added != 1 else ''} added to your basket."
@@ -81,7 +93,9 @@ def quick_order(request: HttpRequest) -> HttpResponse:
             return redirect("basket:summary")
         messages.warning(
             request,
-            f"{len(remaining)} lines still need fixing: they are below, nothing of them was added.",
+            f"{len(remaining)} line{'s' if len(remaining) != 1 else ''} below "
+            f"{'were' if len(remaining) != 1 else 'was'} not added: fix or check "
+            f"{'them' if len(remaining) != 1 else 'it'} again, then add.",
         )
         checked = remaining
     elif request.POST.get("action") == "add":

@@ -403,3 +403,18 @@ def test_save_a_past_order_and_quick_order_lines_to_lists(client, setup, categor
     response = client.post(reverse("bulk:list-add"), {"order": order.number, "name": "Stolen"})
     assert response.status_code == 404
     assert not RequisitionList.objects.filter(owner=stranger).exists()
+
+
+def test_a_10_mb_upload_and_a_renamed_binary_get_a_message_and_add_nothing(client, setup):
+    buyer, _, _ = setup
+    client.force_login(buyer)
+    big = io.BytesIO(b"STK-1,1\n" * (10 * 1024 * 1024 // 8))
+    big.name = "order.csv"
+    response = client.post(reverse("bulk:quick-order"), {"file": big, "action": "add"})
+    assert response.status_code == 400
+    assert "larger than 5 MB: split it" in response.content.decode()
+    binary = io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 40)
+    binary.name = "photo.csv"
+    response = client.post(reverse("bulk:quick-order"), {"file": binary, "action": "add"})
+    assert response.status_code == 400 and "not a text CSV file" in response.content.decode()
+    assert not Basket.objects.filter(owner=buyer, lines__isnull=False).exists()

@@ -162,7 +162,7 @@ def test_quick_order_checks_every_line_then_adds_the_ready_ones(client, shop_set
         "FLT-0002": 2,
     }
     html = response.content.decode()
-    assert "2 lines added to your basket" in html and "still need fixing" in html
+    assert "2 lines added to your basket" in html and "4 lines below were not added" in html
     assert "€40.00" in client.get(reverse("basket:summary")).content.decode()  # 5 x 8.00
 
 
@@ -175,8 +175,10 @@ def test_fixing_lines_in_place_and_adding_again(client, shop_setup):
         "action": "add",
         "sku_0": "FLT-0100",
         "qty_0": "20",
+        "ready_0": "1",  # as the page marks lines that were ready when checked
         "sku_1": "FLT-0200",
         "qty_1": "4",
+        "ready_1": "1",
     }
     client.post(reverse("bulk:quick-order"), table)
     basket = Basket.objects.get(owner=buyer, status="Open")
@@ -185,9 +187,30 @@ def test_fixing_lines_in_place_and_adding_again(client, shop_setup):
         "FLT-0200": 4,
     }
     client.post(
-        reverse("bulk:quick-order"), {"rows": 1, "action": "add", "sku_0": "FLT-0200", "qty_0": "1"}
+        reverse("bulk:quick-order"),
+        {"rows": 1, "action": "add", "sku_0": "FLT-0200", "qty_0": "1", "ready_0": "1"},
     )
     assert basket.lines.get(product__upc="FLT-0200").quantity == 5  # merged into the existing line
+
+
+@pytest.mark.django_db
+def test_add_takes_only_the_lines_that_were_ready_never_an_unchecked_proposal(client, shop_setup):
+    buyer, products = shop_setup
+    client.force_login(buyer)
+    html = client.post(
+        reverse("bulk:quick-order"), {"lines": "FLT-0001 3\nFLT-0100 15", "action": "check"}
+    ).content.decode()
+    assert 'name="ready_0"' in html and 'name="ready_1"' not in html
+    assert 'name="qty_1" value="20"' in html  # the proposal, not yet checked by the buyer
+    # "Add the 1 ready line": the proposal is not added with it.
+    table = {"rows": 2, "action": "add", "sku_0": "FLT-0001", "qty_0": "3", "ready_0": "1",
+             "sku_1": "FLT-0100", "qty_1": "20"}  # fmt: skip
+    html = client.post(reverse("bulk:quick-order"), table, follow=True).content.decode()
+    basket = Basket.objects.get(owner=buyer, status="Open")
+    assert dict(basket.lines.values_list("product__upc", "quantity")) == {"FLT-0001": 3}
+    assert "1 line added" in html and "1 line below was not added" in html
+    assert 'name="ready_0"' in html  # checked again: now ready, for the next click
+    assert client.post(reverse("bulk:quick-order"), {"rows": "x"}).status_code == 400
 
 
 @pytest.mark.django_db
