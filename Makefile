@@ -12,7 +12,7 @@ SERVICES_ENV := DATABASE_URL=$${SERVICES_DATABASE_URL:-postgres://postgres@127.0
 	CELERY_BROKER_URL=$${SERVICES_BROKER_URL:-redis://127.0.0.1:6379/2} \
 	CELERY_RESULT_BACKEND=$${SERVICES_BROKER_URL:-redis://127.0.0.1:6379/2}
 
-.PHONY: install run serve test test-fast test-services browser-deps lint format contracts \
+.PHONY: install run serve test test-fast test-services browser-deps pdf-deps lint format contracts \
 	migrations-check check worker bench bench-pricing clean
 
 install: $(VENV)/.installed
@@ -44,12 +44,20 @@ test-fast: install
 test-services: install browser-deps
 	$(SERVICES_ENV) $(BIN)/pytest -m ""
 
-browser-deps:
+browser-deps: pdf-deps
 	@if [ -n "$$SKIP_BROWSER_TESTS" ] || command -v chromium >/dev/null 2>&1; then exit 0; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		echo "Installing Debian's chromium for the browser journeys ..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "error: browser tests need chromium: sudo apt-get install chromium (or set SKIP_BROWSER_TESTS=1)"; exit 2; fi
+
+# Quote PDFs (WeasyPrint) need Pango; Debian's libpango packages when root and missing.
+pdf-deps:
+	@if ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0; then exit 0; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Pango for quote PDFs ..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+	else echo "error: quote PDFs need Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"; exit 2; fi
 
 lint: install
 	$(BIN)/ruff check .

@@ -24,8 +24,19 @@ class Order(AbstractOrder):
         verbose_name=_("placed by (staff, acting for the buyer)"),
     )
 
+    quote_reference = models.CharField(
+        _("quote"), max_length=32, blank=True, help_text=_("The accepted quote this order fulfils.")
+    )
+
     class Meta(AbstractOrder.Meta):
-        pass
+        constraints = [
+            # A quote converts into at most one order, even when checked out twice at once.
+            models.UniqueConstraint(
+                fields=["quote_reference"],
+                condition=~models.Q(quote_reference=""),
+                name="order_one_order_per_quote",
+            )
+        ]
 
 
 class Line(AbstractLine):

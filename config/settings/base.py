@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "taggit",
     # Our apps.
     "crm_embedded.apps.CrmEmbeddedConfig",
+    "crm_embedded.quotes.apps.QuotesConfig",
     "cms.apps.CmsConfig",
 ]
 
@@ -222,7 +223,25 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "config.tasks.heartbeat", "schedule": 300.0},
+    # Quotes: expire offers past validity, remind buyers, alert on unanswered requests.
+    "quotes-housekeeping": {"task": "crm_embedded.quotes.tasks.housekeeping", "schedule": 900.0},
 }
+
+# Quotes. A sales manager approves an offer that gives more than QUOTE_MAX_DISCOUNT_PERCENT
+# off the list price, or leaves less than QUOTE_MIN_MARGIN_PERCENT over the cost price
+# (where the stock record has one). Requests unanswered for QUOTE_RESPONSE_TARGET_BUSINESS_DAYS
+# become a task and an email for the account manager; buyers are reminded
+# QUOTE_REMIND_DAYS_BEFORE_EXPIRY days before an offer expires.
+QUOTE_MAX_DISCOUNT_PERCENT = env.int("QUOTE_MAX_DISCOUNT_PERCENT", default=25)
+QUOTE_MIN_MARGIN_PERCENT = env.int("QUOTE_MIN_MARGIN_PERCENT", default=10)
+QUOTE_RESPONSE_TARGET_BUSINESS_DAYS = env.int("QUOTE_RESPONSE_TARGET_BUSINESS_DAYS", default=1)
+QUOTE_REMIND_DAYS_BEFORE_EXPIRY = env.int("QUOTE_REMIND_DAYS_BEFORE_EXPIRY", default=3)
+QUOTE_DEFAULT_VALIDITY_DAYS = env.int("QUOTE_DEFAULT_VALIDITY_DAYS", default=30)
+QUOTE_VAT_PERCENT = env.int("QUOTE_VAT_PERCENT", default=19)
+SELLER_DETAILS = env(
+    "SELLER_DETAILS",
+    default="PartsHub Industrial Supply GmbH · Hafenstraße 12 · 28217 Bremen · Germany · VAT DE123456788",
+)
 
 # Stripe: test mode; no key is needed until a card payment is attempted.
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")

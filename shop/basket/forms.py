@@ -49,6 +49,14 @@ class SimpleAddToBasketForm(oscar_forms.SimpleAddToBasketMixin, AddToBasketForm)
 
 class BasketLineForm(oscar_forms.BasketLineForm):
     def clean_quantity(self):
+        if self.instance.id and self.instance.quoted_unit_price is not None:
+            quantity = self.cleaned_data.get("quantity")
+            if quantity != self.instance.quantity:
+                raise forms.ValidationError(
+                    f"The quantity is locked by quote {self.instance.quote_reference}: "
+                    "ask your account manager for a new quote to change it."
+                )
+            return quantity
         quantity = super().clean_quantity()
         if quantity > 0:
             problem = _rule(
@@ -57,3 +65,16 @@ class BasketLineForm(oscar_forms.BasketLineForm):
             if problem:
                 raise forms.ValidationError(problem)
         return quantity
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            self.instance.id
+            and self.instance.quoted_unit_price is not None
+            and cleaned.get("DELETE")
+        ):
+            raise forms.ValidationError(
+                f"This line belongs to quote {self.instance.quote_reference}: cancel the quote "
+                "on its page to take its lines out of the basket."
+            )
+        return cleaned

@@ -74,7 +74,11 @@ def quick_order_check(*, lines: list[ParsedLine], basket, strategy) -> list[Chec
     if hasattr(strategy, "prime"):
         strategy.prime(products)
     in_basket = (
-        dict(basket.lines.filter(product__in=products).values_list("product_id", "quantity"))
+        dict(
+            basket.lines.filter(product__in=products, quoted_unit_price__isnull=True).values_list(
+                "product_id", "quantity"
+            )
+        )
         if basket.id
         else {}
     )
@@ -157,7 +161,7 @@ def quick_order_add(*, basket, checked: list[CheckedLine]) -> int:
     existing = {
         line.product_id: line
         for line in basket.lines.select_for_update(of=("self",)).filter(
-            product__in=[c.product for c in valid]
+            product__in=[c.product for c in valid], quoted_unit_price__isnull=True
         )
     }
     to_create, to_update = [], []

@@ -1,6 +1,9 @@
-"""Oscar's checkout, recording the buyer's company and any staff member acting for them."""
+"""Oscar's checkout, recording the buyer's company, any staff member acting for them, and the
+accepted quote the basket carries (an order per quote at most: a unique constraint)."""
 
+from django.db import IntegrityError
 from oscar.apps.checkout import views
+from oscar.apps.order.exceptions import UnableToPlaceOrder
 
 
 class PaymentDetailsView(views.PaymentDetailsView):
@@ -12,4 +15,22 @@ class PaymentDetailsView(views.PaymentDetailsView):
         staff = getattr(self.request, "acting_staff", None)
         if staff is not None:
             submission["order_kwargs"]["placed_by_staff"] = staff
+        references = {
+            line.quote_reference
+            for line in submission["basket"].all_lines()
+            if line.quote_reference
+        }
+        if references:
+            submission["order_kwargs"]["quote_reference"] = sorted(references)[0]
         return submission
+
+    def handle_order_placement(self, order_number, user, basket, *args, **kwargs):
+        reference = kwargs.get("quote_reference", "")
+        try:
+            return super().handle_order_placement(order_number, user, basket, *args, **kwargs)
+        except IntegrityError as exc:
+            if reference and "order_one_order_per_quote" in str(exc):
+                raise UnableToPlaceOrder(
+                    f"Quote {reference} has already been ordered: it converts into one order only."
+                ) from exc
+            raise

@@ -1,0 +1,98 @@
+"""Writes on baskets that other parts of the portal act through (quotes, bulk ordering)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from oscar.core.loading import get_model
+
+Line = get_model("basket", "Line")
+StockRecord = get_model("partner", "StockRecord")
+
+
+class BasketQuoteError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class QuotedLine:
+    product_id: int
+    quantity: int
+    unit_price: Decimal
+
+
+@transaction.atomic
+def basket_lines_take(*, basket, line_ids: set[int] | None = None) -> list:
+    """Remove lines (all, or the chosen ones) from the basket and return them, for a quote request.
+
+    Quoted lines stay: they belong to an accepted quote already.
+    """
+    if basket.id is None:
+        return []
+    lines = basket.all_lines().filter(quoted_unit_price__isnull=True)
+    if line_ids is not None:
+        lines = lines.filter(pk__in=line_ids)
+    taken = list(lines)
+    Line.objects.filter(pk__in=[line.pk for line in taken]).delete()
+    basket._lines = None
+    basket.reset_offer_applications()
+    return taken
+
+
+@transaction.atomic
+def basket_add_quoted_lines(*, basket, reference: str, lines: list[QuotedLine]) -> None:
+    """Put an accepted quote's lines into the basket with their prices and quantities locked.
+
+    A basket holds one quote at a time, so the order it becomes carries that one quote.
+    """
+    if basket.id is None:
+        basket.save()
+    other = (
+        basket.lines.exclude(quote_reference="")
+        .exclude(quote_reference=reference)
+        .values_list("quote_reference", flat=True)
+        .first()
+    )
+    if other:
+        raise BasketQuoteError(
+            f"Your basket already holds quote {other}: check it out (or cancel it) before "
+            f"accepting {reference}."
+        )
+    basket.lines.filter(quote_reference=reference).delete()
+    records = {
+        r.product_id: r
+        for r in StockRecord.objects.filter(product_id__in=[x.product_id for x in lines])
+    }
+    missing = [x.product_id for x in lines if x.product_id not in records]
+    if missing:
+        raise BasketQuoteError("A quoted product is no longer sold: ask your account manager.")
+    Line.objects.bulk_create(
+        [
+            Line(
+                basket=basket,
+                product_id=x.product_id,
+                stockrecord=records[x.product_id],
+                quantity=x.quantity,
+                line_reference=f"{x.product_id}_{records[x.product_id].pk}_{reference}",
+                price_currency=records[x.product_id].price_currency,
+                price_excl_tax=x.unit_price,
+                quoted_unit_price=x.unit_price,
+                quote_reference=reference,
+            )
+            for x in lines
+        ]
+    )
+    basket._lines = None
+    basket.reset_offer_applications()
+
+
+@transaction.atomic
+def basket_release_quote(*, basket, reference: str) -> int:
+    """Take a quote's locked lines out of a basket; return how many were removed."""
+    if basket.id is None:
+        return 0
+    removed, _ = basket.lines.filter(quote_reference=reference).delete()
+    basket._lines = None
+    return removed
