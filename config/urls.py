@@ -29,6 +29,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("crm/", include("crm_embedded.urls")),
     path("shop/company/", include("shop.companies.urls")),
+    path("shop/quotes/", include("crm_embedded.quotes.urls_buyer")),
     path("shop/", include("shop.bulk.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
 ]

@@ -1,11 +1,21 @@
 from django.urls import path
 
 from crm_embedded import pricing_views, views
+from crm_embedded.quotes import views_staff as quote_views
 
 app_name = "crm"
 
 urlpatterns = [
     path("", views.workspace, name="home"),
+    path("tasks/<int:pk>/done/", views.task_done, name="task-done"),
+    path("quotes/", quote_views.quote_list, name="quote-list"),
+    path("quotes/<int:pk>/", quote_views.quote_detail, name="quote-detail"),
+    path("quotes/<int:pk>/lines/", quote_views.quote_lines, name="quote-lines"),
+    path("quotes/<int:pk>/lines/add/", quote_views.quote_line_add, name="quote-line-add"),
+    path("quotes/<int:pk>/terms/", quote_views.quote_terms, name="quote-terms"),
+    path("quotes/<int:pk>/messages/", quote_views.quote_message, name="quote-message"),
+    path("quotes/<int:pk>/v<int:version>.pdf", quote_views.quote_pdf, name="quote-pdf"),
+    path("quotes/<int:pk>/<str:action>/", quote_views.quote_action, name="quote-action"),
     path("companies/", views.company_list, name="company-list"),
     path("companies/<int:pk>/", views.company_detail, name="company-detail"),
     path("companies/<int:pk>/edit/", views.company_edit, name="company-edit"),

@@ -50,10 +50,19 @@ def workspace(request: HttpRequest) -> HttpResponse:
     pending = selectors.applications_for_staff(user=request.user).filter(
         status=CompanyApplication.Status.PENDING
     )
+    from crm_embedded.models import Task
+    from crm_embedded.quotes.selectors import quotes_for_staff
+    from crm_embedded.quotes.states import State
+
+    waiting = quotes_for_staff(user=request.user).filter(
+        state__in=[State.REQUESTED, State.IN_REVIEW]
+    )
     return render(
         request,
         "crm/workspace.html",
         {
+            "tasks": Task.objects.filter(owner=request.user, done_at__isnull=True)[:50],
+            "waiting_quotes": waiting.order_by("created_at")[:30],
             "companies": companies.order_by("legal_name")[:50],
             "company_count": companies.count(),
             "pending_applications": pending[:20],
@@ -222,3 +231,17 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "crm/application_detail.html", {"application": application, "form": form}
     )
+
+
+@staff_required
+@require_POST
+def task_done(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.utils import timezone
+
+    from crm_embedded.models import Task
+
+    task = get_object_or_404(Task, pk=pk, owner=request.user)
+    task.done_at = timezone.now()
+    task.save(update_fields=["done_at"])
+    messages.success(request, f"Done: {task.title}")
+    return redirect("crm:home")

@@ -19,6 +19,9 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.test.factories import create_order
 
+from crm_embedded.models import Task
+from crm_embedded.quotes.models import Quote, QuoteLine, QuoteVersion
+from crm_embedded.quotes.states import State
 from shop.bulk.models import RequisitionList
 from shop.companies import services
 from shop.companies.models import (
@@ -174,7 +177,29 @@ def _side(name: str, account_manager) -> Side:
         price_list=price_list,
         price_entry=price_entry,
         requisition=RequisitionList.objects.create(company=company, owner=admin, name="Monthly"),
+        extra=_quote_objects(name, company, member.user, account_manager, product),
     )
+
+
+def _quote_objects(name: str, company, buyer, account_manager, product) -> dict:
+    """An offered quote with one sent version, and a CRM task of the account manager."""
+    quote = Quote.objects.create(
+        number=f"Q-{name}", company=company, requested_by=buyer,
+        account_manager=account_manager, state=State.OFFERED,
+        valid_until=timezone.localdate() + timedelta(days=10),
+    )  # fmt: skip
+    line = QuoteLine.objects.create(
+        quote=quote, product=product, sku=product.upc, title="Item", quantity=5,
+        list_price=Decimal("12.50"), contract_price=Decimal("12.50"), offered_price=Decimal("11"),
+    )  # fmt: skip
+    QuoteVersion.objects.create(
+        quote=quote, number=1, sent_at=timezone.now(), valid_until=quote.valid_until,
+        currency="EUR", total=Decimal("55.00"),
+        lines=[{"sku": line.sku, "title": "Item", "quantity": 5, "list_price": "12.50",
+                "unit_price": "11.00", "line_total": "55.00", "product_id": product.pk}],
+    )  # fmt: skip
+    task = Task.objects.create(owner=account_manager, company=company, title=f"Call {name}")
+    return {"quote": quote, "quote_line": line, "task": task}
 
 
 @dataclass(frozen=True)
@@ -228,6 +253,19 @@ SCOPED: dict[str, Probe] = {
     "crm:price-entry-delete": Probe("post", lambda s: {"pk": s.price_list.pk, "entry_pk": s.price_entry.pk}, actor="staff"),
     "crm:price-list-import": Probe("post", lambda s: {"pk": s.price_list.pk}, actor="staff"),
     "crm:price-list-copy": Probe("post", lambda s: {"pk": s.price_list.pk}, actor="staff", data={"name": "Copy"}),
+    "crm:task-done": Probe("post", lambda s: {"pk": s.extra["task"].pk}, actor="staff"),
+    # Quotes: the buyer's company sees its own; the account manager their accounts' only.
+    "quotes:detail": Probe("get", lambda s: {"number": s.extra["quote"].number}),
+    "quotes:message": Probe("post", lambda s: {"number": s.extra["quote"].number}, data={"body": "Hello"}),
+    "quotes:pdf": Probe("get", lambda s: {"number": s.extra["quote"].number, "version": 1}),
+    "quotes:action": Probe("post", lambda s: {"number": s.extra["quote"].number, "action": "decline"}, data={"text": "Too dear"}),
+    "crm:quote-detail": Probe("get", lambda s: {"pk": s.extra["quote"].pk}, actor="staff"),
+    "crm:quote-lines": Probe("post", lambda s: {"pk": s.extra["quote"].pk}, actor="staff"),
+    "crm:quote-line-add": Probe("post", lambda s: {"pk": s.extra["quote"].pk}, actor="staff", data={"sku": "X", "quantity": "1"}),
+    "crm:quote-terms": Probe("post", lambda s: {"pk": s.extra["quote"].pk}, actor="staff"),
+    "crm:quote-message": Probe("post", lambda s: {"pk": s.extra["quote"].pk}, actor="staff", data={"body": "Hi"}),
+    "crm:quote-pdf": Probe("get", lambda s: {"pk": s.extra["quote"].pk, "version": 1}, actor="staff"),
+    "crm:quote-action": Probe("post", lambda s: {"pk": s.extra["quote"].pk, "action": "revise"}, actor="staff"),
 }  # fmt: skip
 
 

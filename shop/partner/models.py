@@ -13,6 +13,15 @@ class StockRecord(AbstractStockRecord):
         help_text=_("Working days to deliver more than the stock on hand; empty when unknown."),
     )
 
+    cost_price = models.DecimalField(
+        _("cost price"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("What the item costs us; quotes below the minimum margin need approval."),
+    )
+
     class Meta(AbstractStockRecord.Meta):
         pass
 

@@ -1,0 +1,128 @@
+"""The printable documents of a quote: the PDF of a sent version.
+
+Everything is read from the frozen version (lines, total, dates, terms), so the PDF of a
+version is the same whenever it is produced; only the parties come from the live quote.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import dateformat, timezone
+
+from crm_embedded.quotes.models import QuoteVersion
+
+CENT = Decimal("0.01")
+TEMPLATE = "quotes/pdf/quote_version.html"
+# Relative URLs in the template (none today) resolve next to it, never over the network.
+BASE_URL = str(Path(__file__).resolve().parent / "templates" / "quotes" / "pdf") + "/"
+PANGO_MESSAGE = (
+    "PDF documents need Pango on the server: apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+)
+
+
+class DocumentUnavailable(Exception):
+    """Signal that PDF documents cannot be produced on this server."""
+
+
+def money(amount: Decimal, currency: str) -> str:
+    """Format an amount with two decimals and its currency code."""
+    return f"{Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP):,.2f} {currency}"
+
+
+def long_date(value) -> str:
+    """Format a date as e.g. 14 March 2026."""
+    return dateformat.format(value, "j F Y")
+
+
+def quote_version_totals(version: QuoteVersion) -> dict[str, Decimal]:
+    """Return the net, VAT and gross totals of a version, rounded to cents."""
+    percent = Decimal(settings.QUOTE_VAT_PERCENT)
+    # The frozen total is what the buyer was offered; it is the sum of the line totals.
+    net = Decimal(version.total).quantize(CENT, rounding=ROUND_HALF_UP)
+    vat = (net * percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    return {"percent": percent, "net": net, "vat": vat, "gross": net + vat}
+
+
+def _person(user) -> dict[str, str] | None:
+    if user is None:
+        return None
+    return {"name": user.get_full_name() or user.email, "email": user.email}
+
+
+def _address(address) -> dict[str, str] | None:
+    if address is None:
+        return None
+    return {
+        "label": address.label,
+        "line1": address.line1,
+        "line2": address.line2,
+        "city": f"{address.postcode} {address.city}",
+        "country": address.get_country_display(),
+    }
+
+
+def quote_version_html(*, version: QuoteVersion) -> str:
+    """Render the HTML of a sent quote version, ready for WeasyPrint."""
+    quote = version.quote
+    company = quote.company
+    currency = version.currency
+    totals = quote_version_totals(version)
+    lines = [
+        {
+            "sku": row["sku"],
+            "title": row["title"],
+            "quantity": int(row["quantity"]),
+            "list_price": money(Decimal(row["list_price"]), currency),
+            "unit_price": money(Decimal(row["unit_price"]), currency),
+            "line_total": money(Decimal(row["line_total"]), currency),
+        }
+        for row in version.lines
+    ]
+    context = {
+        "site_name": settings.SITE_NAME,
+        "seller_details": settings.SELLER_DETAILS,
+        "quote_number": quote.number,
+        "version_number": version.number,
+        "sent_on": long_date(timezone.localtime(version.sent_at).date()),
+        "valid_until": long_date(version.valid_until),
+        "company": {
+            "legal_name": company.legal_name,
+            # Shown only when it differs, so the buyer recognises the name they trade under.
+            "trading_name": company.trading_name
+            if company.trading_name and company.trading_name != company.legal_name
+            else "",
+            "vat_number": company.vat_number,
+            "country": company.get_country_display(),
+            "payment_terms": company.get_payment_terms_display(),
+        },
+        "delivery_address": _address(quote.delivery_address),
+        "requested_by": _person(quote.requested_by),
+        # A quote not yet assigned is still looked after by the company's account manager.
+        "account_manager": _person(quote.account_manager or company.account_manager),
+        "lines": lines,
+        "net_total": money(totals["net"], currency),
+        "vat_percent": f"{totals['percent']:g}",
+        "vat_total": money(totals["vat"], currency),
+        "gross_total": money(totals["gross"], currency),
+        "terms": version.terms.strip(),
+    }
+    return render_to_string(TEMPLATE, context)
+
+
+def quote_version_pdf(*, version: QuoteVersion) -> bytes:
+    """Render a sent quote version as PDF bytes."""
+    html = quote_version_html(version=version)
+    try:
+        # Imported here: WeasyPrint loads Pango when imported, and a server without it
+        # must still start and serve everything but the PDFs.
+        import weasyprint
+    except (ImportError, OSError) as exc:
+        raise DocumentUnavailable(PANGO_MESSAGE) from exc
+    return weasyprint.HTML(string=html, base_url=BASE_URL).write_pdf()
+
+
+def quote_version_filename(version: QuoteVersion) -> str:
+    """Return the download name of a version's PDF, e.g. quote-Q-000012-v2.pdf."""
+    return f"quote-{version.quote.number}-v{version.number}.pdf"

@@ -1,0 +1,43 @@
+from django import forms
+from django.utils import timezone
+
+
+class RequestForm(forms.Form):
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        label="Note for your account manager",
+    )
+    needed_by = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Needed by"
+    )
+    delivery_address = forms.ChoiceField(required=False, label="Deliver to")
+
+    def __init__(self, *args, addresses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delivery_address"].choices = [("", "— our default address —")] + [
+            (str(a.pk), str(a)) for a in addresses
+        ]
+
+    def clean_needed_by(self):
+        value = self.cleaned_data.get("needed_by")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError("This date is in the past: choose a later one.")
+        return value
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label="Message"
+    )
+    line = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class TermsForm(forms.Form):
+    valid_until = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Valid until"
+    )
+    terms = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label="Terms"
+    )

@@ -1,0 +1,196 @@
+"""The account manager's side of quotes, in the CRM at /crm/quotes/: review, price, send."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from crm_embedded.models import Task
+from crm_embedded.quotes import selectors, services
+from crm_embedded.quotes.forms import MessageForm, TermsForm
+from crm_embedded.quotes.states import OPEN_STATES, STAFF_EDITABLE, IllegalTransition, State
+from crm_embedded.quotes.views_buyer import version_pdf_response
+from crm_embedded.views import staff_required
+from shop.companies.selectors import user_is_sales_manager
+
+
+def _quote_or_404(request: HttpRequest, pk: int):
+    return get_object_or_404(selectors.quotes_for_staff(user=request.user), pk=pk)
+
+
+@staff_required
+def quote_list(request: HttpRequest) -> HttpResponse:
+    quotes = selectors.quotes_for_staff(user=request.user)
+    state = request.GET.get("state", "open")
+    if state == "open":
+        quotes = quotes.filter(state__in=OPEN_STATES)
+    elif state in State.values:
+        quotes = quotes.filter(state=state)
+    return render(
+        request,
+        "quotes/staff/list.html",
+        {"quotes": quotes[:300], "state": state, "states": State.choices, "crm_tab": "quotes"},
+    )
+
+
+@staff_required
+def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    quote = _quote_or_404(request, pk)
+    needing = services.lines_needing_approval(quote) if quote.state in STAFF_EDITABLE else []
+    return render(
+        request,
+        "quotes/staff/detail.html",
+        {
+            "quote": quote,
+            "lines": quote.lines.all(),
+            "editable": quote.state in STAFF_EDITABLE,
+            "needing": needing,
+            "approved": bool(quote.approved_fingerprint)
+            and quote.approved_fingerprint == services._fingerprint(quote),
+            "is_sales_manager": user_is_sales_manager(user=request.user),
+            "versions": selectors.quote_versions_with_changes(quote=quote),
+            "thread": selectors.quote_thread(quote=quote, staff=True),
+            "events": quote.events.select_related("by"),
+            "message_form": MessageForm(),
+            "terms_form": TermsForm(
+                initial={"valid_until": quote.valid_until, "terms": quote.terms}
+            ),
+            "State": State,
+            "crm_tab": "quotes",
+        },
+    )
+
+
+@staff_required
+@require_POST
+def quote_lines(request: HttpRequest, pk: int) -> HttpResponse:
+    quote = _quote_or_404(request, pk)
+    changes: dict[int, dict] = {}
+    for key, value in request.POST.items():
+        if not key.startswith(("qty_", "price_", "pct_")):
+            continue
+        field, _, line_id = key.partition("_")
+        if not line_id.isdigit():
+            continue
+        value = value.strip().replace(",", ".")
+        if field == "qty" and not value.isdigit():
+            messages.error(
+                request, f"'{value[:20]}' is not a quantity: use a whole number (0 removes)."
+            )
+            return redirect("crm:quote-detail", pk=pk)
+        name = {"qty": "quantity", "price": "unit_price", "pct": "percent_off"}[field]
+        changes.setdefault(int(line_id), {})[name] = value
+    try:
+        services.quote_lines_update(quote=quote, by=request.user, changes=changes)
+    except (services.QuoteError, IllegalTransition) as exc:
+        messages.error(request, exc.message)
+    except (ArithmeticError, ValueError):
+        messages.error(request, "Prices and percentages must be numbers such as 12.50 or 15.")
+    else:
+        messages.success(request, "Lines saved.")
+    return redirect("crm:quote-detail", pk=pk)
+
+
+@staff_required
+@require_POST
+def quote_line_add(request: HttpRequest, pk: int) -> HttpResponse:
+    quote = _quote_or_404(request, pk)
+    quantity = request.POST.get("quantity", "").strip()
+    if not quantity.isdigit() or int(quantity) == 0:
+        messages.error(request, "The quantity must be a whole number from 1.")
+        return redirect("crm:quote-detail", pk=pk)
+    try:
+        line = services.quote_line_add(
+            quote=quote, by=request.user, sku=request.POST.get("sku", ""), quantity=int(quantity)
+        )
+    except services.QuoteError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{line.sku} added: give it an offered price.")
+    return redirect("crm:quote-detail", pk=pk)
+
+
+@staff_required
+@require_POST
+def quote_terms(request: HttpRequest, pk: int) -> HttpResponse:
+    quote = _quote_or_404(request, pk)
+    form = TermsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the validity as a date (dd.mm.yyyy or the date picker).")
+        return redirect("crm:quote-detail", pk=pk)
+    try:
+        services.quote_terms_update(
+            quote=quote, by=request.user,
+            valid_until=form.cleaned_data.get("valid_until"), terms=form.cleaned_data["terms"],
+        )  # fmt: skip
+    except services.QuoteError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Validity and terms saved.")
+    return redirect("crm:quote-detail", pk=pk)
+
+
+ACTIONS = {
+    "review": lambda q, r: services.quote_start_review(quote=q, by=r.user),
+    "revise": lambda q, r: services.quote_revise(quote=q, by=r.user),
+    "send": lambda q, r: services.quote_send(quote=q, by=r.user),
+    "request-approval": lambda q, r: services.quote_request_approval(quote=q, by=r.user),
+    "approve": lambda q, r: services.quote_approve(quote=q, by=r.user),
+    "reject": lambda q, r: services.quote_reject(quote=q, by=r.user, reason=r.POST.get("text", "")),
+}
+DONE = {
+    "review": "Review started.",
+    "revise": "The offer is withdrawn: change it and send a new version.",
+    "send": "Offer sent to the buyer.",
+    "request-approval": "Approval requested from the sales managers.",
+    "approve": "Discounts approved: the offer can be sent.",
+    "reject": "Request rejected; the buyer is told why.",
+}
+
+
+@staff_required
+@require_POST
+def quote_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    quote = _quote_or_404(request, pk)
+    if action not in ACTIONS:
+        raise Http404("No such action.")
+    try:
+        ACTIONS[action](quote, request)
+    except (services.QuoteError, IllegalTransition) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, DONE[action])
+        if action in ("send", "reject", "review"):
+            Task.objects.filter(key=f"quote-overdue:{quote.pk}", done_at__isnull=True).update(
+                done_at=quote.updated_at
+            )
+    return redirect("crm:quote-detail", pk=pk)
+
+
+@staff_required
+@require_POST
+def quote_message(request: HttpRequest, pk: int) -> HttpResponse:
+    quote = _quote_or_404(request, pk)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write a message first (up to 4,000 characters).")
+        return redirect("crm:quote-detail", pk=pk)
+    internal = bool(request.POST.get("internal"))
+    try:
+        services.quote_message_post(
+            quote=quote, author=request.user, body=form.cleaned_data["body"],
+            from_staff=True, internal=internal, line_id=form.cleaned_data.get("line"),
+        )  # fmt: skip
+    except services.QuoteError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, "Internal note saved." if internal else "Message sent to the buyer."
+        )
+    return redirect("crm:quote-detail", pk=pk)
+
+
+@staff_required
+def quote_pdf(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    quote = _quote_or_404(request, pk)
+    return version_pdf_response(get_object_or_404(quote.versions, number=version))

@@ -1,0 +1,230 @@
+"""Quotes through the pages: the buyer asks from the basket, the account manager offers in the
+CRM, the buyer counters, the manager revises, the buyer accepts and checks out at the quoted
+prices. Plus the refusals a user meets on the way, and who may see what."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from crm_embedded.models import Task
+from crm_embedded.quotes.models import Quote
+from crm_embedded.quotes.states import State
+from tests.factories import CompanyFactory, CompanyMemberFactory, ProductFactory, UserFactory
+
+Basket = get_model("basket", "Basket")
+Order = get_model("order", "Order")
+Country = get_model("address", "Country")
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def products():
+    return [
+        ProductFactory(upc="QT-1", stock__price=Decimal("20.00"), stock__num_in_stock=5000),
+        ProductFactory(upc="QT-2", stock__price=Decimal("8.00"), stock__num_in_stock=5000),
+    ]
+
+
+def _basket_with(client, lines):
+    text = "\n".join(f"{sku} {qty}" for sku, qty in lines)
+    client.post(reverse("bulk:quick-order"), {"lines": text, "action": "add"})
+
+
+def _quote_from_basket(client, buyer_member, products) -> Quote:
+    client.force_login(buyer_member.user)
+    _basket_with(client, [("QT-1", 100), ("QT-2", 400)])
+    basket = Basket.objects.get(owner=buyer_member.user, status="Open")
+    ids = list(basket.lines.order_by("pk").values_list("pk", flat=True))
+    page = client.get(reverse("quotes:request")).content.decode()
+    assert "QT" in page or "groove" in page
+    response = client.post(reverse("quotes:request"), {
+        f"line_{ids[0]}": "1", f"target_{ids[0]}": "17.50", f"line_{ids[1]}": "1",
+        "note": "Yearly need, delivery in two drops", "needed_by": "",
+    })  # fmt: skip
+    quote = Quote.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "quotes:detail", kwargs={"number": quote.number}
+    )
+    assert not basket.lines.exists()  # the basket is free for other shopping
+    return quote
+
+
+def test_request_offer_counter_revise_accept_checkout(
+    client, buyer_member, account_manager, products, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        quote = _quote_from_basket(client, buyer_member, products)
+    assert quote.lines.count() == 2 and quote.state == State.REQUESTED
+    assert any(quote.number in m.subject and account_manager.email in m.to for m in mailoutbox)
+
+    # The account manager prices it in the CRM and sends version 1.
+    client.force_login(account_manager)
+    detail = reverse("crm:quote-detail", kwargs={"pk": quote.pk})
+    html = client.get(detail).content.decode()
+    assert "Yearly need" in html and "QT-1" in html
+    lines = {line.sku: line for line in quote.lines.all()}
+    client.post(reverse("crm:quote-action", kwargs={"pk": quote.pk, "action": "review"}))
+    client.post(reverse("crm:quote-lines", kwargs={"pk": quote.pk}), {
+        f"qty_{lines['QT-1'].pk}": "100", f"price_{lines['QT-1'].pk}": "18.00",
+        f"qty_{lines['QT-2'].pk}": "400", f"pct_{lines['QT-2'].pk}": "10",
+    })  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("crm:quote-action", kwargs={"pk": quote.pk, "action": "send"}), follow=True
+        )
+    assert "Offer sent to the buyer" in response.content.decode()
+    quote.refresh_from_db()
+    assert quote.state == State.OFFERED and quote.versions.count() == 1
+    offer_mail = mailoutbox[-1]
+    assert buyer_member.user.email in offer_mail.to and "4680.00 EUR" in offer_mail.body
+
+    # The buyer asks for changes; the manager revises and sends version 2.
+    client.force_login(buyer_member.user)
+    page = client.get(reverse("quotes:detail", kwargs={"number": quote.number})).content.decode()
+    assert "€18.00" in page and "€7.20" in page and "€4,680.00" in page
+    client.post(reverse("quotes:action", kwargs={"number": quote.number, "action": "changes"}),
+                {"text": "17.00 for QT-1 and we take 120"})  # fmt: skip
+    client.force_login(account_manager)
+    client.post(reverse("crm:quote-lines", kwargs={"pk": quote.pk}), {
+        f"qty_{lines['QT-1'].pk}": "120", f"price_{lines['QT-1'].pk}": "17.00",
+        f"qty_{lines['QT-2'].pk}": "400", f"price_{lines['QT-2'].pk}": "7.20",
+    })  # fmt: skip
+    client.post(reverse("crm:quote-action", kwargs={"pk": quote.pk, "action": "send"}))
+    quote.refresh_from_db()
+    assert quote.versions.count() == 2
+    v1 = quote.versions.get(number=1)
+    assert v1.total == Decimal("4680.00")  # the first version is frozen as sent
+
+    # The buyer sees what changed, accepts and checks out at the quoted prices.
+    client.force_login(buyer_member.user)
+    page = client.get(reverse("quotes:detail", kwargs={"number": quote.number})).content.decode()
+    assert "QT-1 quantity 100 → 120" in page and "QT-1 unit price 18.00 → 17.00" in page
+    response = client.post(
+        reverse("quotes:action", kwargs={"number": quote.number, "action": "accept"}), follow=True
+    )
+    assert "accepted" in response.content.decode()
+    basket = Basket.objects.get(owner=buyer_member.user, status="Open")
+    assert {(x.product.upc, x.quantity, x.quoted_unit_price) for x in basket.lines.all()} == {
+        ("QT-1", 120, Decimal("17.00")),
+        ("QT-2", 400, Decimal("7.20")),
+    }
+    # Other shopping goes on at normal prices beside the locked lines.
+    _basket_with(client, [("QT-2", 5)])
+    assert basket.lines.filter(quoted_unit_price__isnull=True).get().quantity == 5
+
+    Country.objects.get_or_create(iso_3166_1_a2="DE", defaults={"name": "Germany",
+                                                               "is_shipping_country": True})  # fmt: skip
+    client.post(reverse("checkout:shipping-address"), {
+        "first_name": "Jonas", "last_name": "Weber", "line1": "Ring 1", "line4": "Koeln",
+        "postcode": "50667", "country": "DE", "phone_number": "",
+    })  # fmt: skip
+    for step in ("checkout:shipping-method", "checkout:payment-method", "checkout:preview"):
+        assert client.get(reverse(step), follow=True).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("checkout:preview"), {"action": "place_order"})
+    assert response.status_code == 302 and response["Location"] == reverse("checkout:thank-you")
+    order = Order.objects.get()
+    assert order.quote_reference == quote.number
+    prices = {
+        (x.upc or x.partner_sku, x.quantity, x.unit_price_excl_tax) for x in order.lines.all()
+    }
+    assert ("QT-1", 120, Decimal("17.00")) in prices and ("QT-2", 400, Decimal("7.20")) in prices
+    quote.refresh_from_db()
+    assert quote.state == State.ORDERED and quote.order_number == order.number
+
+
+def test_bad_input_gets_a_clear_refusal(client, buyer_member, account_manager, products):
+    client.force_login(buyer_member.user)
+    url = reverse("quotes:request") + f"?product={products[0].pk}&quantity=10"
+    assert client.get(url).status_code == 200
+    cases = [
+        ({"quantity_product": "0"}, "whole number from 1"),
+        ({"quantity_product": "5", "target_product": "-3"}, "cannot be negative"),
+        ({"quantity_product": "5", "target_product": "abc"}, "is not an amount"),
+        ({"quantity_product": "5", "needed_by": "2001-01-01"}, "in the past"),
+    ]
+    for data, message in cases:
+        response = client.post(url, {"product": products[0].pk, **data})
+        assert response.status_code == 400 and message in response.content.decode(), data
+    assert not Quote.objects.exists()
+    client.post(url, {"product": products[0].pk, "quantity_product": "50"})
+    quote = Quote.objects.get()
+    assert quote.lines.get().quantity == 50
+
+    client.force_login(account_manager)
+    line = quote.lines.get()
+    cases = [
+        ({f"price_{line.pk}": "-1"}, "cannot be negative"),
+        ({f"pct_{line.pk}": "150"}, "from 0 to 100"),
+        ({f"price_{line.pk}": "x"}, "must be numbers"),
+        ({f"qty_{line.pk}": "zero"}, "is not a quantity"),
+        ({f"qty_{line.pk}": "0"}, "at least one line"),
+    ]
+    for data, message in cases:
+        html = client.post(reverse("crm:quote-lines", kwargs={"pk": quote.pk}), data,
+                           follow=True).content.decode()  # fmt: skip
+        assert message in html, data
+    past = (timezone.localdate() - timezone.timedelta(days=1)).isoformat()
+    html = client.post(reverse("crm:quote-terms", kwargs={"pk": quote.pk}),
+                       {"valid_until": past, "terms": ""}, follow=True).content.decode()  # fmt: skip
+    assert "in the past" in html
+    html = client.post(reverse("crm:quote-action", kwargs={"pk": quote.pk, "action": "send"}),
+                       follow=True).content.decode()  # fmt: skip
+    assert "Give every line an offered price first" in html
+    html = client.post(reverse("crm:quote-action", kwargs={"pk": quote.pk, "action": "reject"}),
+                       {"text": " "}, follow=True).content.decode()  # fmt: skip
+    assert "Say why" in html
+    # Illegal in this state: the buyer cannot accept a request that has no offer.
+    client.force_login(buyer_member.user)
+    html = client.post(reverse("quotes:action", kwargs={"number": quote.number, "action": "accept"}),
+                       follow=True).content.decode()  # fmt: skip
+    assert "cannot become" in html
+    quote.refresh_from_db()
+    assert quote.state == State.REQUESTED
+
+
+def test_quotes_are_scoped_to_the_company_and_the_account_manager(
+    client, buyer_member, account_manager, products
+):
+    client.force_login(buyer_member.user)
+    client.post(reverse("quotes:request") + f"?product={products[0].pk}",
+                {"product": products[0].pk, "quantity_product": "5"})  # fmt: skip
+    quote = Quote.objects.get()
+    other_manager = UserFactory(email="am-other@partshub.example", is_staff=True)
+    other_manager.groups.add(*account_manager.groups.all())
+    stranger = CompanyMemberFactory(company=CompanyFactory(account_manager=other_manager)).user
+    client.force_login(stranger)
+    detail = reverse("quotes:detail", kwargs={"number": quote.number})
+    assert client.get(detail).status_code == 404
+    response = client.post(reverse("quotes:message", kwargs={"number": quote.number}),
+                           {"body": "hello"})  # fmt: skip
+    assert response.status_code == 404 and not quote.messages.exists()
+    client.force_login(other_manager)
+    assert client.get(reverse("crm:quote-detail", kwargs={"pk": quote.pk})).status_code == 404
+    assert quote.number not in client.get(reverse("crm:quote-list")).content.decode()
+    client.force_login(account_manager)
+    assert quote.number in client.get(reverse("crm:quote-list")).content.decode()
+
+
+def test_internal_notes_stay_with_staff_and_the_overdue_task_shows_in_the_workspace(
+    client, buyer_member, account_manager, products
+):
+    client.force_login(buyer_member.user)
+    client.post(reverse("quotes:request") + f"?product={products[0].pk}",
+                {"product": products[0].pk, "quantity_product": "5"})  # fmt: skip
+    quote = Quote.objects.get()
+    client.force_login(account_manager)
+    client.post(reverse("crm:quote-message", kwargs={"pk": quote.pk}),
+                {"body": "Margin is thin, check with purchasing", "internal": "1"})  # fmt: skip
+    client.post(reverse("crm:quote-message", kwargs={"pk": quote.pk}), {"body": "Working on it"})
+    Task.objects.create(owner=account_manager, title=f"Answer {quote.number}",
+                        url=reverse("crm:quote-detail", kwargs={"pk": quote.pk}))  # fmt: skip
+    workspace = client.get(reverse("crm:home")).content.decode()
+    assert f"Answer {quote.number}" in workspace and quote.number in workspace
+    client.force_login(buyer_member.user)
+    page = client.get(reverse("quotes:detail", kwargs={"number": quote.number})).content.decode()
+    assert "Working on it" in page and "Margin is thin" not in page
