@@ -23,7 +23,7 @@ def queue(quote, kind: str, *, message_id: int | None = None) -> None:
     from crm_embedded.quotes import tasks
 
     quote_id = quote.pk
-    transaction.on_commit(lambda: tasks.quote_notify.delay(quote_id, kind, message_id))
+    transaction.on_commit(lambda: tasks.quote_notify.delay(quote_id, kind, message_id), robust=True)
 
 
 def _staff_recipients(quote, kind: str) -> list[str]:

@@ -18,6 +18,8 @@ def quote_ordered(sender, order, **kwargs) -> None:
             from crm_embedded.quotes import tasks
 
             number = order.number
-            transaction.on_commit(lambda: tasks.quote_mark_ordered.delay(reference, number))
+            transaction.on_commit(
+                lambda: tasks.quote_mark_ordered.delay(reference, number), robust=True
+            )
     except Exception:  # never into checkout
         log.exception("could not queue the quote update for order %s", order.pk)

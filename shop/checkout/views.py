@@ -4,6 +4,9 @@ accepted quote the basket carries (an order per quote at most: a unique constrai
 from django.db import IntegrityError
 from oscar.apps.checkout import views
 from oscar.apps.order.exceptions import UnableToPlaceOrder
+from oscar.core.loading import get_model
+
+Order = get_model("order", "Order")
 
 
 class PaymentDetailsView(views.PaymentDetailsView):
@@ -26,10 +29,18 @@ class PaymentDetailsView(views.PaymentDetailsView):
 
     def handle_order_placement(self, order_number, user, basket, *args, **kwargs):
         reference = kwargs.get("quote_reference", "")
+        if reference and Order.objects.filter(quote_reference=reference).exists():
+            raise UnableToPlaceOrder(
+                f"Quote {reference} has already been ordered: it converts into one order only."
+            )
         try:
             return super().handle_order_placement(order_number, user, basket, *args, **kwargs)
         except IntegrityError as exc:
-            if reference and "order_one_order_per_quote" in str(exc):
+            # The race backstop: two checkouts of one quote at once (PostgreSQL names the
+            # constraint, SQLite the column).
+            if reference and (
+                "order_one_order_per_quote" in str(exc) or "quote_reference" in str(exc)
+            ):
                 raise UnableToPlaceOrder(
                     f"Quote {reference} has already been ordered: it converts into one order only."
                 ) from exc

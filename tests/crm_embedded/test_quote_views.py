@@ -228,3 +228,70 @@ def test_internal_notes_stay_with_staff_and_the_overdue_task_shows_in_the_worksp
     client.force_login(buyer_member.user)
     page = client.get(reverse("quotes:detail", kwargs={"number": quote.number})).content.decode()
     assert "Working on it" in page and "Margin is thin" not in page
+
+
+def _accepted_quote_in_basket(client, buyer_member, account_manager, products):
+    client.force_login(buyer_member.user)
+    client.post(reverse("quotes:request") + f"?product={products[0].pk}",
+                {"product": products[0].pk, "quantity_product": "10"})  # fmt: skip
+    quote = Quote.objects.get()
+    client.force_login(account_manager)
+    line = quote.lines.get()
+    client.post(reverse("crm:quote-lines", kwargs={"pk": quote.pk}), {f"price_{line.pk}": "19.00"})
+    client.post(reverse("crm:quote-action", kwargs={"pk": quote.pk, "action": "send"}))
+    client.force_login(buyer_member.user)
+    client.post(reverse("quotes:action", kwargs={"number": quote.number, "action": "accept"}))
+    quote.refresh_from_db()
+    assert quote.state == State.ACCEPTED
+    return quote
+
+
+def _place_order(client):
+    Country.objects.get_or_create(iso_3166_1_a2="DE", defaults={"name": "Germany",
+                                                               "is_shipping_country": True})  # fmt: skip
+    client.post(reverse("checkout:shipping-address"), {
+        "first_name": "Jonas", "last_name": "Weber", "line1": "Ring 1", "line4": "Koeln",
+        "postcode": "50667", "country": "DE", "phone_number": "",
+    })  # fmt: skip
+    for step in ("checkout:shipping-method", "checkout:payment-method", "checkout:preview"):
+        client.get(reverse(step), follow=True)
+    return client.post(reverse("checkout:preview"), {"action": "place_order"})
+
+
+@pytest.mark.parametrize("broken", ["receiver", "queue"])
+def test_a_failing_crm_never_breaks_checkout(
+    client, buyer_member, account_manager, products, monkeypatch, broken,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    quote = _accepted_quote_in_basket(client, buyer_member, account_manager, products)
+    from crm_embedded.quotes import receivers, tasks
+
+    def boom(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    if broken == "receiver":
+        monkeypatch.setattr(receivers.transaction, "on_commit", boom)
+    else:
+        monkeypatch.setattr(tasks.quote_mark_ordered, "delay", boom)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _place_order(client)
+    assert response.status_code == 302 and response["Location"] == reverse("checkout:thank-you")
+    order = Order.objects.get()
+    assert order.quote_reference == quote.number  # the order is placed; the CRM catches up later
+    quote.refresh_from_db()
+    assert quote.state == State.ACCEPTED
+
+
+def test_a_quote_converts_into_one_order_only(client, buyer_member, account_manager, products):
+    quote = _accepted_quote_in_basket(client, buyer_member, account_manager, products)
+    assert _place_order(client).status_code == 302
+    # The same quote's lines again in a basket (e.g. a second tab): refused with the reason.
+    basket = Basket.objects.create(owner=buyer_member.user)
+    from shop.basket import services as basket_services
+
+    basket_services.basket_add_quoted_lines(basket=basket, reference=quote.number, lines=[
+        basket_services.QuotedLine(products[0].pk, 10, Decimal("19.00"))])  # fmt: skip
+    response = _place_order(client)
+    assert response.status_code == 200
+    assert "has already been ordered" in response.content.decode()
+    assert Order.objects.filter(quote_reference=quote.number).count() == 1

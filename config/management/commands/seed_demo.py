@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
 from cms import demo as cms_demo
+from crm_embedded.quotes import demo as quotes_demo
 from shop import demo as shop_demo
 from shop.pricing import demo as pricing_demo
 
@@ -52,6 +53,8 @@ class Command(BaseCommand):
         self._say(verbose, "Prices: contracts and customer-group price lists ...")
         made_lists = pricing_demo.price_lists_ensure()
         self._say(verbose, f"  {made_lists} price lists created")
+        self._say(verbose, "Quotes: a request and an offer for the first company ...")
+        self._say(verbose, f"  {quotes_demo.quotes_ensure()} quotes created")
         self._say(verbose, "Content: home page and editorial pages ...")
         made = cms_demo.home_page_ensure()
         self._say(verbose, "  home page created" if made else "  home page already there")
