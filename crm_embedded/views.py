@@ -125,6 +125,7 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "addresses": selectors.company_addresses(company=company),
             "applications": company.applications.select_related("applicant", "decided_by"),
             "orders": orders_for_company(company=company)[:20],
+            "quotes": company.quotes.select_related("requested_by")[:20],
             "audit": selectors.company_audit(company=company, limit=100),
             "is_sales_manager": is_sales_manager,
             "reassign_form": ReassignForm(initial={"account_manager": company.account_manager_id})

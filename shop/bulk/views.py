@@ -120,15 +120,8 @@ def _save_checked_as_list(request: HttpRequest, checked) -> HttpResponse | None:
         )
         return None
     ready = {c.product.pk: c.parsed.quantity for c in checked if c.ok}
-    try:
-        requisition = services.requisition_add(
-            member=member,
-            items=ready,
-            requisition=_target_list(request, member),
-            name=request.POST.get("name", ""),
-        )
-    except services.ListError as exc:
-        messages.error(request, exc.message)
+    requisition = _add_to_chosen_list(request, member, ready)
+    if requisition is None:
         return None
     messages.success(
         request,
@@ -357,6 +350,20 @@ def _target_list(request: HttpRequest, member):
     return requisition
 
 
+def _add_to_chosen_list(request: HttpRequest, member, items: dict[int, int]):
+    """Add to the list chosen in the form (or a new one); None, with the message, if refused."""
+    try:
+        return services.requisition_add(
+            member=member,
+            items=items,
+            requisition=_target_list(request, member),
+            name=request.POST.get("name", ""),
+        )
+    except services.ListError as exc:
+        messages.error(request, exc.message)
+        return None
+
+
 @login_required
 def list_add(request: HttpRequest) -> HttpResponse:
     """Add a product (product page) or a past order's lines (order page) to a list."""
@@ -388,15 +395,8 @@ def list_add(request: HttpRequest) -> HttpResponse:
             )
             return redirect(back or "bulk:list-index")
         items[int(product_id)] = int(quantity)
-    try:
-        requisition = services.requisition_add(
-            member=member,
-            items=items,
-            requisition=_target_list(request, member),
-            name=request.POST.get("name", ""),
-        )
-    except services.ListError as exc:
-        messages.error(request, exc.message)
+    requisition = _add_to_chosen_list(request, member, items)
+    if requisition is None:
         return redirect(back or "bulk:list-index")
     count = len(items)
     messages.success(

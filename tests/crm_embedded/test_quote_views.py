@@ -116,16 +116,8 @@ def test_request_offer_counter_revise_accept_checkout(
     _basket_with(client, [("QT-2", 5)])
     assert basket.lines.filter(quoted_unit_price__isnull=True).get().quantity == 5
 
-    Country.objects.get_or_create(iso_3166_1_a2="DE", defaults={"name": "Germany",
-                                                               "is_shipping_country": True})  # fmt: skip
-    client.post(reverse("checkout:shipping-address"), {
-        "first_name": "Jonas", "last_name": "Weber", "line1": "Ring 1", "line4": "Koeln",
-        "postcode": "50667", "country": "DE", "phone_number": "",
-    })  # fmt: skip
-    for step in ("checkout:shipping-method", "checkout:payment-method", "checkout:preview"):
-        assert client.get(reverse(step), follow=True).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("checkout:preview"), {"action": "place_order"})
+        response = _place_order(client)
     assert response.status_code == 302 and response["Location"] == reverse("checkout:thank-you")
     order = Order.objects.get()
     assert order.quote_reference == quote.number
