@@ -13,6 +13,25 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
+def _celery_in_process(request):
+    """Tasks run in-process in tests, also when a broker is configured (make test-services).
+
+    Tests check what tasks do; the transport is checked by the tests marked real_celery
+    (a real worker through Redis). Without this, a task queued to Redis with no worker
+    listening would silently never run.
+    """
+    if request.node.get_closest_marker("real_celery"):
+        yield
+        return
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # allauth's rate limits live in the cache and would leak between tests.
     cache.clear()

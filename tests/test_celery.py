@@ -31,6 +31,7 @@ def test_tasks_do_their_work(db):
 
 
 @pytest.mark.services
+@pytest.mark.real_celery
 def test_a_real_worker_runs_a_task_through_redis(tmp_path: Path):
     broker = os.environ.get("CELERY_BROKER_URL", "")
     assert broker.startswith("redis://"), "set CELERY_BROKER_URL=redis://... for this test"

@@ -49,7 +49,8 @@ class BasketView(views.BasketView):
                         if resolved.is_discounted:
                             row["list_price"] = resolved.list_price
             rows.append(row)
-        context.update(rows=rows, basket_units=units)
+        editable = sum(1 for row in rows if row["line"].quoted_unit_price is None)
+        context.update(rows=rows, basket_units=units, editable_lines=editable)
         return context
 
     def formset_valid(self, formset):
