@@ -28,7 +28,7 @@ def queue(quote, kind: str, *, message_id: int | None = None) -> None:
 
 def _staff_recipients(quote, kind: str) -> list[str]:
     User = get_user_model()
-    if kind == "approval_requested" or quote.account_manager is None:
+    if kind == "approval_requested" or not getattr(quote.account_manager, "email", ""):
         managers = User.objects.filter(
             Q(is_superuser=True) | Q(groups__name=SALES_MANAGERS_GROUP), is_active=True
         ).distinct()

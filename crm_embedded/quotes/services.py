@@ -56,6 +56,18 @@ def _move(quote: Quote, target: str, *, by, text: str = "") -> Quote:
     return quote
 
 
+def _move_from(quote: Quote, sources: tuple, target: str, *, by, text: str, refusal: str) -> Quote:
+    """``_move`` for an action that starts only from ``sources``.
+
+    Review, revision and "ask for changes" all lead to IN_REVIEW, so the state machine alone
+    would let each of them start from the others' states too.
+    """
+    if quote.state not in sources:
+        transition_check(quote.state, target)  # no action at all may do this: say so
+        raise QuoteError(f"{refusal}; this quote is '{State(quote.state).label}'.")
+    return _move(quote, target, by=by, text=text)
+
+
 def _prices(company, products_quantities: list[tuple[object, int]]) -> dict[int, tuple]:
     """(list price, the company's price today, stock record) per product id."""
     products = [p for p, _ in products_quantities]
@@ -176,15 +188,30 @@ def _editable(quote: Quote) -> None:
 @transaction.atomic
 def quote_start_review(*, quote: Quote, by) -> Quote:
     """Take a new request into review."""
-    quote = _move(_locked(quote), State.IN_REVIEW, by=by, text="Review started")
+    quote = _move_from(
+        _locked(quote),
+        (State.REQUESTED,),
+        State.IN_REVIEW,
+        by=by,
+        text="Review started",
+        refusal="Only a new request is taken into review",
+    )
     quote.save(update_fields=["state", "updated_at"])
+    _close_overdue_task(quote)
     return quote
 
 
 @transaction.atomic
 def quote_revise(*, quote: Quote, by) -> Quote:
     """Staff reopen a sent offer to change it; the buyer can no longer accept the old one."""
-    quote = _move(_locked(quote), State.IN_REVIEW, by=by, text="Offer withdrawn for revision")
+    quote = _move_from(
+        _locked(quote),
+        (State.OFFERED,),
+        State.IN_REVIEW,
+        by=by,
+        text="Offer withdrawn for revision",
+        refusal="Only a sent offer is revised",
+    )
     quote.save(update_fields=["state", "updated_at"])
     notifications.queue(quote, "revising")
     return quote
@@ -230,8 +257,12 @@ def quote_lines_update(*, quote: Quote, by, changes: dict[int, dict]) -> Quote:
             line, unit_price=change.get("unit_price"), percent_off=change.get("percent_off")
         )
         if (quantity, offered) != (line.quantity, line.offered_price):
-            notes.append(f"{line.sku}: {line.quantity} → {quantity}, "
-                         f"{line.offered_price} → {offered}")  # fmt: skip
+            parts = []
+            if quantity != line.quantity:
+                parts.append(f"quantity {line.quantity} → {quantity}")
+            if offered != line.offered_price:
+                parts.append(f"price {line.offered_price or '—'} → {offered or '—'}")
+            notes.append(f"{line.sku}: {', '.join(parts)}")
             line.quantity, line.offered_price = quantity, offered
             changed.append(line)
     if len(removed) == len(lines):
@@ -309,6 +340,18 @@ def lines_needing_approval(quote: Quote) -> list[tuple[QuoteLine, str]]:
     return result
 
 
+def quote_is_approved(quote: Quote) -> bool:
+    """Whether a sales manager approved the draft exactly as it is now."""
+    return bool(quote.approved_fingerprint) and quote.approved_fingerprint == _fingerprint(quote)
+
+
+def _close_overdue_task(quote: Quote) -> None:
+    """The request got its answer: the "waiting too long" task is done."""
+    Task.objects.filter(key=f"quote-overdue:{quote.pk}", done_at__isnull=True).update(
+        done_at=timezone.now()
+    )
+
+
 def _fingerprint(quote: Quote) -> str:
     rows = quote.lines.order_by("pk").values_list("pk", "quantity", "offered_price")
     return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
@@ -364,6 +407,7 @@ def quote_send(*, quote: Quote, by) -> QuoteVersion:
             f"A sales manager must approve these discounts before the offer is sent: {names}."
         )
     _move(quote, State.OFFERED, by=by, text="Offer sent")
+    _close_overdue_task(quote)
     number = (quote.versions.count() or 0) + 1
     snapshot = [
         {"sku": line.sku, "title": line.title, "quantity": line.quantity,
@@ -388,6 +432,7 @@ def quote_reject(*, quote: Quote, by, reason: str) -> Quote:
     if not reason.strip():
         raise QuoteError("Say why the request is rejected: the buyer sees the reason.")
     quote = _move(_locked(quote), State.REJECTED, by=by, text=reason.strip())
+    _close_overdue_task(quote)
     quote.reason = reason.strip()[:4000]
     quote.save(update_fields=["state", "reason", "updated_at"])
     notifications.queue(quote, "rejected")
@@ -402,6 +447,10 @@ def _buyer_may_act(quote: Quote, member) -> None:
         raise QuoteError("This quote is not your company's.")
     if member.role == member.Role.VIEWER:
         raise QuoteError("Your role can see quotes but not act on them: ask a buyer.")
+    if not member.company.is_active:
+        raise QuoteError(
+            "Your company account is not active: ask your account manager before going on."
+        )
 
 
 @transaction.atomic
@@ -460,7 +509,14 @@ def quote_ask_changes(*, quote: Quote, member, message: str) -> Quote:
     _buyer_may_act(quote, member)
     if not message.strip():
         raise QuoteError("Say what should change (prices, quantities, dates).")
-    quote = _move(_locked(quote), State.IN_REVIEW, by=member.user, text="Changes requested")
+    quote = _move_from(
+        _locked(quote),
+        (State.OFFERED, State.EXPIRED),
+        State.IN_REVIEW,
+        by=member.user,
+        text="Changes requested",
+        refusal="You can ask for changes to an offer (or an expired one) only",
+    )
     quote.save(update_fields=["state", "updated_at"])
     QuoteMessage.objects.create(quote=quote, author=member.user, body=message.strip()[:4000])
     notifications.queue(quote, "changes_requested")
@@ -474,8 +530,9 @@ def quote_cancel(*, quote: Quote, member, reason: str = "", basket=None) -> Quot
     quote = _locked(quote)
     was_accepted = quote.state == State.ACCEPTED
     _move(quote, State.CANCELLED, by=member.user, text=reason.strip() or "Cancelled")
-    if was_accepted and basket is not None:
-        # Accepted but not ordered: the locked lines leave the basket with the quote.
+    if was_accepted:
+        # Accepted but not ordered: the locked lines leave the basket with the quote, also
+        # when a colleague cancels (the lines sit in the basket of whoever accepted).
         basket_services.basket_release_quote(basket=basket, reference=quote.number)
     quote.reason = reason.strip()[:4000]
     quote.save(update_fields=["state", "reason", "updated_at"])
@@ -489,9 +546,19 @@ def quote_mark_ordered(*, quote_number: str, order_number: str) -> None:
         quote = Quote.objects.select_for_update().filter(number=quote_number).first()
         if quote is None or quote.state == State.ORDERED:
             return  # a duplicate delivery changes nothing
-        _move(quote, State.ORDERED, by=None, text=f"Order {order_number}")
-        quote.order_number = order_number
-        quote.save(update_fields=["state", "order_number", "updated_at"])
+        if quote.state != State.ACCEPTED:
+            # E.g. cancelled while its basket was being paid for: the order stands (it is
+            # paid); staff see it in the history and by email, and nothing is retried.
+            QuoteEvent.objects.create(
+                quote=quote, text=f"Order {order_number} was placed while the quote was "
+                f"'{quote.staff_state}': check it with the buyer.",
+            )  # fmt: skip
+            quote.order_number = order_number
+            quote.save(update_fields=["order_number", "updated_at"])
+        else:
+            _move(quote, State.ORDERED, by=None, text=f"Order {order_number}")
+            quote.order_number = order_number
+            quote.save(update_fields=["state", "order_number", "updated_at"])
     notifications.queue(quote, "ordered")
 
 
@@ -630,7 +697,7 @@ def version_changes(older: QuoteVersion | None, newer: QuoteVersion) -> list[str
     if older.terms != newer.terms:
         changes.append("terms changed")
     if older.total != newer.total:
-        changes.append(f"total {older.total} → {newer.total} {newer.currency}")
+        changes.append(f"total {older.total:,.2f} → {newer.total:,.2f} {newer.currency}")
     return changes or ["No change."]
 
 

@@ -54,6 +54,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (State.OFFERED, State.DECLINED): "decline the offer",
     (State.OFFERED, State.IN_REVIEW): "ask for changes / revise the offer",
     (State.OFFERED, State.EXPIRED): "expire the offer",
+    (State.EXPIRED, State.IN_REVIEW): "ask for a renewed offer",
     (State.ACCEPTED, State.ORDERED): "order the accepted quote",
     (State.ACCEPTED, State.CANCELLED): "cancel the accepted quote",
 }

@@ -5,7 +5,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from crm_embedded.models import Task
 from crm_embedded.quotes import selectors, services
 from crm_embedded.quotes.forms import MessageForm, TermsForm
 from crm_embedded.quotes.states import OPEN_STATES, STAFF_EDITABLE, IllegalTransition, State
@@ -45,8 +44,7 @@ def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": quote.lines.all(),
             "editable": quote.state in STAFF_EDITABLE,
             "needing": needing,
-            "approved": bool(quote.approved_fingerprint)
-            and quote.approved_fingerprint == services._fingerprint(quote),
+            "approved": services.quote_is_approved(quote),
             "is_sales_manager": user_is_sales_manager(user=request.user),
             "versions": selectors.quote_versions_with_changes(quote=quote),
             "thread": selectors.quote_thread(quote=quote, staff=True),
@@ -80,6 +78,10 @@ def quote_lines(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("crm:quote-detail", pk=pk)
         name = {"qty": "quantity", "price": "unit_price", "pct": "percent_off"}[field]
         changes.setdefault(int(line_id), {})[name] = value
+    for change in changes.values():
+        if change.get("percent_off"):
+            # The price field is pre-filled with the current price: a percentage replaces it.
+            change.pop("unit_price", None)
     try:
         services.quote_lines_update(quote=quote, by=request.user, changes=changes)
     except (services.QuoteError, IllegalTransition) as exc:
@@ -160,10 +162,6 @@ def quote_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, DONE[action])
-        if action in ("send", "reject", "review"):
-            Task.objects.filter(key=f"quote-overdue:{quote.pk}", done_at__isnull=True).update(
-                done_at=quote.updated_at
-            )
     return redirect("crm:quote-detail", pk=pk)
 
 

@@ -71,7 +71,7 @@ class BasketLineForm(oscar_forms.BasketLineForm):
         if (
             self.instance.id
             and self.instance.quoted_unit_price is not None
-            and cleaned.get("DELETE")
+            and (cleaned.get("DELETE") or cleaned.get("save_for_later"))
         ):
             raise forms.ValidationError(
                 f"This line belongs to quote {self.instance.quote_reference}: cancel the quote "

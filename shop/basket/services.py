@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from oscar.core.loading import get_model
 
+Basket = get_model("basket", "Basket")
 Line = get_model("basket", "Line")
 StockRecord = get_model("partner", "StockRecord")
 
@@ -89,10 +90,14 @@ def basket_add_quoted_lines(*, basket, reference: str, lines: list[QuotedLine]) 
 
 
 @transaction.atomic
-def basket_release_quote(*, basket, reference: str) -> int:
-    """Take a quote's locked lines out of a basket; return how many were removed."""
-    if basket.id is None:
-        return 0
-    removed, _ = basket.lines.filter(quote_reference=reference).delete()
-    basket._lines = None
+def basket_release_quote(*, reference: str, basket=None) -> int:
+    """Take a quote's locked lines out of every basket not yet ordered; return how many.
+
+    Whoever accepted the quote holds its lines, not necessarily the user who cancels it.
+    """
+    removed, _ = Line.objects.filter(
+        quote_reference=reference, basket__status__in=[Basket.OPEN, Basket.SAVED]
+    ).delete()
+    if basket is not None:
+        basket._lines = None
     return removed

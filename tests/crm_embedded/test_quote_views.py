@@ -287,3 +287,22 @@ def test_a_quote_converts_into_one_order_only(client, buyer_member, account_mana
     assert response.status_code == 200
     assert "has already been ordered" in response.content.decode()
     assert Order.objects.filter(quote_reference=quote.number).count() == 1
+
+
+def test_a_percentage_replaces_the_prefilled_price(client, buyer_member, account_manager, products):
+    client.force_login(buyer_member.user)
+    client.post(reverse("quotes:request") + f"?product={products[0].pk}",
+                {"product": products[0].pk, "quantity_product": "10"})  # fmt: skip
+    quote = Quote.objects.get()
+    line = quote.lines.get()
+    client.force_login(account_manager)
+    url = reverse("crm:quote-lines", kwargs={"pk": quote.pk})
+    client.post(url, {f"qty_{line.pk}": "10", f"price_{line.pk}": "19.00", f"pct_{line.pk}": ""})
+    line.refresh_from_db()
+    assert line.offered_price == Decimal("19.00")
+    # The form posts the pre-filled price with the percentage: the percentage wins.
+    client.post(url, {f"qty_{line.pk}": "10", f"price_{line.pk}": "19.00", f"pct_{line.pk}": "15"})
+    line.refresh_from_db()
+    assert line.offered_price == Decimal("17.00")  # 20.00 list - 15 %
+    history = client.get(reverse("crm:quote-detail", kwargs={"pk": quote.pk})).content.decode()
+    assert "QT-1: price 19.00 → 17.00" in history and "None" not in history
