@@ -476,6 +476,7 @@ def quote_accept(*, quote: Quote, member, basket) -> Quote:
         basket_services.basket_add_quoted_lines(
             basket=basket,
             reference=quote.number,
+            valid_until=version.valid_until,
             lines=[
                 basket_services.QuotedLine(
                     int(row["product_id"]), int(row["quantity"]), Decimal(row["unit_price"])

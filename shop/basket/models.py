@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.basket.abstract_models import AbstractBasket, AbstractLine
@@ -37,9 +39,22 @@ class Line(AbstractLine):
         _("locked quoted unit price"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     quote_reference = models.CharField(_("quote"), max_length=32, blank=True)
+    quote_valid_until = models.DateField(_("quoted price valid until"), null=True, blank=True)
 
     class Meta(AbstractLine.Meta):
         pass
+
+    # A quoted price is final: Oscar's offers and vouchers leave quoted lines alone.
+    def is_available_for_offer_discount(self, offer):
+        if self.quoted_unit_price is not None:
+            return False
+        return super().is_available_for_offer_discount(offer)
+
+    @property
+    def unit_effective_price(self):
+        if self.quoted_unit_price is not None:
+            return Decimal("0.00")  # offers skip zero-priced lines (oscar.apps.offer)
+        return super().unit_effective_price
 
 
 from oscar.apps.basket.models import *  # noqa: E402,F403

@@ -43,7 +43,9 @@ def basket_lines_take(*, basket, line_ids: set[int] | None = None) -> list:
 
 
 @transaction.atomic
-def basket_add_quoted_lines(*, basket, reference: str, lines: list[QuotedLine]) -> None:
+def basket_add_quoted_lines(
+    *, basket, reference: str, lines: list[QuotedLine], valid_until=None
+) -> None:
     """Put an accepted quote's lines into the basket with their prices and quantities locked.
 
     A basket holds one quote at a time, so the order it becomes carries that one quote.
@@ -81,6 +83,7 @@ def basket_add_quoted_lines(*, basket, reference: str, lines: list[QuotedLine]) 
                 price_excl_tax=x.unit_price,
                 quoted_unit_price=x.unit_price,
                 quote_reference=reference,
+                quote_valid_until=valid_until,
             )
             for x in lines
         ]

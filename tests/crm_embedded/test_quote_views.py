@@ -306,3 +306,38 @@ def test_a_percentage_replaces_the_prefilled_price(client, buyer_member, account
     assert line.offered_price == Decimal("17.00")  # 20.00 list - 15 %
     history = client.get(reverse("crm:quote-detail", kwargs={"pk": quote.pk})).content.decode()
     assert "QT-1: price 19.00 → 17.00" in history and "None" not in history
+
+
+def test_offers_leave_quoted_lines_alone(client, buyer_member, account_manager, products):
+    from oscar.test.factories import create_offer
+
+    create_offer(name="Spring sale")  # 20 % off everything, from one item
+    _accepted_quote_in_basket(client, buyer_member, account_manager, products)
+    _basket_with(client, [("QT-2", 10)])
+    basket = Basket.objects.get(owner=buyer_member.user, status="Open")
+    html = client.get(reverse("basket:summary")).content.decode()
+    assert "Spring sale" in html  # the offer applies to the other line ...
+    from shop.partner.strategy import Selector
+
+    basket.strategy = Selector().strategy(user=buyer_member.user)
+    from oscar.apps.offer.applicator import Applicator
+
+    Applicator().apply(basket, buyer_member.user)
+    quoted = next(x for x in basket.all_lines() if x.quoted_unit_price is not None)
+    other = next(x for x in basket.all_lines() if x.quoted_unit_price is None)
+    assert quoted.discount_value == 0  # ... never to the quoted one
+    assert other.discount_value > 0
+    assert quoted.line_price_incl_tax_incl_discounts == Decimal("190.00")  # 10 x 19.00
+
+
+def test_checkout_refuses_quoted_prices_past_their_validity(
+    client, buyer_member, account_manager, products
+):
+    quote = _accepted_quote_in_basket(client, buyer_member, account_manager, products)
+    lines = Basket.objects.get(owner=buyer_member.user, status="Open").lines
+    assert lines.get().quote_valid_until == quote.valid_until
+    lines.update(quote_valid_until=timezone.localdate() - timezone.timedelta(days=1))
+    response = client.get(reverse("checkout:index"), follow=True)
+    html = response.content.decode()
+    assert f"The prices of quote {quote.number} were valid until" in html
+    assert not Order.objects.exists()
