@@ -258,6 +258,22 @@ def _order_the_list_again(page: Page, order: Order, list_pk: int) -> None:
     assert _basket_quantities() == order.expected
 
 
+def _add_one_by_sku(page: Page, order: Order) -> None:
+    """The basket's "Add by SKU" row: suggestions while typing, then one more line."""
+    sku = _sku(1)
+    entry = page.locator("#id_entry_sku")
+    entry.fill(sku[:6])
+    expect(page.locator("#sku-suggestions option").first).to_have_attribute(
+        "value", re.compile("WKS-")
+    )
+    entry.fill(sku)
+    page.locator("#id_entry_quantity").fill("4")
+    page.locator("#sku-entry").get_by_role("button", name="Add").click()
+    expect(page).to_have_url(re.compile(r"/shop/basket/$"))
+    expect(_alert(page, "success")).to_contain_text("1 line added to your basket.")
+    assert _basket_quantities()[sku] == order.expected[sku] + 4
+
+
 # --- the journey --------------------------------------------------------------------------
 
 
@@ -277,6 +293,9 @@ def test_quick_order_fix_lines_save_as_list_and_order_again(page: Page, buyer_an
 
     # 5. With an empty basket, order the whole list again.
     _order_the_list_again(page, order, list_pk)
+
+    # 6. One more by SKU from the basket page, with autocomplete.
+    _add_one_by_sku(page, order)
 
     assert page.page_errors == [], f"uncaught JavaScript errors: {page.page_errors}"
     assert page.console_errors == [], f"console errors: {page.console_errors}"

@@ -341,3 +341,38 @@ def test_checkout_refuses_quoted_prices_past_their_validity(
     html = response.content.decode()
     assert f"The prices of quote {quote.number} were valid until" in html
     assert not Order.objects.exists()
+
+
+def _make_quotes(company, buyer, product, count):
+    for _ in range(count):
+        quote = Quote.objects.create(number=f"tmp-{Quote.objects.count()}", company=company,
+                                     requested_by=buyer, account_manager=company.account_manager)  # fmt: skip
+        quote.number = f"Q-{quote.pk:06d}"
+        quote.save()
+        quote.lines.create(product=product, sku=product.upc, title="x", quantity=1,
+                           list_price=Decimal("20"), contract_price=Decimal("20"))  # fmt: skip
+
+
+def test_quote_lists_cost_the_same_queries_at_two_sizes(
+    client, buyer_member, account_manager, products
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url):
+        client.get(url)  # warm (session)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    company, buyer = buyer_member.company, buyer_member.user
+    _make_quotes(company, buyer, products[0], 2)
+    client.force_login(buyer)
+    buyer_small = count(reverse("quotes:list"))
+    client.force_login(account_manager)
+    staff_small = count(reverse("crm:quote-list"))
+    _make_quotes(company, buyer, products[0], 25)
+    staff_large = count(reverse("crm:quote-list"))
+    client.force_login(buyer)
+    buyer_large = count(reverse("quotes:list"))
+    assert (buyer_small, staff_small) == (buyer_large, staff_large)
