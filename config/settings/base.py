@@ -311,5 +311,8 @@ LOGGING = {
         "haystack": {"level": "ERROR"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO (seven lines per quote PDF).
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
