@@ -14,6 +14,7 @@ from django.views.generic import ListView
 from oscar.core.loading import get_model
 
 from shop import selectors
+from shop.search.cards import product_cards
 from shop.search.prime import prime_prices
 
 Category = get_model("catalogue", "Category")
@@ -28,6 +29,7 @@ class _ProductListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         prime_prices(self.request, context["object_list"])
+        context["cards"] = product_cards(self.request, context["object_list"])
         return context
 
     def paginate_queryset(self, queryset, page_size):

@@ -333,7 +333,9 @@ def _buyer_accepts_version_2(buyer: Page, number: str) -> None:
         (CLAMP, CLAMP_TITLE, "400", "7.20"),
     ):
         row = buyer.locator(f'#basket-lines tr[data-sku="{sku}"]')
-        expect(row.locator(".badge")).to_have_text(f"Quote {number}: price and quantity locked")
+        expect(row.locator(".badge")).to_contain_text(
+            f"Quote {number}: price and quantity locked until"
+        )
         expect(row).to_contain_text(f"{quantity} locked")
         expect(row).to_contain_text(price)
         expect(buyer.get_by_label(f"Quantity of {title}")).to_have_count(0)
