@@ -62,3 +62,20 @@ def test_basket_page_queries_do_not_grow_with_its_lines(client, buyer):
         client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 2})
     large = _queries(client, reverse("basket:summary"))
     assert large == small, f"{small} queries with 2 lines, {large} with 15"
+
+
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_product_page_queries_do_not_grow_with_recently_viewed_products(client, buyer, logged_in):
+    if logged_in:
+        client.force_login(buyer)
+    category = category_create("Viewed")
+    products = [ProductFactory(category=category) for _ in range(8)]
+    page = products[0].get_absolute_url()
+    client.get(products[1].get_absolute_url())
+    client.get(page)
+    one_viewed = _queries(client, page)
+    for product in products[2:]:
+        client.get(product.get_absolute_url())
+    html = client.get(page).content.decode()
+    assert "Products you recently viewed" in html and products[7].get_title() in html
+    assert _queries(client, page) == one_viewed
