@@ -79,3 +79,17 @@ def test_product_page_queries_do_not_grow_with_recently_viewed_products(client, 
     html = client.get(page).content.decode()
     assert "Products you recently viewed" in html and products[7].get_title() in html
     assert _queries(client, page) == one_viewed
+
+
+def test_product_page_loads_its_stock_records_once(client, buyer):
+    client.force_login(buyer)
+    product = ProductFactory(category=category_create("Once"))
+    client.get(product.get_absolute_url())
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(product.get_absolute_url()).status_code == 200
+    stock_queries = [
+        q["sql"] for q in ctx.captured_queries if 'FROM "partner_stockrecord"' in q["sql"]
+    ]
+    # Oscar's page ran one per price block; now the page's product and its recently viewed
+    # list each load theirs in one prefetch.
+    assert len(stock_queries) <= 2 and all('" IN (' in q for q in stock_queries), stock_queries
