@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from crm_embedded.views import _company_or_404, staff_required
+from shop.bulk.parser import is_whole
 from shop.companies import selectors as company_selectors
 from shop.companies.models import CustomerGroup
 from shop.pricing import selectors, services
@@ -241,7 +242,7 @@ def company_price_check(request: HttpRequest, pk: int) -> HttpResponse:
     company = _company_or_404(request, pk)
     sku = request.GET.get("sku", "").strip()[:64]
     quantity = request.GET.get("quantity", "1")
-    quantity = int(quantity) if quantity.isdigit() and 0 < int(quantity) < 10**7 else 1
+    quantity = int(quantity) if is_whole(quantity) and 0 < int(quantity) < 10**7 else 1
     resolved, error = None, ""
     if sku:
         resolved = selectors.price_for_sku(company=company, sku=sku, quantity=quantity)

@@ -27,6 +27,8 @@ from shop.partner.strategy import CompanyPricing
 StockRecord = get_model("partner", "StockRecord")
 CENT = Decimal("0.01")
 MAX_QUANTITY = 1_000_000
+MAX_PRICE = Decimal("10000000")  # unit prices stay below ten million (fits every money column)
+MAX_TOTAL = Decimal("999999999999")  # a version's total fits its column (14 digits, 2 decimals)
 
 
 class QuoteError(Exception):
@@ -90,7 +92,11 @@ def _check_quantity(quantity: int) -> None:
 
 
 def _check_price(value: Decimal | None, what: str) -> None:
-    if value is not None and value < 0:
+    if value is None:
+        return
+    if not value.is_finite() or value >= MAX_PRICE:
+        raise QuoteError(f"The {what} must be below {MAX_PRICE:,}.")
+    if value < 0:
         raise QuoteError(f"The {what} cannot be negative ({value}).")
 
 
@@ -394,6 +400,8 @@ def quote_send(*, quote: Quote, by) -> QuoteVersion:
     unpriced = [line.sku for line in lines if line.offered_price is None]
     if unpriced:
         raise QuoteError(f"Give every line an offered price first: {', '.join(unpriced[:10])}.")
+    if sum((line.offered_price * line.quantity for line in lines), Decimal(0)) > MAX_TOTAL:
+        raise QuoteError(f"The offer's total is above {MAX_TOTAL:,}: split it into several quotes.")
     today = timezone.localdate()
     if quote.valid_until is None:
         quote.valid_until = today + timedelta(days=settings.QUOTE_DEFAULT_VALIDITY_DAYS)

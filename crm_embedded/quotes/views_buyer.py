@@ -12,6 +12,7 @@ from oscar.core.loading import get_model
 from crm_embedded.quotes import documents, selectors, services
 from crm_embedded.quotes.forms import MessageForm, RequestForm
 from crm_embedded.quotes.states import IllegalTransition, State
+from shop.bulk.parser import is_whole
 from shop.companies.selectors import company_addresses
 
 Product = get_model("catalogue", "Product")
@@ -36,6 +37,10 @@ def _money(text: str, what: str) -> Decimal | None:
         value = Decimal(text)
     except InvalidOperation:
         raise services.QuoteError(f"{what}: '{text[:20]}' is not an amount.") from None
+    if not value.is_finite() or value >= services.MAX_PRICE:
+        raise services.QuoteError(
+            f"{what}: '{text[:20]}' is not a price we can quote (up to {services.MAX_PRICE:,})."
+        )
     if value < 0:
         raise services.QuoteError(f"{what}: a target price cannot be negative.")
     return value.quantize(Decimal("0.01"))
@@ -55,7 +60,7 @@ def _request_rows(request: HttpRequest):
     """What the request is about: one product (?product=&quantity=) or the basket's lines."""
     product_id = request.GET.get("product") or request.POST.get("product")
     if product_id:
-        if not str(product_id).isdigit():
+        if not is_whole(product_id):
             raise Http404("No such product.")
         product = get_object_or_404(Product, pk=product_id, is_public=True)
         quantity = request.GET.get("quantity") or request.POST.get("quantity_product") or "1"
@@ -99,7 +104,7 @@ def quote_request(request: HttpRequest) -> HttpResponse:
                 if source == "product"
                 else str(row["quantity"])
             ).strip()
-            if not quantity_text.isdigit() or int(quantity_text) == 0:
+            if not is_whole(quantity_text) or int(quantity_text) == 0:
                 raise services.QuoteError(
                     f"{row['product'].get_title()}: the quantity must be a whole number from 1."
                 )

@@ -10,6 +10,7 @@ from crm_embedded.quotes.forms import MessageForm, TermsForm
 from crm_embedded.quotes.states import OPEN_STATES, STAFF_EDITABLE, IllegalTransition, State
 from crm_embedded.quotes.views_buyer import version_pdf_response
 from crm_embedded.views import staff_required
+from shop.bulk.parser import is_whole
 from shop.companies.selectors import user_is_sales_manager
 
 
@@ -68,10 +69,10 @@ def quote_lines(request: HttpRequest, pk: int) -> HttpResponse:
         if not key.startswith(("qty_", "price_", "pct_")):
             continue
         field, _, line_id = key.partition("_")
-        if not line_id.isdigit():
+        if not is_whole(line_id):
             continue
         value = value.strip().replace(",", ".")
-        if field == "qty" and not value.isdigit():
+        if field == "qty" and not is_whole(value):
             messages.error(
                 request, f"'{value[:20]}' is not a quantity: use a whole number (0 removes)."
             )
@@ -98,7 +99,7 @@ def quote_lines(request: HttpRequest, pk: int) -> HttpResponse:
 def quote_line_add(request: HttpRequest, pk: int) -> HttpResponse:
     quote = _quote_or_404(request, pk)
     quantity = request.POST.get("quantity", "").strip()
-    if not quantity.isdigit() or int(quantity) == 0:
+    if not is_whole(quantity) or int(quantity) == 0:
         messages.error(request, "The quantity must be a whole number from 1.")
         return redirect("crm:quote-detail", pk=pk)
     try:

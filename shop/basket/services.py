@@ -52,6 +52,8 @@ def basket_add_quoted_lines(
     """
     if basket.id is None:
         basket.save()
+    # Lock the basket: two accepts at once (two tabs, two quotes) must see each other.
+    Basket.objects.select_for_update().filter(pk=basket.pk).first()
     other = (
         basket.lines.exclude(quote_reference="")
         .exclude(quote_reference=reference)

@@ -39,7 +39,7 @@ class BasketView(views.BasketView):
             units += line.quantity
             row = {"form": form, "line": line, "stock": None, "next_tier": None, "list_price": None}
             if line.stockrecord_id:
-                row["stock"] = stock_info(line.stockrecord, strategy=strategy)
+                row["stock"] = stock_info(line.stockrecord, strategy=strategy, product=line.product)
                 if line.quoted_unit_price is None and hasattr(strategy, "resolve"):
                     resolved = strategy.resolve(line.product, line.stockrecord, line.quantity)
                     if resolved is not None:

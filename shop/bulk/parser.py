@@ -61,6 +61,11 @@ def _quantity(text: str, errors: list[str]) -> int | None:
     return value
 
 
+def is_whole(text) -> bool:
+    """Whether form text is a plain whole number (ASCII digits; "²" passes isdigit() but not int())."""
+    return bool(re.fullmatch(r"[0-9]{1,9}", str(text).strip()))
+
+
 def spreadsheet_safe(text: str) -> str:
     """A cell for a CSV we write: text that a spreadsheet would run as a formula is quoted."""
     return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text

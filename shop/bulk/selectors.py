@@ -43,7 +43,7 @@ def requisition_rows(*, requisition, strategy) -> list[dict]:
             {
                 "line": line,
                 "sku": record.partner_sku if record else "",
-                "stock": stock_info(record, strategy=strategy),
+                "stock": stock_info(record, strategy=strategy, product=line.product),
                 "price": price if price is not None and price.exists else None,
             }
         )

@@ -100,7 +100,7 @@ def quick_order_check(*, lines: list[ParsedLine], basket, strategy) -> list[Chec
             item.suggestion = suggestions.get(parsed.sku, "")
             continue
         item.stockrecord = record
-        item.stock = stock_info(record, strategy=strategy)
+        item.stock = stock_info(record, strategy=strategy, product=record.product)
         product = record.product
         if not product.is_public or product.is_parent or record.price is None:
             item.errors.append("This product cannot be ordered online: ask your account manager.")

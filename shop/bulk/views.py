@@ -56,7 +56,7 @@ def quick_order(request: HttpRequest) -> HttpResponse:
         return render(request, "shop/quick_order.html", context)
     was_ready = None  # None: every line may be added (pasted or uploaded, not a table)
     if "rows" in request.POST:
-        if not str(request.POST.get("rows", "")).isdigit():
+        if not parser.is_whole(request.POST.get("rows", "")):
             return HttpResponse("Bad table.", status=400)
         text, was_ready = _lines_from_table(request.POST)
         result = parser.parse_text(text)
@@ -78,7 +78,7 @@ def quick_order(request: HttpRequest) -> HttpResponse:
         lines=result.lines, basket=request.basket, strategy=request.strategy
     )
     if request.POST.get("action") == "save_list":
-        response = _save_checked_as_list(request, checked)
+        response = _save_checked_as_list(request, checked, was_ready)
         if response is not None:
             return response
     elif request.POST.get("action") == "add" and not refusal:
@@ -111,7 +111,7 @@ def quick_order(request: HttpRequest) -> HttpResponse:
     return render(request, "shop/quick_order.html", context)
 
 
-def _save_checked_as_list(request: HttpRequest, checked) -> HttpResponse | None:
+def _save_checked_as_list(request: HttpRequest, checked, was_ready) -> HttpResponse | None:
     """The quick order's ready lines go to a list; None when refused (the page shows why)."""
     member = getattr(request, "company_member", None)
     if member is None:
@@ -119,7 +119,9 @@ def _save_checked_as_list(request: HttpRequest, checked) -> HttpResponse | None:
             request, "Requisition lists belong to a company account: apply for one first."
         )
         return None
-    ready = {c.product.pk: c.parsed.quantity for c in checked if c.ok}
+    # Like "Add": only lines that were ready when shown, never an unchecked proposal.
+    saved = [c for c in checked if c.ok and (was_ready is None or c.parsed.line in was_ready)]
+    ready = {c.product.pk: c.parsed.quantity for c in saved}
     requisition = _add_to_chosen_list(request, member, ready)
     if requisition is None:
         return None
@@ -127,7 +129,7 @@ def _save_checked_as_list(request: HttpRequest, checked) -> HttpResponse | None:
         request,
         f"{len(ready)} ready line{'s' if len(ready) != 1 else ''} saved to '{requisition.name}'.",
     )
-    left = sum(1 for c in checked if not c.ok)
+    left = len(checked) - len(saved)
     if left:
         messages.warning(request, f"{left} line{'s' if left != 1 else ''} to fix were not saved.")
     return redirect("bulk:list-detail", pk=requisition.pk)
@@ -264,7 +266,11 @@ def list_update(request: HttpRequest, pk: int) -> HttpResponse:
         if key.startswith("qty_"):
             line_id = key.removeprefix("qty_")
             text = value.strip() or "0"
-            if not (line_id.isdigit() and text.isdigit() and int(text) <= parser.MAX_QUANTITY):
+            if not (
+                parser.is_whole(line_id)
+                and parser.is_whole(text)
+                and int(text) <= parser.MAX_QUANTITY
+            ):
                 bad.append(value)
                 continue
             quantities[int(line_id)] = int(text)
@@ -298,7 +304,7 @@ def list_order(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, refusal)
         return redirect("bulk:list-detail", pk=pk)
     chosen = (
-        {int(v) for v in request.POST.getlist("line") if v.isdigit()}
+        {int(v) for v in request.POST.getlist("line") if parser.is_whole(v)}
         if request.POST.get("chosen")
         else set()
     )
@@ -341,7 +347,7 @@ def _target_list(request: HttpRequest, member):
     choice = request.POST.get("list", "new")
     if choice == "new":
         return None
-    if not choice.isdigit():
+    if not parser.is_whole(choice):
         raise services.ListError("Choose one of your lists.")
     found = RequisitionList.objects.filter(owner=member.user, company=member.company, pk=choice)
     requisition = found.first()
@@ -383,13 +389,13 @@ def list_add(request: HttpRequest) -> HttpResponse:
     else:
         product_id, quantity = request.POST.get("product", ""), request.POST.get("quantity", "")
         if (
-            not product_id.isdigit()
+            not parser.is_whole(product_id)
             or not get_model("catalogue", "Product")
             .objects.filter(pk=product_id, is_public=True)
             .exists()
         ):
             raise Http404("No such product.")
-        if not quantity.strip().isdigit() or not 0 < int(quantity) <= parser.MAX_QUANTITY:
+        if not parser.is_whole(quantity) or not 0 < int(quantity) <= parser.MAX_QUANTITY:
             messages.error(
                 request, f"'{quantity[:20]}' is not a quantity: type a whole number from 1."
             )

@@ -13,6 +13,15 @@ class CheckoutSessionMixin(session.CheckoutSessionMixin):
         if refusal:
             raise exceptions.FailedPreCondition(url=reverse("basket:summary"), message=refusal)
         today = timezone.localdate()
+        references = {line.quote_reference for line in request.basket.all_lines()} - {""}
+        if len(references) > 1:
+            raise exceptions.FailedPreCondition(
+                url=reverse("basket:summary"),
+                message=(
+                    f"Your basket holds several quotes ({', '.join(sorted(references))}): an order "
+                    "carries one. Cancel all but one on their pages, then check out."
+                ),
+            )
         for line in request.basket.all_lines():
             if line.quote_valid_until and line.quote_valid_until < today:
                 raise exceptions.FailedPreCondition(

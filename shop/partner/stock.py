@@ -28,10 +28,13 @@ class StockInfo:
         return f"Lead time {days} working day{'s' if days != 1 else ''}"
 
 
-def stock_info(stockrecord, *, strategy) -> StockInfo | None:
+def stock_info(stockrecord, *, strategy, product=None) -> StockInfo | None:
     """The buyer's view of one stock record, or None when this user is not shown stock."""
     if stockrecord is None or getattr(strategy, "company", None) is None:
         return None
+    product = product or stockrecord.product  # callers pass it when it is loaded already
+    if not product.get_product_class().track_stock:
+        return None  # always available (Oscar's rule): there is no stock figure to show
     available = max(stockrecord.net_stock_level or 0, 0)
     low_below = settings.SHOP_STOCK_LOW_BELOW
     code = "outofstock" if available == 0 else "lowstock" if available < low_below else "instock"

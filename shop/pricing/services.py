@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -173,7 +174,7 @@ def _integer(
         if required:
             errors.append(f"{name} is missing.")
         return None
-    if not text.isdigit() or int(text) < minimum or int(text) > 10_000_000:
+    if not re.fullmatch(r"[0-9]{1,9}", text) or int(text) < minimum or int(text) > 10_000_000:
         errors.append(f"{name} must be a whole number from {minimum}.")
         return None
     return int(text)

@@ -45,7 +45,7 @@ def product_cards(request, products) -> list[ProductCard]:
                 product=product,
                 price=info.price,
                 availability=info.availability,
-                stock=stock_info(record, strategy=strategy),
+                stock=stock_info(record, strategy=strategy, product=product),
                 quantity=quantity,
                 can_add=can_add,
             )

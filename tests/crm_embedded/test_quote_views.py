@@ -376,3 +376,45 @@ def test_quote_lists_cost_the_same_queries_at_two_sizes(
     client.force_login(buyer)
     buyer_large = count(reverse("quotes:list"))
     assert (buyer_small, staff_small) == (buyer_large, staff_large)
+
+
+def test_odd_numbers_get_a_message_not_a_500(client, buyer_member, account_manager, products):
+    client.force_login(buyer_member.user)
+    url = reverse("quotes:request") + f"?product={products[0].pk}"
+    for target in ("nan", "Infinity", "1e30", "99999999999"):
+        response = client.post(url, {"product": products[0].pk, "quantity_product": "5",
+                                     "target_product": target})  # fmt: skip
+        assert (
+            response.status_code == 400 and "not a price we can quote" in response.content.decode()
+        )
+    response = client.post(url, {"product": products[0].pk, "quantity_product": "²"})
+    assert response.status_code == 400 and "whole number from 1" in response.content.decode()
+    assert client.get(reverse("quotes:request") + "?product=²").status_code == 404
+    client.post(url, {"product": products[0].pk, "quantity_product": "5"})
+    quote = Quote.objects.get()
+    line = quote.lines.get()
+    client.force_login(account_manager)
+    lines_url = reverse("crm:quote-lines", kwargs={"pk": quote.pk})
+    html = client.post(lines_url, {f"price_{line.pk}": "99999999999"}, follow=True).content.decode()
+    assert "must be below 10,000,000" in html
+    assert client.post(lines_url, {"qty_²": "3"}, follow=True).status_code == 200
+    html = client.post(lines_url, {f"qty_{line.pk}": "²"}, follow=True).content.decode()
+    assert "is not a quantity" in html
+    html = client.post(reverse("crm:quote-line-add", kwargs={"pk": quote.pk}),
+                       {"sku": "QT-2", "quantity": "²"}, follow=True).content.decode()  # fmt: skip
+    assert "whole number from 1" in html
+    line.refresh_from_db()
+    assert line.quantity == 5 and line.offered_price is None
+
+
+def test_checkout_refuses_a_basket_with_two_quotes(client, buyer_member, account_manager, products):
+    quote = _accepted_quote_in_basket(client, buyer_member, account_manager, products)
+    basket = Basket.objects.get(owner=buyer_member.user, status="Open")
+    # The accept service refuses a second quote (under a lock); the checkout is the backstop,
+    # as if a second tab accepted another quote at the same moment.
+    basket.lines.create(product=products[1], stockrecord=products[1].stockrecords.get(),
+                        quantity=3, line_reference="x-Q-999999", price_currency="EUR",
+                        price_excl_tax=Decimal("7"), quoted_unit_price=Decimal("7"),
+                        quote_reference="Q-999999")  # fmt: skip
+    html = client.get(reverse("checkout:index"), follow=True).content.decode()
+    assert f"Your basket holds several quotes ({quote.number}, Q-999999)" in html

@@ -418,3 +418,49 @@ def test_a_10_mb_upload_and_a_renamed_binary_get_a_message_and_add_nothing(clien
     response = client.post(reverse("bulk:quick-order"), {"file": binary, "action": "add"})
     assert response.status_code == 400 and "not a text CSV file" in response.content.decode()
     assert not Basket.objects.filter(owner=buyer, lines__isnull=False).exists()
+
+
+def test_save_to_list_takes_only_lines_that_were_ready(client, setup):
+    buyer, products, _ = setup
+    products["STK-1"].pack_size = 5
+    products["STK-1"].save()
+    client.force_login(buyer)
+    table = {
+        "rows": 2,
+        "action": "save_list",
+        "list": "new",
+        "name": "Checked only",
+        "sku_0": "STK-2",
+        "qty_0": "1",
+        "ready_0": "1",
+        "sku_1": "STK-1",
+        "qty_1": "10",
+    }  # a proposal (was 7) the buyer has not checked
+    html = client.post(reverse("bulk:quick-order"), table, follow=True).content.decode()  # fmt: skip
+    saved = RequisitionList.objects.get(owner=buyer, name="Checked only")
+    assert dict(saved.lines.values_list("product__upc", "quantity")) == {"STK-2": 1}
+    assert "1 line to fix were not saved" in html
+
+
+def test_whole_numbers_only_never_a_500(client, setup):
+    buyer, products, _ = setup
+    client.force_login(buyer)
+    assert client.post(reverse("bulk:quick-order"), {"rows": "²"}).status_code == 400
+    response = client.post(reverse("bulk:list-add"), {"product": "²", "quantity": "1"})
+    assert response.status_code == 404
+    html = client.post(reverse("bulk:list-add"), {"product": products["STK-1"].pk, "quantity": "²",
+                       "list": "new", "name": "X"}, follow=True).content.decode()  # fmt: skip
+    assert "is not a quantity" in html
+    html = client.post(reverse("bulk:list-add"), {"product": products["STK-1"].pk, "quantity": "2",
+                       "list": "²"}, follow=True).content.decode()  # fmt: skip
+    assert "Choose one of your lists" in html
+
+
+def test_untracked_stock_is_not_shown_as_out_of_stock(client, setup):
+    buyer, products, _ = setup
+    product_class = products["STK-3"].get_product_class()
+    product_class.track_stock = False
+    product_class.save()
+    client.force_login(buyer)
+    html = client.get(products["STK-3"].get_absolute_url()).content.decode()
+    assert "Out of stock" not in html and "Available" in html
