@@ -14,7 +14,6 @@ from django.urls import reverse
 from oscar.core.loading import get_class, get_model
 from oscar.test.factories import create_order
 
-from config.celery import app as celery_app
 from crm_embedded.quotes import services
 from crm_embedded.quotes.models import Quote, QuoteEvent
 from crm_embedded.quotes.services import QuoteError, RequestItem
@@ -40,15 +39,6 @@ def _postgresql_only():
             "needs PostgreSQL: row locks and concurrent transactions (SQLite serialises "
             "writers); run with DATABASE_URL=postgres://..."
         )
-
-
-@pytest.fixture(autouse=True)
-def _eager_celery():
-    # The emails and the order receiver's task run in-process even with a broker configured.
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from config.celery import app as celery_app
 from crm_embedded.models import Task
 from crm_embedded.quotes import services, states, tasks
 from crm_embedded.quotes.models import Quote, QuoteEvent, QuoteMessage, QuoteVersion
@@ -26,6 +25,7 @@ from shop.companies.models import Company, CompanyAddress, CompanyMember
 from shop.partner.strategy import CompanyPricing
 from shop.pricing.models import PriceList, PriceListEntry
 from tests.factories import CompanyFactory, CompanyMemberFactory, ProductFactory, UserFactory
+from tests.helpers import basket_formset_data
 
 pytestmark = pytest.mark.django_db
 
@@ -36,16 +36,6 @@ Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
 
 FRIDAY_EVENING = datetime(2026, 3, 6, 18, 0, tzinfo=UTC)  # 6 March 2026 is a Friday
-
-
-@pytest.fixture(autouse=True)
-def _eager_celery():
-    # Quote emails go through a Celery task queued on commit. With a broker configured (the
-    # PostgreSQL + Redis run) nothing would run it here, so run it in-process as by default.
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 @pytest.fixture
@@ -858,25 +848,6 @@ def test_only_a_buyer_of_the_company_can_act_on_its_quote(ctx, viewer_member):
     assert Line.objects.filter(basket__owner=colleague.user).count() == 2
 
 
-def _formset_post(basket, changes: dict[str, int], remove=(), extra=None) -> dict:
-    lines = list(basket.lines.order_by("pk"))
-    data = {
-        "form-TOTAL_FORMS": len(lines),
-        "form-INITIAL_FORMS": len(lines),
-        "form-MIN_NUM_FORMS": 0,
-        "form-MAX_NUM_FORMS": 1000,
-    }
-    for index, line in enumerate(lines):
-        sku = line.product.upc
-        data[f"form-{index}-id"] = line.pk
-        data[f"form-{index}-quantity"] = changes.get(sku, line.quantity)
-        if sku in remove:
-            data[f"form-{index}-DELETE"] = "on"
-        for name, value in (extra or {}).get(sku, {}).items():
-            data[f"form-{index}-{name}"] = value
-    return data
-
-
 def _basket_rows(basket) -> dict:
     return {
         line.product.upc: (line.quantity, line.quoted_unit_price)
@@ -894,24 +865,24 @@ def test_the_basket_table_locks_quoted_lines_and_edits_the_others(client, ctx):
     before = _basket_rows(basket)
     url = reverse("basket:summary")
 
-    response = client.post(url, _formset_post(basket, {"QT-1": 50}), follow=True)
+    response = client.post(url, basket_formset_data(basket, {"QT-1": 50}), follow=True)
     assert f"The quantity is locked by quote {quote.number}" in response.content.decode()
     assert _basket_rows(basket) == before
-    response = client.post(url, _formset_post(basket, {"QT-1": 0}), follow=True)
+    response = client.post(url, basket_formset_data(basket, {"QT-1": 0}), follow=True)
     assert f"The quantity is locked by quote {quote.number}" in response.content.decode()
     assert _basket_rows(basket) == before
-    response = client.post(url, _formset_post(basket, {}, remove={"QT-2"}), follow=True)
+    response = client.post(url, basket_formset_data(basket, {}, remove={"QT-2"}), follow=True)
     assert f"This line belongs to quote {quote.number}" in response.content.decode()
     assert _basket_rows(basket) == before
     response = client.post(
-        url, _formset_post(basket, {}, extra={"QT-1": {"save_for_later": "on"}}), follow=True
+        url, basket_formset_data(basket, {}, extra={"QT-1": {"save_for_later": "on"}}), follow=True
     )
     assert f"This line belongs to quote {quote.number}" in response.content.decode()
     assert _basket_rows(basket) == before
     assert not Line.objects.filter(basket__status=Basket.SAVED).exists()
 
     # The other lines still work, with the quoted ones posted unchanged.
-    client.post(url, _formset_post(basket, {"QT-3": 6}, remove={"QT-4"}))
+    client.post(url, basket_formset_data(basket, {"QT-3": 6}, remove={"QT-4"}))
     assert _basket_rows(basket) == {
         "QT-1": (5, Decimal("11.00")), "QT-2": (2, Decimal("38.00")), "QT-3": (6, None),
     }  # fmt: skip
@@ -926,7 +897,7 @@ def test_prices_posted_with_the_basket_table_are_ignored(client, ctx):
         "quote_reference": "", "unit_price": "0.01",
     }  # fmt: skip
     client.post(reverse("basket:summary"),
-                _formset_post(basket, {}, extra={"QT-1": tampered, "QT-2": tampered}))  # fmt: skip
+                basket_formset_data(basket, {}, extra={"QT-1": tampered, "QT-2": tampered}))  # fmt: skip
     line = Line.objects.get(basket=basket, product__upc="QT-1")
     assert (line.quoted_unit_price, line.quote_reference, line.price_excl_tax) == (
         Decimal("11.00"), quote.number, Decimal("11.00"),

@@ -17,6 +17,7 @@ from shop.bulk.models import RequisitionLine, RequisitionList
 from shop.companies.models import CompanyMember
 from shop.pricing.models import PriceList, PriceListEntry
 from tests.factories import CompanyMemberFactory, ProductFactory, UserFactory, category_create
+from tests.helpers import basket_formset_data
 
 Basket = get_model("basket", "Basket")
 Line = get_model("basket", "Line")
@@ -106,23 +107,6 @@ def _fill(client, user, quantities: dict[str, int]):
     return _basket(user)
 
 
-def _formset_post(basket, changes: dict[str, int], remove: set[str]) -> dict:
-    lines = list(basket.lines.select_related("stockrecord").order_by("pk"))
-    data = {
-        "form-TOTAL_FORMS": len(lines),
-        "form-INITIAL_FORMS": len(lines),
-        "form-MIN_NUM_FORMS": 0,
-        "form-MAX_NUM_FORMS": 1000,
-    }
-    for index, line in enumerate(lines):
-        sku = line.stockrecord.partner_sku
-        data[f"form-{index}-id"] = line.pk
-        data[f"form-{index}-quantity"] = changes.get(sku, line.quantity)
-        if sku in remove:
-            data[f"form-{index}-DELETE"] = "on"
-    return data
-
-
 def test_inline_quantities_and_removing_several_lines_at_once(client, setup):
     buyer, products, category = setup
     extra = {f"EXT-{i}": ProductFactory(upc=f"EXT-{i}", category=category) for i in range(3)}
@@ -132,7 +116,7 @@ def test_inline_quantities_and_removing_several_lines_at_once(client, setup):
     assert "50+: €8.00" in html  # the next tier, shown on the line
     assert "Lead time 4 working days" in html
 
-    data = _formset_post(basket, {"STK-1": 60}, remove={"EXT-0", "EXT-2"})
+    data = basket_formset_data(basket, {"STK-1": 60}, remove={"EXT-0", "EXT-2"})
     response = client.post(reverse("basket:summary"), data, follow=True)
     assert dict(basket.lines.values_list("product__upc", "quantity")) == {"STK-1": 60, "EXT-1": 1}
     html = response.content.decode()
@@ -145,7 +129,7 @@ def test_a_bad_quantity_in_the_table_is_refused_with_the_reason(client, setup):
     products["STK-1"].pack_size = 5
     products["STK-1"].save()
     basket = _fill(client, buyer, {"STK-1": 10})
-    response = client.post(reverse("basket:summary"), _formset_post(basket, {"STK-1": 7}, set()))
+    response = client.post(reverse("basket:summary"), basket_formset_data(basket, {"STK-1": 7}))
     assert "Order 5 or 10" in response.content.decode()
     assert basket.lines.get().quantity == 10  # nothing changed
 
