@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from oscar.apps.partner import strategy
-from oscar.apps.partner.availability import StockRequired
+from oscar.apps.partner.availability import Available, StockRequired
 from oscar.apps.partner.prices import FixedPrice
 from oscar.apps.partner.prices import Unavailable as UnavailablePrice
 
@@ -23,6 +23,12 @@ class StockWithoutFigures(StockRequired):
     @property
     def message(self) -> str:
         return str(self.short_message)
+
+
+class QuotedAvailability(Available):
+    """A quoted line: the quantity and delivery were agreed in the quote."""
+
+    message = "Quantity and delivery as quoted"
 
 
 class CompanyPricing(strategy.Default):
@@ -82,12 +88,14 @@ class CompanyPricing(strategy.Default):
         stockrecord = stockrecord or line.stockrecord
         quoted = getattr(line, "quoted_unit_price", None)
         if quoted is not None and stockrecord is not None:
-            # A locked quoted price beats every list (set by the Quotes issue).
+            # A locked quoted price beats every list, and the quoted quantity was agreed
+            # with its delivery: stock on hand does not limit it (the account manager
+            # quoted beyond stock with the lead time in mind).
             return strategy.PurchaseInfo(
                 price=FixedPrice(
                     currency=stockrecord.price_currency, excl_tax=quoted, tax=Decimal("0.00")
                 ),
-                availability=self.availability_policy(line.product, stockrecord),
+                availability=QuotedAvailability(),
                 stockrecord=stockrecord,
             )
         if self.book is not None and not self.book.is_loaded(line.product_id) and line.basket_id:

@@ -418,3 +418,15 @@ def test_checkout_refuses_a_basket_with_two_quotes(client, buyer_member, account
                         quote_reference="Q-999999")  # fmt: skip
     html = client.get(reverse("checkout:index"), follow=True).content.decode()
     assert f"Your basket holds several quotes ({quote.number}, Q-999999)" in html
+
+
+def test_a_quote_beyond_stock_checks_out_as_agreed(client, buyer_member, account_manager, products):
+    products[0].stockrecords.update(num_in_stock=3)  # the manager quoted 10 with a lead time
+    quote = _accepted_quote_in_basket(client, buyer_member, account_manager, products)
+    response = _place_order(client)
+    assert response.status_code == 302 and response["Location"] == reverse("checkout:thank-you")
+    assert Order.objects.get().quote_reference == quote.number
+    # Ordinary lines are still limited by stock.
+    _basket_with(client, [("QT-1", 5)])
+    Line = get_model("basket", "Line")
+    assert not Line.objects.filter(basket__owner=buyer_member.user, basket__status="Open").exists()
