@@ -24,6 +24,7 @@ from shop.basket import services as basket_services
 from shop.companies.selectors import user_is_sales_manager
 from shop.partner.strategy import CompanyPricing
 
+Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
 CENT = Decimal("0.01")
 MAX_QUANTITY = 1_000_000
@@ -115,9 +116,6 @@ def quote_request(
     basket_line_ids: set[int] | None = None,
 ) -> Quote:
     """Ask for a quote on products; lines taken from the basket leave it (the quote keeps a copy)."""
-    from oscar.core.loading import get_model as _get_model
-
-    Product = _get_model("catalogue", "Product")
     company = member.company
     if not company.is_active:
         raise QuoteError("Your company account is not active yet: quotes open once it is.")

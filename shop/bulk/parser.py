@@ -139,12 +139,17 @@ def _xlsx_text(data: bytes) -> str:
     return out.getvalue()
 
 
+def file_too_large() -> ParseResult:
+    """The answer for a file over the size limit (checked before reading an upload, too)."""
+    return ParseResult(
+        [], f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: split it."
+    )
+
+
 def parse_file(name: str, data: bytes) -> ParseResult:
     """Parse an uploaded CSV or XLSX file: first column SKU, second quantity; a header is skipped."""
     if len(data) > MAX_FILE_BYTES:
-        return ParseResult(
-            [], f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: split it."
-        )
+        return file_too_large()
     if data[:4] == b"PK\x03\x04":
         try:
             text = _xlsx_text(data)

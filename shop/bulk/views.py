@@ -66,7 +66,7 @@ def quick_order(request: HttpRequest) -> HttpResponse:
     elif form.is_valid() and form.cleaned_data.get("file"):
         upload = form.cleaned_data["file"]
         if upload.size > parser.MAX_FILE_BYTES:
-            result = parser.ParseResult([], "The file is larger than 5 MB: split it.")
+            result = parser.file_too_large()
         else:
             result = parser.parse_file(upload.name, upload.read())
     else:
