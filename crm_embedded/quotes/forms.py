@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from shop.widgets import DateInput
+
 
 class RequestForm(forms.Form):
     note = forms.CharField(
@@ -9,9 +11,7 @@ class RequestForm(forms.Form):
         max_length=4000,
         label="Note for your account manager",
     )
-    needed_by = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Needed by"
-    )
+    needed_by = forms.DateField(required=False, widget=DateInput(), label="Needed by")
     delivery_address = forms.ChoiceField(required=False, label="Deliver to")
 
     def __init__(self, *args, addresses=(), **kwargs):
@@ -35,9 +35,7 @@ class MessageForm(forms.Form):
 
 
 class TermsForm(forms.Form):
-    valid_until = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Valid until"
-    )
+    valid_until = forms.DateField(required=False, widget=DateInput(), label="Valid until")
     terms = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label="Terms"
     )

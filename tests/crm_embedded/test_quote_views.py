@@ -430,3 +430,54 @@ def test_a_quote_beyond_stock_checks_out_as_agreed(client, buyer_member, account
     _basket_with(client, [("QT-1", 5)])
     Line = get_model("basket", "Line")
     assert not Line.objects.filter(basket__owner=buyer_member.user, basket__status="Open").exists()
+
+
+# A date a person typed survives the next save (issue 10) -------------------------------------
+
+
+def _date_input_value(html: str, name: str) -> str:
+    import re
+
+    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+    assert 'type="date"' in tag
+    value = re.search(r'value="([^"]*)"', tag)
+    return value.group(1) if value else ""
+
+
+@pytest.mark.parametrize("language", ["en-gb", "de", "en-us"])
+def test_date_widgets_render_iso_dates_whatever_the_language(language):
+    from datetime import date
+
+    from django.utils import translation
+
+    from crm_embedded.quotes.forms import RequestForm, TermsForm
+
+    with translation.override(language):
+        terms = TermsForm(initial={"valid_until": date(2026, 12, 10), "terms": ""})
+        request = RequestForm(initial={"needed_by": date(2026, 12, 10)})
+        assert _date_input_value(str(terms["valid_until"]), "valid_until") == "2026-12-10"
+        assert _date_input_value(str(request["needed_by"]), "needed_by") == "2026-12-10"
+        # Posting back what the browser shows gives the same date.
+        posted = TermsForm({"valid_until": "2026-12-10", "terms": ""})
+        assert posted.is_valid() and posted.cleaned_data["valid_until"] == date(2026, 12, 10)
+
+
+def test_a_saved_validity_survives_saving_the_terms_again(
+    client, buyer_member, account_manager, products
+):
+    from datetime import timedelta
+
+    quote = _quote_from_basket(client, buyer_member, products)
+    client.force_login(account_manager)
+    valid = timezone.localdate() + timedelta(days=45)
+    detail, terms = (
+        reverse("crm:quote-detail", args=[quote.pk]),
+        reverse("crm:quote-terms", args=[quote.pk]),
+    )
+    client.post(terms, {"valid_until": valid.isoformat(), "terms": "Net 30"})
+    shown = _date_input_value(client.get(detail).content.decode(), "valid_until")
+    assert shown == valid.isoformat()
+    # The form is posted again as the browser shows it (only the terms changed).
+    client.post(terms, {"valid_until": shown, "terms": "Net 45"})
+    quote.refresh_from_db()
+    assert (quote.valid_until, quote.terms) == (valid, "Net 45")
