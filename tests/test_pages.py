@@ -147,3 +147,44 @@ def test_editor_can_edit_the_home_page_in_wagtail(client, editor, home_page):
     home = HomePage.objects.get()
     response = client.get(reverse("wagtailadmin_pages:edit", args=[home.pk]))
     assert response.status_code == 200
+
+
+def test_403_page_has_the_layout_an_explanation_and_ways_out(client, viewer_member):
+    client.force_login(viewer_member.user)
+    response = client.get(reverse("crm:home"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert 'id="top_page"' in html  # the site's navigation, not a bare "403 Forbidden"
+    assert 'id="error_403"' in html
+    assert "The CRM is for the seller&#x27;s account team." in html
+    assert "Log in as someone else" in html
+    assert 'href="/"' in html
+    assert "mailto:am@partshub.example" in html  # the company's account manager
+
+
+def test_403_logs_one_line_without_a_traceback(client, viewer_member, caplog):
+    client.force_login(viewer_member.user)
+    with caplog.at_level("WARNING"):
+        assert client.get(reverse("crm:home")).status_code == 403
+    records = [r for r in caplog.records if r.name == "django.request"]
+    assert len(records) == 1
+    assert records[0].levelname == "WARNING"
+    assert records[0].exc_info is None
+    assert "Forbidden" in records[0].getMessage()
+
+
+def test_404_page_has_the_layout_and_links(client, home_page):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert 'id="top_page"' in html
+    assert 'id="error_404"' in html
+    assert reverse("catalogue:index") in html
+
+
+def test_500_page_is_self_contained(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert 'id="error_500"' in response.content.decode()

@@ -192,7 +192,12 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 
-LANGUAGE_CODE = "en-gb"
+# One language per page: English (Oscar's source strings say "basket"; its en_US catalogue
+# says "cart", so no English variant is offered) or German. Any other browser language
+# falls back to English for our strings and Oscar's, Wagtail's and allauth's alike.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -308,9 +313,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"refusal_without_traceback": {"()": "config.log_filters.RefusalWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's default config gives "django" its own console handler as well as
+        # propagating to ours: every request warning was printed twice. One path, the root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # A PermissionDenied is logged with its traceback; a 403 needs one line.
+        "django.request": {"filters": ["refusal_without_traceback"]},
         "django.db.backends": {"level": "INFO"},
         "haystack": {"level": "ERROR"},
         "django_tasks": {"level": "WARNING"},

@@ -15,7 +15,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
-LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# Tests flush the analytics buffer themselves (shop.analytics.tasks.flush); a background
+# thread writing into the test database would race the test's own transactions.
+ANALYTICS_FLUSH_IN_PROCESS = False
+# Base's loggers and filters (a 403 without traceback), quieter and without the console.
+LOGGING = {**LOGGING, "root": {"level": "WARNING"}}  # noqa: F405
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file (not memory) so that `pytest --reuse-db` can skip migrations locally.
