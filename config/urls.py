@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config import views
+from shop.customer.login_door import OTHER_LOGIN_PATHS, login_door
 
 
 def _superuser_only(self, request) -> bool:
@@ -17,9 +18,16 @@ def _superuser_only(self, request) -> bool:
 
 # Django admin is for superusers; account managers work in the CRM, editors in Wagtail.
 AdminSite.has_permission = _superuser_only
+# Its login view too is only a way to allauth's (the URL below already wins; this covers
+# anything that calls the site's login view directly).
+admin.site.login = lambda request, extra_context=None: login_door(request)
+
+# allauth's login is the one door (rate limited, verification enforced): the other apps'
+# login URLs lead there. These come before the apps' own URLs so that they win.
+urlpatterns = [path(login_path, login_door) for login_path in OTHER_LOGIN_PATHS]
 
 # Wagtail's catch-all serves content pages, so it comes last.
-urlpatterns = [
+urlpatterns += [
     path("healthz", views.healthz, name="healthz"),
     path("bench/trivial", views.trivial, name="bench-trivial"),
     path("django-admin/", admin.site.urls),

@@ -192,6 +192,14 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 
+# allauth's login is the one door. The other apps' login URLs (these two, Oscar's dashboard
+# and Django admin's) are served by shop.customer.login_door, which sends visitors there
+# keeping `next`, and tells a signed-in user without access why instead of bouncing them
+# between the page and allauth (which redirects signed-in users back to `next`).
+WAGTAILADMIN_LOGIN_URL = "/cms/login/"
+WAGTAIL_FRONTEND_LOGIN_URL = "/_util/login/"
+# Passwords are reset through allauth only.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 # One language per page: English (Oscar's source strings say "basket"; its en_US catalogue
 # says "cart", so no English variant is offered) or German. Any other browser language
 # falls back to English for our strings and Oscar's, Wagtail's and allauth's alike.

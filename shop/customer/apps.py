@@ -4,7 +4,6 @@ from oscar.apps.customer import apps
 
 # Oscar's URL names stay (its templates use them); allauth does the work behind them.
 _ALLAUTH_ROUTES = {
-    "login": "account_login",
     "register": "account_signup",
     "change-password": "account_change_password",
 }
@@ -13,13 +12,19 @@ _ALLAUTH_ROUTES = {
 class CustomerConfig(apps.CustomerConfig):
     name = "shop.customer"
 
+    def ready(self):
+        super().ready()
+        from shop.customer import checks  # noqa: F401  (registers the deploy checks)
+
     def get_urls(self):
         from allauth.account import views as allauth_views
+
+        from shop.customer.login_door import login_door
 
         oscar_urls = [
             url
             for url in super().get_urls()
-            if getattr(url, "name", None) not in {*_ALLAUTH_ROUTES, "logout"}
+            if getattr(url, "name", None) not in {*_ALLAUTH_ROUTES, "login", "logout"}
         ]
         routed = [
             path(
@@ -29,5 +34,7 @@ class CustomerConfig(apps.CustomerConfig):
             )
             for name, target in _ALLAUTH_ROUTES.items()
         ]
+        # Like every other login URL: to allauth's, keeping only a local `next`.
+        routed.append(path("login/", login_door, name="login"))
         routed.append(path("logout/", allauth_views.LogoutView.as_view(), name="logout"))
         return routed + oscar_urls
