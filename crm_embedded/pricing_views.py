@@ -18,11 +18,12 @@ from shop.companies.models import CustomerGroup
 from shop.pricing import selectors, services
 from shop.pricing.models import PriceList
 from shop.pricing.services import CSV_COLUMNS, PricingError
+from shop.validators import TextGuardMixin
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class PriceListForm(forms.ModelForm):
+class PriceListForm(TextGuardMixin, forms.ModelForm):
     class Meta:
         model = PriceList
         fields = [
@@ -44,7 +45,7 @@ class PriceListForm(forms.ModelForm):
             self.fields["customer_group"].help_text = "Group lists are kept by sales managers."
 
 
-class EntryForm(forms.Form):
+class EntryForm(TextGuardMixin, forms.Form):
     sku = forms.CharField(required=False, max_length=64)
     category = forms.CharField(
         required=False, max_length=255, help_text="e.g. Automotive spare parts > Filters"
@@ -58,7 +59,7 @@ class EntryForm(forms.Form):
     order_multiple = forms.IntegerField(min_value=1, required=False)
 
 
-class ImportForm(forms.Form):
+class ImportForm(TextGuardMixin, forms.Form):
     MODES = [
         ("check", "Check only"),
         ("all", "Apply if every line is valid"),
@@ -68,7 +69,7 @@ class ImportForm(forms.Form):
     mode = forms.ChoiceField(choices=MODES, initial="check", widget=forms.RadioSelect)
 
 
-class CopyForm(forms.Form):
+class CopyForm(TextGuardMixin, forms.Form):
     name = forms.CharField(max_length=120)
     valid_from = forms.DateTimeField(required=False, widget=DATETIME)
     valid_until = forms.DateTimeField(required=False, widget=DATETIME)

@@ -21,6 +21,7 @@ from shop.companies import acting, selectors, services
 from shop.companies.forms import DecisionForm
 from shop.companies.models import Company, CompanyApplication
 from shop.companies.services import CompanyError
+from shop.validators import TextGuardMixin
 
 
 def staff_required(view):
@@ -92,7 +93,7 @@ def company_list(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
 
 
-class StaffCompanyForm(forms.ModelForm):
+class StaffCompanyForm(TextGuardMixin, forms.ModelForm):
     website = forms.URLField(required=False, assume_scheme="https")
 
     class Meta:
@@ -100,7 +101,7 @@ class StaffCompanyForm(forms.ModelForm):
         fields = list(services.STAFF_EDITABLE)
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(TextGuardMixin, forms.Form):
     account_manager = forms.ModelChoiceField(
         queryset=get_user_model()
         .objects.filter(

@@ -1,10 +1,11 @@
 from django import forms
 from django.utils import timezone
 
+from shop.validators import TextGuardMixin
 from shop.widgets import DateInput
 
 
-class RequestForm(forms.Form):
+class RequestForm(TextGuardMixin, forms.Form):
     note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -27,14 +28,14 @@ class RequestForm(forms.Form):
         return value
 
 
-class MessageForm(forms.Form):
+class MessageForm(TextGuardMixin, forms.Form):
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label="Message"
     )
     line = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class TermsForm(forms.Form):
+class TermsForm(TextGuardMixin, forms.Form):
     valid_until = forms.DateField(required=False, widget=DateInput(), label="Valid until")
     terms = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label="Terms"

@@ -15,9 +15,10 @@ from orders.selectors import orders_for_user
 from shop.bulk import parser, selectors, services
 from shop.bulk.models import RequisitionList
 from shop.companies.permissions import ordering_refusal
+from shop.validators import TextGuardMixin
 
 
-class QuickOrderForm(forms.Form):
+class QuickOrderForm(TextGuardMixin, forms.Form):
     lines = forms.CharField(
         required=False,
         widget=forms.Textarea(

@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from shop.companies.models import COUNTRY_CHOICES, CompanyAddress, CompanyMember
 from shop.companies.vat import vat_number_check
+from shop.validators import TextGuardMixin
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(TextGuardMixin, forms.Form):
     legal_name = forms.CharField(label=_("Legal name"), max_length=200)
     trading_name = forms.CharField(label=_("Trading name"), max_length=200, required=False)
     country = forms.ChoiceField(label=_("Country"), choices=COUNTRY_CHOICES, initial="DE")
@@ -37,18 +38,18 @@ class ApplicationForm(forms.Form):
         return data
 
 
-class InviteForm(forms.Form):
+class InviteForm(TextGuardMixin, forms.Form):
     email = forms.EmailField(label=_("Colleague's email"))
     role = forms.ChoiceField(
         label=_("Role"), choices=CompanyMember.Role.choices, initial=CompanyMember.Role.BUYER
     )
 
 
-class RoleForm(forms.Form):
+class RoleForm(TextGuardMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=CompanyMember.Role.choices)
 
 
-class LimitsForm(forms.Form):
+class LimitsForm(TextGuardMixin, forms.Form):
     order_limit = forms.DecimalField(
         label=_("Limit per order"), min_value=0, max_digits=12, decimal_places=2, required=False,
         help_text=_("Orders above this total go to an approver. Leave empty for no limit."),
@@ -59,13 +60,13 @@ class LimitsForm(forms.Form):
     )
 
 
-class AddressForm(forms.ModelForm):
+class AddressForm(TextGuardMixin, forms.ModelForm):
     class Meta:
         model = CompanyAddress
         fields = ["kind", "label", "line1", "line2", "postcode", "city", "country", "is_default"]
 
 
-class JoinAsNewUserForm(forms.Form):
+class JoinAsNewUserForm(TextGuardMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
@@ -83,7 +84,7 @@ class JoinAsNewUserForm(forms.Form):
         return data
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(TextGuardMixin, forms.Form):
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
     )

@@ -5,17 +5,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
-from shop.companies import selectors
+from shop.companies import selectors, tasks
 from shop.companies.models import (
     AuditEntry,
     Company,
@@ -57,20 +54,13 @@ def audit_record(
     )
 
 
-def _send(*, to: list[str], template: str, context: dict) -> None:
-    """Send a plain-text email after the transaction commits (a rollback sends nothing)."""
-    context = {
-        "site_name": settings.SITE_NAME,
-        "base_url": settings.WAGTAILADMIN_BASE_URL,
-        **context,
-    }
-    subject = render_to_string(f"companies/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"companies/email/{template}_body.txt", context)
-    recipients = [address for address in to if address]
-    if recipients:
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        )
+def _send(*, kind: str, object_id: int) -> None:
+    """Queue a company email for after the commit (a rollback sends nothing, a failure is retried).
+
+    The task reads the record again and renders the email: nothing the mail server does can
+    turn the request that saved the record into an error page.
+    """
+    transaction.on_commit(lambda: tasks.company_email_send.delay(kind, object_id), robust=True)
 
 
 def _unique_slug(name: str) -> str:
@@ -142,14 +132,7 @@ def company_apply(*, user: AbstractBaseUser, data: ApplicationData) -> CompanyAp
         message=data.message.strip(),
     )
     audit_record(company=company, actor=user, action="application.submitted")
-    staff = get_user_model().objects.filter(
-        groups__name=selectors.SALES_MANAGERS_GROUP, is_active=True
-    )
-    _send(
-        to=[u.email for u in staff],
-        template="application_received",
-        context={"application": application, "company": company},
-    )
+    _send(kind="application_received", object_id=application.pk)
     return application
 
 
@@ -189,11 +172,7 @@ def application_approve(
     audit_record(
         company=company, actor=staff_user, action="application.approved", detail={"note": note}
     )
-    _send(
-        to=[application.applicant.email],
-        template="application_approved",
-        context={"application": application, "company": company},
-    )
+    _send(kind="application_approved", object_id=application.pk)
     return application
 
 
@@ -216,11 +195,7 @@ def application_decline(
     audit_record(
         company=company, actor=staff_user, action="application.declined", detail={"reason": reason}
     )
-    _send(
-        to=[application.applicant.email],
-        template="application_declined",
-        context={"application": application, "company": company},
-    )
+    _send(kind="application_declined", object_id=application.pk)
     return application
 
 
@@ -273,15 +248,7 @@ def invitation_create(
         action="member.invited",
         detail={"email": email, "role": role},
     )
-    _send(
-        to=[email],
-        template="invitation",
-        context={
-            "invitation": invitation,
-            "company": company,
-            "token": invitation_token(invitation=invitation),
-        },
-    )
+    _send(kind="invitation", object_id=invitation.pk)
     return invitation
 
 

@@ -1,8 +1,10 @@
 from oscar.apps.customer.forms import *  # noqa: F403
 from oscar.apps.customer.forms import UserForm
 
+from shop.validators import TextGuardMixin
 
-class ProfileForm(UserForm):
+
+class ProfileForm(TextGuardMixin, UserForm):
     """Name fields only: email addresses are changed and verified through allauth."""
 
     class Meta(UserForm.Meta):

@@ -1,0 +1,93 @@
+"""Company account emails, sent by a Celery task after the transaction commits.
+
+The record (an application, an invitation) is saved first; the email follows. A mail
+server that fails is retried with backoff and logged, and never turns a saved record into
+an error page.
+"""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+
+log = logging.getLogger(__name__)
+
+KINDS = ("application_received", "application_approved", "application_declined", "invitation")
+SENT_KEY = "shop:companies:email-sent:{kind}:{object_id}"
+SENT_KEY_SECONDS = 60 * 60 * 24 * 30
+
+
+def _one_line(text: str) -> str:
+    # A subject is a mail header: whatever is stored, it is sent as one line.
+    return " ".join(text.split())
+
+
+def _message(kind: str, object_id: int) -> tuple[list[str], str, str] | None:
+    """Recipients, subject and body of one company email, or None if its record is gone."""
+    from shop.companies import selectors, services
+    from shop.companies.models import CompanyApplication, Invitation
+
+    context = {"site_name": settings.SITE_NAME, "base_url": settings.WAGTAILADMIN_BASE_URL}
+    if kind == "invitation":
+        invitation = (
+            Invitation.objects.select_related("company", "invited_by").filter(pk=object_id).first()
+        )
+        if invitation is None:
+            return None
+        recipients = [invitation.email]
+        context.update(
+            invitation=invitation,
+            company=invitation.company,
+            token=services.invitation_token(invitation=invitation),
+        )
+    else:
+        application = (
+            CompanyApplication.objects.select_related(
+                "company", "company__account_manager", "applicant"
+            )
+            .filter(pk=object_id)
+            .first()
+        )
+        if application is None:
+            return None
+        if kind == "application_received":
+            staff = get_user_model().objects.filter(
+                groups__name=selectors.SALES_MANAGERS_GROUP, is_active=True
+            )
+            recipients = sorted({user.email for user in staff if user.email})
+        else:
+            recipients = [application.applicant.email]
+        context.update(application=application, company=application.company)
+    subject = render_to_string(f"companies/email/{kind}_subject.txt", context)
+    body = render_to_string(f"companies/email/{kind}_body.txt", context)
+    return [address for address in recipients if address], _one_line(subject), body
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
+def company_email_send(kind: str, object_id: int) -> int:
+    """Send one company email once (a duplicate delivery sends nothing); return the recipients."""
+    if kind not in KINDS:
+        raise ValueError(f"Unknown company email kind: {kind}")
+    key = SENT_KEY.format(kind=kind, object_id=object_id)
+    if cache.get(key):
+        log.info("company email %s for %s already sent", kind, object_id)
+        return 0
+    message = _message(kind, object_id)
+    if message is None:
+        log.warning("company email %s: record %s no longer exists", kind, object_id)
+        return 0
+    recipients, subject, body = message
+    if not recipients:
+        return 0
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    except Exception:
+        log.exception("company email %s for %s to %s failed", kind, object_id, recipients)
+        raise
+    cache.set(key, True, SENT_KEY_SECONDS)
+    log.info("company email %s for %s sent to %s", kind, object_id, ", ".join(recipients))
+    return len(recipients)
