@@ -201,6 +201,8 @@ WAGTAIL_FRONTEND_LOGIN_URL = "/_util/login/"
 # Passwords are reset through allauth only.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 # One language per page: English (Oscar's source strings say "basket"; its en_US catalogue
+# Staff acting as a buyer: the acting ends by itself after this many minutes.
+ACTING_MAX_MINUTES = env.int("ACTING_MAX_MINUTES", default=60)
 # says "cart", so no English variant is offered) or German. Any other browser language
 # falls back to English for our strings and Oscar's, Wagtail's and allauth's alike.
 LANGUAGE_CODE = "en"

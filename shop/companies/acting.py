@@ -5,8 +5,13 @@ The session remembers who the staff member really is; the middleware swaps
 and ends it as soon as the staff member may no longer act for that company.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shop.companies import selectors
 from shop.companies.models import CompanyMember
@@ -27,7 +32,7 @@ def acting_member(*, staff_user: AbstractBaseUser, member_id: int) -> CompanyMem
         .first()
     )
     if member is None:
-        raise CompanyError("You can only act as active members of your own accounts.")
+        raise CompanyError(_("You can only act as active members of your own accounts."))
     if not member.can_order:
         raise CompanyError(f"{member.user.email} is a viewer and cannot order; choose a buyer.")
     return member
@@ -36,7 +41,11 @@ def acting_member(*, staff_user: AbstractBaseUser, member_id: int) -> CompanyMem
 def acting_start(*, session, staff_user: AbstractBaseUser, member_id: int) -> CompanyMember:
     """Start acting as a buyer: remember both people in the session and audit it."""
     member = acting_member(staff_user=staff_user, member_id=member_id)
-    session[SESSION_KEY] = {"staff": staff_user.pk, "member": member.pk}
+    session[SESSION_KEY] = {
+        "staff": staff_user.pk,
+        "member": member.pk,
+        "started": timezone.now().timestamp(),
+    }
     audit_record(
         company=member.company, actor=staff_user, on_behalf_of=member.user,
         action="acting.started",
@@ -67,10 +76,31 @@ def acting_resolve(*, session, real_user: AbstractBaseUser) -> tuple[CompanyMemb
         session.pop(SESSION_KEY, None)
         return None, ""
     try:
-        return acting_member(staff_user=real_user, member_id=state["member"]), ""
+        member = acting_member(staff_user=real_user, member_id=state["member"])
     except CompanyError as exc:
         session.pop(SESSION_KEY, None)
-        return None, f"Stopped acting for a customer: {exc.message}"
+        return None, _("Stopped acting for a customer: %(reason)s") % {"reason": exc.message}
+    if acting_expired(state=state):
+        session.pop(SESSION_KEY, None)
+        audit_record(
+            company=member.company, actor=real_user, on_behalf_of=member.user,
+            action="acting.expired",
+            detail={"max_minutes": settings.ACTING_MAX_MINUTES},
+        )  # fmt: skip
+        return None, _(
+            "You were acting as %(buyer)s for more than %(minutes)s minutes, so acting has "
+            "ended. Start again from the CRM if you still need to."
+        ) % {"buyer": member.user.email, "minutes": settings.ACTING_MAX_MINUTES}
+    return member, ""
+
+
+def acting_expired(*, state: dict) -> bool:
+    """Tell whether an acting session is older than ACTING_MAX_MINUTES (or has no start)."""
+    started = state.get("started")
+    if not isinstance(started, int | float):
+        return True  # started before acting had a time limit: end it rather than trust it
+    limit = timedelta(minutes=settings.ACTING_MAX_MINUTES)
+    return timezone.now().timestamp() - started > limit.total_seconds()
 
 
 def staff_user_for(pk: int) -> AbstractBaseUser | None:
