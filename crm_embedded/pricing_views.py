@@ -4,6 +4,7 @@ Everything is read through shop.pricing.selectors and written through shop.prici
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -190,7 +191,11 @@ def price_list_import(request: HttpRequest, pk: int) -> HttpResponse:
     if upload.size > services.MAX_IMPORT_BYTES:
         form.add_error("file", "The file is larger than 20 MB: split it and import the parts.")
         return _render_detail(request, price_list, import_form=form, status=400)
-    report = services.price_list_import_check(price_list=price_list, data=upload.read())
+    report = services.price_list_import_check(
+        price_list=price_list,
+        data=upload.read(),
+        max_lines=settings.PRICE_LIST_WEB_IMPORT_MAX_LINES,
+    )
     mode = form.cleaned_data["mode"]
     if mode != "check" and not report.file_error:
         try:

@@ -262,6 +262,10 @@ SELLER_DETAILS = env(
     default="PartsHub Industrial Supply GmbH · Hafenstraße 12 · 28217 Bremen · Germany · VAT DE123456788",
 )
 
+# A price-list import uploaded in the CRM is read within one web request: at most this many
+# price lines. Larger files go through `python manage.py import_price_list <code> <file>`.
+PRICE_LIST_WEB_IMPORT_MAX_LINES = env.int("PRICE_LIST_WEB_IMPORT_MAX_LINES", default=20_000)
+
 # Stripe: test mode; no key is needed until a card payment is attempted.
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")

@@ -4,10 +4,12 @@ Pure functions, no database: every line comes back, with what is wrong with it i
 so that nothing is dropped silently.
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from shop import uploads
 
 MAX_LINES = 10_000
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -41,22 +43,25 @@ class ParseResult:
 def _quantity(text: str, errors: list[str]) -> int | None:
     text = text.strip()
     if not text:
-        errors.append("The quantity is missing.")
+        errors.append(_("The quantity is missing."))
         return None
     normalised = text.replace(" ", "").replace("\u00a0", "")
     if re.fullmatch(r"-\d+([.,]\d+)?", normalised):
-        errors.append("The quantity must be more than zero.")
+        errors.append(_("The quantity must be more than zero."))
         return None
     # "10.0" from a spreadsheet is 10; "1.000" could be one or a thousand: refused, not guessed.
     if not re.fullmatch(r"\d+([.,]0{1,2})?", normalised):
-        errors.append(f"'{text[:20]}' is not a whole number.")
+        errors.append(_("'%(value)s' is not a whole number.") % {"value": text[:20]})
         return None
     value = int(re.split(r"[.,]", normalised)[0])
     if value <= 0:
-        errors.append("The quantity must be more than zero.")
+        errors.append(_("The quantity must be more than zero."))
         return None
     if value > MAX_QUANTITY:
-        errors.append(f"{value} is more than we can take in one line ({MAX_QUANTITY:,}).")
+        errors.append(
+            _("%(value)s is more than we can take in one line (%(max)s).")
+            % {"value": value, "max": f"{MAX_QUANTITY:,}"}
+        )
         return None
     return value
 
@@ -80,14 +85,14 @@ def parse_line(number: int, raw: str) -> ParsedLine | None:
     sku = parts[0].strip().strip("\"'") if parts else ""
     errors: list[str] = []
     if sku.startswith(FORMULA_PREFIXES):
-        errors.append("Cells may not hold formulas: type the SKU itself.")
+        errors.append(_("Cells may not hold formulas: type the SKU itself."))
     elif not _SKU_SHAPE.match(sku):
-        errors.append(f"'{sku[:30]}' does not look like a SKU.")
+        errors.append(_("'%(sku)s' does not look like a SKU.") % {"sku": sku[:30]})
     if len(parts) < 2:
-        errors.append("Add a quantity after the SKU (e.g. 'BRG-000123 10').")
+        errors.append(_("Add a quantity after the SKU (e.g. 'BRG-000123 10')."))
         return ParsedLine(number, sku[:64], None, raw[:200], errors)
     if len(parts) > 2:
-        errors.append("Write one SKU and one quantity per line.")
+        errors.append(_("Write one SKU and one quantity per line."))
     quantity = _quantity(parts[1].strip("\"'"), errors)
     return ParsedLine(
         number, sku[:64].upper(), quantity, raw[:200], errors, quantity_text=parts[1][:20]
@@ -115,34 +120,22 @@ def parse_text(text: str) -> ParseResult:
     raw_lines = text.splitlines()
     if len(raw_lines) > MAX_LINES:
         return ParseResult(
-            [], f"{len(raw_lines):,} lines is more than {MAX_LINES:,}: split the order."
+            [],
+            _("%(count)s lines is more than %(max)s: split the order.")
+            % {"count": f"{len(raw_lines):,}", "max": f"{MAX_LINES:,}"},
         )
     lines = [p for n, raw in enumerate(raw_lines, start=1) if (p := parse_line(n, raw))]
     if not lines:
-        return ParseResult([], "Nothing to order: paste one 'SKU quantity' per line.")
+        return ParseResult([], _("Nothing to order: paste one 'SKU quantity' per line."))
     return ParseResult(merge_duplicates(lines))
-
-
-def _xlsx_text(data: bytes) -> str:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter="\t")
-    for index, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True)):
-        if index > MAX_LINES + 1:
-            break
-        cells = ["" if cell is None else str(cell) for cell in row[:2]]
-        if isinstance(row[1] if len(row) > 1 else None, float) and float(row[1]).is_integer():
-            cells[1] = str(int(row[1]))
-        writer.writerow(cells)
-    return out.getvalue()
 
 
 def file_too_large() -> ParseResult:
     """The answer for a file over the size limit (checked before reading an upload, too)."""
     return ParseResult(
-        [], f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: split it."
+        [],
+        _("The file is larger than %(size)s MB: split it.")
+        % {"size": MAX_FILE_BYTES // (1024 * 1024)},
     )
 
 
@@ -150,22 +143,13 @@ def parse_file(name: str, data: bytes) -> ParseResult:
     """Parse an uploaded CSV or XLSX file: first column SKU, second quantity; a header is skipped."""
     if len(data) > MAX_FILE_BYTES:
         return file_too_large()
-    if data[:4] == b"PK\x03\x04":
-        try:
-            text = _xlsx_text(data)
-        except Exception:  # any broken workbook gets the same clear answer
-            return ParseResult([], "This .xlsx file could not be read: save it again, or as CSV.")
-    else:
-        if b"\x00" in data[:4096]:
-            return ParseResult([], f"{name} is not a text CSV file (it contains binary data).")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode("cp1252")
-            except UnicodeDecodeError:
-                return ParseResult([], f"{name} is not readable text: save it as CSV UTF-8.")
-    return _parse_rows(text)
+    try:
+        table = uploads.read_table(
+            data=data, max_rows=MAX_LINES + 1, encodings=("utf-8-sig", "cp1252")
+        )
+    except uploads.UploadError as exc:
+        return ParseResult([], exc.message)
+    return _parse_rows(table)
 
 
 _HEADER_WORDS = re.compile(
@@ -181,21 +165,25 @@ def _is_header(row: list[str]) -> bool:
     return bool(_HEADER_WORDS.match(row[0]) or _HEADER_WORDS.match(row[1]))
 
 
-def _parse_rows(text: str) -> ParseResult:
+def _parse_rows(table: uploads.Table) -> ParseResult:
     """Rows of a file: SKU and quantity are the first two cells; later cells are ignored.
 
     Files often carry more columns (a product name, prices: our own basket export does),
     so only the first two count. A first row that names its columns is a header.
     """
-    rows = text.splitlines()
-    first = next((row for row in rows if row.strip()), "")
-    delimiter = "\t" if "\t" in first else ";" if ";" in first else ","
-    cells = list(csv.reader(rows, delimiter=delimiter))
-    lines = ["\t".join(cell.strip() for cell in row[:2]) for row in cells]
-    if lines and _is_header(cells[0]):
-        lines[0] = ""
-    return (
-        parse_text("\n".join(lines))
-        if any(line.strip() for line in lines)
-        else ParseResult([], "The file has no order lines.")
-    )
+    rows = table.rows
+    if rows and _is_header([cell.strip() for cell in rows[0][1]]):
+        rows = rows[1:]
+    if table.more or len(rows) > MAX_LINES:
+        return ParseResult(
+            [],
+            _("The file has more than %(max)s lines: split the order.") % {"max": f"{MAX_LINES:,}"},
+        )
+    lines = [
+        parsed
+        for number, cells in rows
+        if (parsed := parse_line(number, "\t".join(cell.strip() for cell in cells[:2])))
+    ]
+    if not lines:
+        return ParseResult([], _("The file has no order lines."))
+    return ParseResult(merge_duplicates(lines))

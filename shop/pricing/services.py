@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -10,8 +11,10 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from shop import uploads
 from shop.pricing.models import PriceChange, PriceList, PriceListEntry
 
 Category = get_model("catalogue", "Category")
@@ -180,17 +183,6 @@ def _integer(
     return int(text)
 
 
-def _xlsx_as_csv(data: bytes) -> bytes:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in workbook.worksheets[0].iter_rows(values_only=True):
-        writer.writerow(["" if cell is None else str(cell) for cell in row])
-    return buffer.getvalue().encode()
-
-
 def price_list_entry_check(*, price_list: PriceList, row: dict) -> ImportReport:
     """Validate one entry typed in a form exactly as an imported CSV line would be."""
     buffer = io.StringIO()
@@ -201,43 +193,52 @@ def price_list_entry_check(*, price_list: PriceList, row: dict) -> ImportReport:
 
 
 def price_list_import_check(
-    *, price_list: PriceList, data: bytes, progress: Callable[[int, int], None] | None = None
+    *,
+    price_list: PriceList,
+    data: bytes,
+    progress: Callable[[int, int], None] | None = None,
+    max_lines: int | None = None,
+    max_bytes: int | None = MAX_IMPORT_BYTES,
 ) -> ImportReport:
-    """Parse and validate a CSV of prices; nothing is written."""
-    if len(data) > MAX_IMPORT_BYTES:
+    """Parse and validate a CSV or XLSX of prices; nothing is written.
+
+    The web import passes ``max_lines`` (PRICE_LIST_WEB_IMPORT_MAX_LINES); the management
+    command passes neither limit, for files of any length.
+    """
+    if max_bytes is not None and len(data) > max_bytes:
         return ImportReport(
-            [], file_error=f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB."
+            [], file_error=f"The file is larger than {max_bytes // (1024 * 1024)} MB."
         )
-    if data[:4] == b"PK\x03\x04":  # an .xlsx workbook (a zip): read its first sheet as CSV
-        try:
-            data = _xlsx_as_csv(data)
-        except Exception:  # any unreadable workbook gets the same clear answer
-            return ImportReport(
-                [], file_error="This .xlsx file could not be read: save it again, or as CSV UTF-8."
-            )
-    if b"\x00" in data[:4096]:
-        return ImportReport([], file_error="This is not a text CSV file (it contains binary data).")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return ImportReport(
-            [], file_error="The file is not UTF-8 text: save it as 'CSV UTF-8' and upload again."
+        table = uploads.read_table(
+            data=data, max_rows=(max_lines + 1) if max_lines else sys.maxsize
         )
-    # The header line names the separator (spreadsheets write ";" or tabs in some locales);
-    # quoting stays Excel's. csv.Sniffer guesses wrong on short files with quoted cells.
-    header_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=header_line.count)
-    reader = csv.DictReader(io.StringIO(text), dialect=csv.excel, delimiter=delimiter)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except uploads.UploadError as exc:
+        return ImportReport([], file_error=exc.message)
+    if max_lines and (table.more or len(table.rows) > max_lines + 1):
+        return ImportReport(
+            [],
+            file_error=_(
+                "The file has more than %(max)s price lines, the limit for an import on the web. "
+                "Split it, or import it with 'python manage.py import_price_list %(code)s <file>'."
+            )
+            % {"max": f"{max_lines:,}", "code": price_list.code},
+        )
+    header_cells = table.rows[0][1] if table.rows else []
+    header = [cell.strip().lower() for cell in header_cells]
     missing = {"kind", "value"} - set(header)
     if not header or missing or not ({"sku", "category"} & set(header)):
         return ImportReport(
             [],
             file_error=f"The first line must name the columns: {', '.join(CSV_COLUMNS)} (sku or category, kind and value are needed).",
         )
-    reader.fieldnames = header
-    raw_rows = list(reader)
-    skus = {(r.get("sku") or "").strip() for r in raw_rows} - {""}
+    raw_rows = []  # (line number in the file, cells by column name), like csv.DictReader
+    for number, cells in table.rows[1:]:
+        raw = dict(zip(header, cells, strict=False))
+        if len(cells) > len(header):
+            raw[None] = cells[len(header) :]
+        raw_rows.append((number, raw))
+    skus = {(r.get("sku") or "").strip() for _number, r in raw_rows} - {""}
     product_by_sku: dict[str, int] = {}
     sku_list = list(skus)
     for start in range(0, len(sku_list), CHUNK):
@@ -252,7 +253,7 @@ def price_list_import_check(
         categories.setdefault(category.name.lower(), category.pk)
     rows, seen = [], {}
     total = len(raw_rows)
-    for index, raw in enumerate(raw_rows, start=2):
+    for done, (index, raw) in enumerate(raw_rows, start=1):
         errors: list[str] = []
         if None in raw:
             errors.append("This line has more cells than the header.")
@@ -302,8 +303,8 @@ def price_list_import_check(
                 value=value, min_quantity=min_quantity, min_order_quantity=moq, order_multiple=multiple,
             )  # fmt: skip
         rows.append(RowResult(index, {k: (raw.get(k) or "") for k in CSV_COLUMNS}, errors, entry))
-        if progress and (index % 5000 == 0 or index - 1 == total):
-            progress(index - 1, total)
+        if progress and (done % 5000 == 0 or done == total):
+            progress(done, total)
     if not rows:
         return ImportReport([], file_error="The file has a header but no prices.")
     return ImportReport(rows)

@@ -44,8 +44,9 @@ class Command(BaseCommand):
             )
             self.stdout.flush()
 
+        # No line or size limit here (the web import has one): this is the way for big files.
         report = services.price_list_import_check(
-            price_list=price_list, data=csv_file.read_bytes(), progress=progress
+            price_list=price_list, data=csv_file.read_bytes(), progress=progress, max_bytes=None
         )
         if report.file_error:
             self.stderr.write(f"error: {report.file_error}")

@@ -1,0 +1,235 @@
+"""Uploads cannot exhaust a worker: zip bombs, huge cells and endless price lists (issue 17)."""
+
+import io
+import random
+import string
+import time
+import tracemalloc
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import Workbook
+
+from shop.bulk import parser
+from shop.pricing import services
+from shop.pricing.models import PriceList
+from tests.factories import CompanyMemberFactory, ProductFactory, UserFactory, category_create
+
+SHEET = "xl/worksheets/sheet1.xml"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _workbook(rows) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_with_sheet(chunks) -> bytes:
+    """A valid .xlsx whose first sheet's XML is streamed from `chunks` (deflate, level 9).
+
+    Streaming means the test never holds the inflated XML in memory; openpyxl itself could
+    not write these sheets (it cuts a cell at Excel's 32,767 characters).
+    """
+    template = zipfile.ZipFile(io.BytesIO(_workbook([["sku", "quantity"]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as book:
+        for item in template.infolist():
+            if item.filename != SHEET:
+                book.writestr(item.filename, template.read(item.filename))
+        with book.open(SHEET, "w", force_zip64=True) as sheet:
+            sheet.write(
+                b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                b"<sheetData>"
+            )
+            for chunk in chunks:
+                sheet.write(chunk)
+            sheet.write(b"</sheetData></worksheet>")
+    return out.getvalue()
+
+
+def _zip_bomb(inflated_mb: int) -> bytes:
+    """An .xlsx whose first sheet is one row of `inflated_mb` MB of cells, packed ~300:1."""
+    cells = b'<c t="inlineStr"><is><t>A</t></is></c>' * 25_000
+    repeat = inflated_mb * 1024 * 1024 // len(cells) + 1
+    return _xlsx_with_sheet([b'<row r="1">', *([cells] * repeat), b"</row>"])
+
+
+def _inline_row(number: int, *texts: str) -> bytes:
+    cells = "".join(f'<c t="inlineStr"><is><t>{text}</t></is></c>' for text in texts)
+    return f'<row r="{number}">{cells}</row>'.encode()
+
+
+@pytest.fixture(scope="module")
+def bombs():
+    # 100 MB is over the inflated-size cap; 20 MB is under it but packed ~300:1.
+    return {"size": _zip_bomb(100), "ratio": _zip_bomb(20)}
+
+
+BOMB_MESSAGES = {"size": "unpacks to 100 MB, more than 50 MB", "ratio": "packed far more tightly"}
+
+
+def _measured(function, *args, **kwargs):
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        result = function(*args, **kwargs)
+        elapsed = time.monotonic() - started
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return result, elapsed, peak
+
+
+def test_zip_bombs_are_refused_by_the_quick_order_parser_fast_and_in_little_memory(bombs):
+    for kind, data in bombs.items():
+        assert len(data) < parser.MAX_FILE_BYTES  # it passes the upload size limit
+        result, elapsed, peak = _measured(parser.parse_file, "bomb.xlsx", data)
+        assert BOMB_MESSAGES[kind] in result.error and not result.lines
+        assert elapsed < 1.0
+        assert peak < 20 * 1024 * 1024, f"parsing allocated {peak / 1024 / 1024:.1f} MB"
+    # ...while an ordinary workbook of the largest order (sheet packed ~13:1) still reads.
+    data = _workbook([["SKU", "Qty"]] + [[f"BRG-{n:06d}", n % 50 + 1] for n in range(10_000)])
+    result = parser.parse_file("order.xlsx", data)
+    assert not result.error and len(result.lines) == 10_000
+    assert (result.lines[-1].line, result.lines[-1].sku) == (10_001, "BRG-009999")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["size", "ratio"])
+def test_a_zip_bomb_is_refused_by_the_price_list_import_fast_and_in_little_memory(
+    bombs, kind, company
+):
+    price_list = PriceList.objects.create(code="alpha", name="Alpha", company=company)
+    report, elapsed, peak = _measured(
+        services.price_list_import_check, price_list=price_list, data=bombs[kind]
+    )
+    assert BOMB_MESSAGES[kind] in report.file_error and not report.rows
+    assert elapsed < 1.0
+    assert peak < 20 * 1024 * 1024, f"the import check allocated {peak / 1024 / 1024:.1f} MB"
+
+
+@pytest.fixture
+def shop_buyer(company):
+    ProductFactory(upc="FLT-0001", category=category_create("Filters"))
+    return CompanyMemberFactory(company=company, user=UserFactory(email="up@alpha.example")).user
+
+
+@pytest.fixture
+def price_list(company):
+    return PriceList.objects.create(code="alpha", name="Alpha", company=company)
+
+
+def _quick_order_upload(client, name: str, data: bytes):
+    upload = SimpleUploadedFile(name, data, XLSX if name.endswith(".xlsx") else "text/csv")
+    return client.post(reverse("bulk:quick-order"), {"file": upload, "action": "check"})
+
+
+def _price_list_upload(client, price_list, name: str, data: bytes):
+    upload = SimpleUploadedFile(name, data, XLSX if name.endswith(".xlsx") else "text/csv")
+    return client.post(
+        reverse("crm:price-list-import", kwargs={"pk": price_list.pk}),
+        {"file": upload, "mode": "check"},
+    )
+
+
+@pytest.mark.django_db
+def test_the_pages_answer_a_zip_bomb_with_the_message(
+    client, bombs, shop_buyer, account_manager, price_list
+):
+    client.force_login(shop_buyer)
+    response = _quick_order_upload(client, "bomb.xlsx", bombs["size"])
+    assert response.status_code == 400
+    assert BOMB_MESSAGES["size"] in response.content.decode()
+    client.force_login(account_manager)
+    response = _price_list_upload(client, price_list, "bomb.xlsx", bombs["ratio"])
+    assert response.status_code == 200
+    assert BOMB_MESSAGES["ratio"] in response.content.decode()
+
+
+# Long cells -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_csv_cell_beyond_the_csv_field_limit_is_a_message_not_a_500(
+    client, shop_buyer, account_manager, price_list
+):
+    client.force_login(shop_buyer)
+    huge = b"FLT-0001,2\n" + b"X" * 200_000 + b",1\n"
+    response = _quick_order_upload(client, "order.csv", huge)
+    assert response.status_code == 400
+    assert "Line 2 could not be read" in response.content.decode()
+
+    client.force_login(account_manager)
+    quoted = b'sku,kind,value\nFLT-0001,fixed,1\n"' + b"Y" * 200_000 + b'",fixed,2\n'
+    response = _price_list_upload(client, price_list, "prices.csv", quoted)
+    assert response.status_code == 200
+    assert "Line 3 could not be read" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_megabyte_xlsx_cell_is_a_message_not_a_500(
+    client, shop_buyer, account_manager, price_list
+):
+    client.force_login(shop_buyer)
+    # Random letters: a megabyte of one letter would be refused as packed too tightly.
+    megabyte = "".join(random.Random(17).choices(string.ascii_letters, k=1_000_000))
+    order = _xlsx_with_sheet([_inline_row(1, "FLT-0001", "2"), _inline_row(2, megabyte, "1")])
+    response = _quick_order_upload(client, "order.xlsx", order)
+    assert response.status_code == 400
+    assert "Line 2 has a cell of 1,000,000 characters" in response.content.decode()
+
+    client.force_login(account_manager)
+    prices = _xlsx_with_sheet(
+        [_inline_row(1, "sku", "kind", "value"), _inline_row(2, "FLT-0001", "fixed", megabyte)]
+    )
+    response = _price_list_upload(client, price_list, "prices.xlsx", prices)
+    assert response.status_code == 200
+    assert "Line 2 has a cell of 1,000,000 characters" in response.content.decode()
+
+
+def test_cells_are_capped_at_1000_characters_with_the_line_named():
+    result = parser.parse_file("order.csv", b"A-1,1\nA-2,1\n" + b"B" * 1001 + b",1\n")
+    assert "Line 3 has a cell of 1,001 characters; a cell may hold at most 1,000" in result.error
+    assert not parser.parse_file("order.csv", b"A-1,1\n" + b"B" * 1000 + b",1\n").error
+
+
+# The web import's line limit ----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_web_import_has_a_line_limit_and_the_command_does_not(
+    client, account_manager, price_list, settings, tmp_path
+):
+    settings.PRICE_LIST_WEB_IMPORT_MAX_LINES = 5
+    ProductFactory(upc="BRG-0", category=category_create("Bearings"))
+    client.force_login(account_manager)
+    lines = "sku,kind,value,min_quantity\n" + "".join(
+        f"BRG-0,fixed,{10 - n},{n + 1}\n" for n in range(6)
+    )
+    response = _price_list_upload(client, price_list, "prices.csv", lines.encode())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "more than 5 price lines" in html and "manage.py import_price_list alpha" in html
+    assert not price_list.entries.exists()
+
+    at_limit = "sku,kind,value,min_quantity\n" + "".join(
+        f"BRG-0,fixed,{10 - n},{n + 1}\n" for n in range(5)
+    )
+    client.post(
+        reverse("crm:price-list-import", kwargs={"pk": price_list.pk}),
+        {"file": SimpleUploadedFile("p.csv", at_limit.encode(), "text/csv"), "mode": "all"},
+    )
+    assert price_list.entries.count() == 5
+
+    path = tmp_path / "prices.csv"
+    path.write_text(lines)
+    call_command("import_price_list", "alpha", str(path), stdout=io.StringIO())
+    assert price_list.entries.count() == 6
