@@ -220,6 +220,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# /bench/trivial, the benchmark's yardstick: on only in the benchmark run.
+BENCH_TRIVIAL_VIEW = env.bool("BENCH_TRIVIAL_VIEW", default=False)
+
 
 # Email: console by default; EMAIL_URL=smtp://user:pass@host:587 for real delivery.
 vars().update(env.email("EMAIL_URL", default="consolemail://"))

@@ -195,6 +195,8 @@ def bench_env(*, role: str, cache_url: str | None) -> dict[str, str]:
         # Celery runs eagerly: page requests queue no tasks, and the health check then
         # does not depend on a broker.
         CELERY_BROKER_URL="",
+        # The yardstick view /bench/trivial answers only when this is on.
+        BENCH_TRIVIAL_VIEW="True",
         LOG_LEVEL=env.get("LOG_LEVEL", "WARNING"),
         NO_PROXY="127.0.0.1,localhost",
         no_proxy="127.0.0.1,localhost",
@@ -559,7 +561,8 @@ def probe(out_path: Path) -> None:
     if status != 200:
         raise SystemExit(
             f"{TRIVIAL_PATH} answers {status}: config/urls.py needs "
-            'path("bench/trivial", views.trivial) before the Wagtail catch-all'
+            'path("bench/trivial", views.trivial) before the Wagtail catch-all '
+            "and BENCH_TRIVIAL_VIEW=True"
         )
 
     # Category: the one the buyer's contract covers (PREFERRED_CATEGORY) when it lists a
