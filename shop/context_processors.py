@@ -4,12 +4,15 @@ from django.http import HttpRequest
 
 def portal(request: HttpRequest) -> dict:
     """Values every page's layout needs: the site name and the staff areas the user may open."""
+    from shop.companies.permissions import ordering_refusal
     from shop.companies.selectors import user_is_account_staff
 
     user = getattr(request, "user", None)
     is_staff = bool(user and user.is_authenticated and user.is_staff)
     return {
         "site_name": settings.SITE_NAME,
+        # Why this company member may not order ('' if they may): pages hide ordering controls.
+        "ordering_refusal": ordering_refusal(member=getattr(request, "company_member", None)),
         "hide_anonymous_prices": settings.SHOP_ANONYMOUS_PRICES == "login"
         and not (user and user.is_authenticated),
         "nav_staff": {

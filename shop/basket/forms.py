@@ -17,13 +17,23 @@ def _rule(strategy, product, stockrecord=None) -> QuantityRule:
     return QuantityRule(product.min_order_quantity, product.pack_size)
 
 
+def quantity_input_attrs(rule: QuantityRule, *, zero_removes: bool = False) -> dict[str, int]:
+    """Return the browser's constraints for a quantity input, agreeing with the rule.
+
+    HTML counts ``step`` from ``min``, so ``min`` is the minimum order rounded up to the pack
+    (a multiple of it): every value the browser accepts is then a whole number of packs. Where
+    0 removes a line (basket, lists), ``min`` is 0: the same multiples of the pack, plus 0.
+    """
+    return {"min": 0 if zero_removes else rule.nearest(1), "step": rule.order_multiple}
+
+
 class AddToBasketForm(oscar_forms.AddToBasketForm):
     def __init__(self, basket, product, *args, **kwargs):
         super().__init__(basket, product, *args, **kwargs)
         if "quantity" in self.fields and not product.is_parent:
             rule = _rule(basket.strategy, product)
             self.fields["quantity"].initial = rule.nearest(1)
-            self.fields["quantity"].widget.attrs.update({"step": rule.order_multiple, "min": 1})
+            self.fields["quantity"].widget.attrs.update(quantity_input_attrs(rule))
 
     def clean(self):
         cleaned = super().clean()
@@ -48,6 +58,15 @@ class SimpleAddToBasketForm(oscar_forms.SimpleAddToBasketMixin, AddToBasketForm)
 
 
 class BasketLineForm(oscar_forms.BasketLineForm):
+    def __init__(self, strategy, *args, **kwargs):
+        super().__init__(strategy, *args, **kwargs)
+        line = self.instance
+        if line.id and line.quoted_unit_price is None:
+            rule = _rule(strategy, line.product, line.stockrecord)
+            self.fields["quantity"].widget.attrs.update(
+                quantity_input_attrs(rule, zero_removes=True)
+            )
+
     def clean_quantity(self):
         if self.instance.id and self.instance.quoted_unit_price is not None:
             quantity = self.cleaned_data.get("quantity")

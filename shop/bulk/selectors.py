@@ -45,6 +45,12 @@ def requisition_rows(*, requisition, strategy) -> list[dict]:
                 "sku": record.partner_sku if record else "",
                 "stock": stock_info(record, strategy=strategy, product=line.product),
                 "price": price if price is not None and price.exists else None,
+                # The pack the quantity input steps by (0 removes the line, so min is 0).
+                "step": (
+                    strategy.quantity_rule(line.product, record).order_multiple
+                    if record is not None and hasattr(strategy, "quantity_rule")
+                    else 1
+                ),
             }
         )
     return rows

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import ngettext
 from oscar.core.loading import get_model
 
 from shop.bulk import parser
@@ -30,6 +31,10 @@ class CheckedLine:
     unit_price: Decimal | None = None
     currency: str = ""
     stock: StockInfo | None = None
+    # The quantity input's browser constraints, from the buyer's rule and what the basket
+    # holds already (the rule applies to the sum); None when the product is not known.
+    quantity_min: int | None = None
+    quantity_step: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -88,8 +93,14 @@ def quick_order_check(*, lines: list[ParsedLine], basket, strategy) -> list[Chec
     for item in checked:
         parsed = item.parsed
         if parsed.merged_lines:
+            merged = len(parsed.merged_lines)
             item.notes.append(
-                f"Lines {', '.join(map(str, parsed.merged_lines))} had the same SKU: merged here."
+                ngettext(
+                    "Line %(lines)s had the same SKU as line %(line)s: merged here.",
+                    "Lines %(lines)s had the same SKU as line %(line)s: merged here.",
+                    merged,
+                )
+                % {"lines": ", ".join(map(str, parsed.merged_lines)), "line": parsed.line}
             )
         if item.errors:
             continue
@@ -110,6 +121,10 @@ def quick_order_check(*, lines: list[ParsedLine], basket, strategy) -> list[Chec
             strategy.quantity_rule(product, record) if hasattr(strategy, "quantity_rule") else None
         )
         problem = rule.problem(total) if rule else ""
+        if rule is not None:
+            already = in_basket.get(product.pk, 0)
+            item.quantity_min = max(rule.nearest(already + 1) - already, 1)
+            item.quantity_step = rule.order_multiple
         if problem:
             item.errors.append(problem)
             item.proposed_quantity = (

@@ -99,8 +99,7 @@ def quick_order(request: HttpRequest) -> HttpResponse:
             f"{'them' if len(remaining) != 1 else 'it'} again, then add.",
         )
         checked = remaining
-    elif request.POST.get("action") == "add":
-        messages.error(request, refusal)
+    # A refused "add" says nothing more: the page shows the refusal once, above the table.
     if checked:
         # The table holds the lines now; the empty form below starts over with other lines.
         context["form"] = QuickOrderForm()

@@ -20,7 +20,7 @@ class ProductDetailView(views.ProductDetailView):
         product = self.object
         if strategy is not None and hasattr(strategy, "resolve") and not product.is_parent:
             stockrecord = strategy.select_stockrecord(product)
-            context["pricing"] = strategy.resolve(
-                product, stockrecord, quantity=max(1, product.min_order_quantity)
-            )
+            # Priced at the buyer's own minimum order (a price list may override the product's).
+            minimum = strategy.quantity_rule(product, stockrecord).nearest(1)
+            context["pricing"] = strategy.resolve(product, stockrecord, quantity=minimum)
         return context

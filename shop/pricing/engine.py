@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import ngettext
 from oscar.core.loading import get_model
 
 from shop.pricing.models import PriceList, PriceListEntry
@@ -113,6 +114,10 @@ def _describe(entry: EntryRow) -> str:
     if entry.kind == PriceListEntry.Kind.PERCENT_OFF:
         return f"{entry.value.normalize():f}% off list"
     return f"fixed {entry.value.quantize(CENT)}"
+
+
+def _from_quantity(quantity: int) -> str:
+    return ngettext("from %(count)d unit", "from %(count)d units", quantity) % {"count": quantity}
 
 
 def _window(price_list: PriceList) -> str:
@@ -248,7 +253,7 @@ class PriceBook:
                 scope_name = "this product" if scope == "product" else "its category"
                 chain.append(PriceStep(label, f"{price_list.name} ({_window(price_list)})"))
                 chain.append(PriceStep("Entry", f"{_describe(entry)} for {scope_name}"))
-                chain.append(PriceStep("Tier", f"from {entry.min_quantity} units", unit))
+                chain.append(PriceStep("Tier", _from_quantity(entry.min_quantity), unit))
                 # The list's overrides hold for every tier: take the first one set.
                 rule = QuantityRule(
                     next((e.min_order_quantity for e in tiers if e.min_order_quantity), None)

@@ -19,6 +19,7 @@ class ProductCard:
     stock: StockInfo | None
     quantity: int  # what the card's "Add to basket" adds: the smallest valid quantity
     can_add: bool
+    sku: str = ""  # buyers identify parts by SKU: every card shows it
 
 
 def product_cards(request, products) -> list[ProductCard]:
@@ -48,6 +49,7 @@ def product_cards(request, products) -> list[ProductCard]:
                 stock=stock_info(record, strategy=strategy, product=product),
                 quantity=quantity,
                 can_add=can_add,
+                sku=record.partner_sku if record is not None else (product.upc or ""),
             )
         )
     return cards

@@ -1,6 +1,7 @@
 """Quick order: the parser (property-based), the checks, the bulk add, and the page."""
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -148,7 +149,7 @@ def test_quick_order_checks_every_line_then_adds_the_ready_ones(client, shop_set
     assert "Unknown SKU FLT-0003. Did you mean FLT-0" in html
     assert "Order 10 or 20" in html
     assert "Only 5 in stock now" in html
-    assert "Lines 6 had the same SKU: merged here." in html
+    assert "Line 6 had the same SKU as line 1: merged here." in html
     assert "€8.00" in html  # the buyer's contract price, not the list price
     assert not Basket.objects.filter(
         owner=buyer, lines__isnull=False
@@ -267,3 +268,40 @@ def test_an_unreadable_quantity_is_shown_back_as_typed(client, shop_setup):
     client.force_login(buyer)
     html = client.post(reverse("bulk:quick-order"), {"lines": "FLT-0001 twelve"}).content.decode()
     assert 'value="twelve"' in html and "is not a whole number" in html
+
+
+@pytest.mark.django_db
+def test_merges_are_worded_per_count_and_the_table_is_numbered_without_gaps(client, shop_setup):
+    buyer, _ = shop_setup
+    client.force_login(buyer)
+    text = "FLT-0001 1\nFLT-0002 1\nFLT-0001 2\nFLT-0001 3\nFLT-0100 20"
+    html = client.post(
+        reverse("bulk:quick-order"), {"lines": text, "action": "check"}
+    ).content.decode()
+    assert "Lines 3, 4 had the same SKU as line 1: merged here." in html
+    # Three rows are left, numbered 1..3 (not 1, 2, 5).
+    assert re.findall(r'data-line="(\d+)"', html) == ["1", "2", "3"]
+    assert 'aria-label="Quantity of line 3"' in html and "line 5" not in html
+
+
+@pytest.mark.django_db
+def test_quick_order_quantity_inputs_agree_with_the_rule_and_the_basket(client, shop_setup):
+    buyer, products = shop_setup
+    client.force_login(buyer)
+    text = "FLT-0100 20\nFLT-0001 twelve"
+    html = client.post(
+        reverse("bulk:quick-order"), {"lines": text, "action": "check"}
+    ).content.decode()
+    pack = re.search(r'<input name="qty_0"[^>]*>', html).group(0)
+    assert 'type="number"' in pack and 'min="10"' in pack and 'step="10"' in pack
+    word = re.search(r'<input name="qty_1"[^>]*>', html).group(0)
+    assert 'type="number"' not in word and 'value="twelve"' in word  # shown back as typed
+    assert re.search(r'value="check"[^>]*formnovalidate', html)  # the server explains
+    # With 15 in the basket already (an old line), 5 makes the next whole pack.
+    client.post(reverse("bulk:quick-order"), {"lines": "FLT-0100 20", "action": "add"})
+    get_model("basket", "Line").objects.filter(product=products["FLT-0100"]).update(quantity=15)
+    html = client.post(
+        reverse("bulk:quick-order"), {"lines": "FLT-0100 5", "action": "check"}
+    ).content.decode()
+    pack = re.search(r'<input name="qty_0"[^>]*>', html).group(0)
+    assert 'min="5"' in pack and 'step="10"' in pack
