@@ -244,6 +244,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+# A taken email gets the same page and the same work (a password hash) as a new one.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_FORMS = {"signup": "shop.customer.signup.SignupForm"}
     "heartbeat": {"task": "config.tasks.heartbeat", "schedule": 300.0},
     # Quotes: expire offers past validity, remind buyers, alert on unanswered requests.
     "quotes-housekeeping": {"task": "crm_embedded.quotes.tasks.housekeeping", "schedule": 900.0},
