@@ -16,9 +16,16 @@ from django.db import transaction
 from django.utils.text import slugify
 from oscar.core.loading import get_model
 
-from shop.companies.models import Company, CompanyAddress, CompanyMember, CustomerGroup
+from shop.companies.models import (
+    COUNTRY_NAMES,
+    Company,
+    CompanyAddress,
+    CompanyMember,
+    CustomerGroup,
+)
 
 Category = get_model("catalogue", "Category")
+Country = get_model("address", "Country")
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
 ProductClass = get_model("catalogue", "ProductClass")
@@ -567,6 +574,9 @@ COMPANIES = (
             DemoUser(
                 "oskar.berg@nordictextile.example", "Oskar", "Berg", CompanyMember.Role.APPROVER
             ),
+            DemoUser(
+                "ingrid.dahl@nordictextile.example", "Ingrid", "Dahl", CompanyMember.Role.VIEWER
+            ),
         ),
     },
     {
@@ -589,6 +599,9 @@ COMPANIES = (
             ),
             DemoUser("pablo.ruiz@iberiafleet.example", "Pablo", "Ruiz", CompanyMember.Role.BUYER),
             DemoUser(
+                "javier.moreno@iberiafleet.example", "Javier", "Moreno", CompanyMember.Role.APPROVER
+            ),
+            DemoUser(
                 "carmen.lopez@iberiafleet.example", "Carmen", "Lopez", CompanyMember.Role.VIEWER
             ),
         ),
@@ -596,6 +609,44 @@ COMPANIES = (
 )
 
 STAFF_GROUPS = {"sales manager": "Sales managers", "account manager": "Account managers"}
+
+# The seller's markets (every country a client company may be registered in or ship to):
+# ISO 3166-1 alpha-3 and numeric codes beside the names the companies app uses.
+SHIPPING_COUNTRIES = {
+    "AT": ("AUT", "040"), "BE": ("BEL", "056"), "BG": ("BGR", "100"), "CH": ("CHE", "756"),
+    "CY": ("CYP", "196"), "CZ": ("CZE", "203"), "DE": ("DEU", "276"), "DK": ("DNK", "208"),
+    "EE": ("EST", "233"), "ES": ("ESP", "724"), "FI": ("FIN", "246"), "FR": ("FRA", "250"),
+    "GB": ("GBR", "826"), "GR": ("GRC", "300"), "HR": ("HRV", "191"), "HU": ("HUN", "348"),
+    "IE": ("IRL", "372"), "IT": ("ITA", "380"), "LT": ("LTU", "440"), "LU": ("LUX", "442"),
+    "LV": ("LVA", "428"), "MT": ("MLT", "470"), "NL": ("NLD", "528"), "NO": ("NOR", "578"),
+    "PL": ("POL", "616"), "PT": ("PRT", "620"), "RO": ("ROU", "642"), "SE": ("SWE", "752"),
+    "SI": ("SVN", "705"), "SK": ("SVK", "703"),
+}  # fmt: skip
+
+
+def shipping_countries_ensure() -> int:
+    """Make every market a shipping country (creating missing ones); return how many were created.
+
+    Checkout offers only countries flagged for shipping: without them no buyer can check out.
+    """
+    created = 0
+    for code, (alpha3, numeric) in SHIPPING_COUNTRIES.items():
+        name = COUNTRY_NAMES[code]
+        country, made = Country.objects.get_or_create(
+            iso_3166_1_a2=code,
+            defaults={
+                "iso_3166_1_a3": alpha3,
+                "iso_3166_1_numeric": numeric,
+                "name": name,
+                "printable_name": name,
+                "is_shipping_country": True,
+            },
+        )
+        created += made
+        if not country.is_shipping_country:
+            country.is_shipping_country = True
+            country.save(update_fields=["is_shipping_country"])
+    return created
 
 
 def _user_ensure(demo: DemoUser, **flags) -> tuple[object, bool]:

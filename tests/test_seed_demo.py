@@ -10,11 +10,12 @@ from oscar.core.loading import get_model
 from wagtail.models import Page, Site
 
 from cms.models import HomePage
-from shop.companies.models import Company, CompanyMember
+from shop.companies.models import Company, CompanyAddress, CompanyMember
 
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
 Category = get_model("catalogue", "Category")
+Country = get_model("address", "Country")
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,7 @@ def _counts() -> dict[str, int]:
         "companies": Company.objects.count(),
         "members": CompanyMember.objects.count(),
         "pages": Page.objects.count(),
+        "countries": Country.objects.count(),
     }
 
 
@@ -48,8 +50,18 @@ def test_seed_demo_creates_a_complete_portal_and_prints_logins():
         assert company.addresses.filter(kind="billing", is_default=True).count() == 1
         assert company.addresses.filter(kind="shipping", is_default=True).count() == 1
     assert not CompanyMember.objects.filter(role="buyer", order_limit__isnull=True).exists()
-    roles = set(CompanyMember.objects.values_list("role", flat=True))
-    assert roles == {r.value for r in CompanyMember.Role}
+    # The README promises every company all four roles, to try each of them on the demo.
+    for company in Company.objects.all():
+        roles = set(company.members.filter(is_active=True).values_list("role", flat=True))
+        assert roles == {r.value for r in CompanyMember.Role}, company
+    # Checkout offers shipping countries only: every market and every company address's.
+    shipping = set(
+        Country.objects.filter(is_shipping_country=True).values_list("iso_3166_1_a2", flat=True)
+    )
+    assert {"DE", "AT", "CH", "NL", "BE", "FR", "IT", "ES", "PT", "SE", "DK", "NO", "FI", "PL",
+            "GB", "IE"} <= shipping  # fmt: skip
+    assert set(CompanyAddress.objects.values_list("country", flat=True)) <= shipping
+    assert not Country.objects.filter(printable_name="").exists()
     User = get_user_model()
     assert User.objects.filter(is_superuser=True).count() == 1
     assert User.objects.filter(groups__name="Account managers").count() == 2
