@@ -7,6 +7,7 @@ email printed to the console, Stripe in test mode without a key.
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from oscar.defaults import *  # noqa: F403  (Oscar's OSCAR_* defaults, overridden below)
 
@@ -102,6 +103,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -117,6 +119,33 @@ MIDDLEWARE = [
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# Content-Security-Policy (django-csp 4): scripts and <style> only from our origin or with
+# the request's nonce (nonce="{{ request.csp_nonce }}"); no inline event handlers
+# (shop/static/shop/js/behaviours.js does what onclick=/onchange= did). Style attributes
+# stay allowed (style-src-attr 'unsafe-inline'): they cannot run code and many templates
+# size inputs with them. The Wagtail admin, Django admin and Oscar's dashboard (staff only)
+# ship their own inline scripts and are excluded. Payment scripts (https://js.stripe.com,
+# or localstripe's URL) are allowed only when CSP_PAYMENT_ORIGINS lists them: there is no
+# card payment form yet, so by default no third-party origin is allowed at all.
+CSP_PAYMENT_ORIGINS = env.list("CSP_PAYMENT_ORIGINS", default=[])
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/cms/", "/django-admin/", "/shop/dashboard/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, *CSP_PAYMENT_ORIGINS],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF, *CSP_PAYMENT_ORIGINS],
+        "frame-src": [SELF, *CSP_PAYMENT_ORIGINS],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
