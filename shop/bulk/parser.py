@@ -71,11 +71,6 @@ def is_whole(text) -> bool:
     return bool(re.fullmatch(r"[0-9]{1,9}", str(text).strip()))
 
 
-def spreadsheet_safe(text: str) -> str:
-    """A cell for a CSV we write: text that a spreadsheet would run as a formula is quoted."""
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
-
-
 def parse_line(number: int, raw: str) -> ParsedLine | None:
     """Parse one pasted line; None for a blank line."""
     text = raw.strip().strip("\ufeff")

@@ -1,7 +1,5 @@
 """The quick order page: paste or upload lines, see every line checked, fix them, add at once."""
 
-import csv
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from oscar.core.loading import get_model
 
 from orders.selectors import orders_for_user
+from shop import csv_export
 from shop.bulk import parser, selectors, services
 from shop.bulk.models import RequisitionList
 from shop.companies.permissions import ordering_refusal
@@ -147,7 +146,7 @@ def basket_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="basket-{stamp}.csv"'
-    writer = csv.writer(response)
+    writer = csv_export.csv_writer(response)
     writer.writerow(
         ["sku", "quantity", "product", "unit_price_excl_tax", "line_total_excl_tax", "currency"]
     )
@@ -156,7 +155,7 @@ def basket_export(request: HttpRequest) -> HttpResponse:
             [
                 line.stockrecord.partner_sku if line.stockrecord else "",
                 line.quantity,
-                parser.spreadsheet_safe(line.description),
+                line.description,
                 line.unit_price_excl_tax if line.unit_price_excl_tax is not None else "",
                 line.line_price_excl_tax if line.line_price_excl_tax is not None else "",
                 line.price_currency,

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from shop import uploads
+from shop import csv_export, uploads
 from shop.pricing.models import PriceChange, PriceList, PriceListEntry
 
 Category = get_model("catalogue", "Category")
@@ -374,7 +374,7 @@ def price_list_import_apply(
 def price_list_export(*, price_list: PriceList) -> Iterable[str]:
     """Yield the list as CSV lines, in the import format."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_export.csv_writer(buffer)
     writer.writerow(CSV_COLUMNS)
     entries = price_list.entries.select_related("category").order_by(
         "product_id", "category_id", "min_quantity"
