@@ -27,6 +27,12 @@ class Order(AbstractOrder):
     quote_reference = models.CharField(
         _("quote"), max_length=32, blank=True, help_text=_("The accepted quote this order fulfils.")
     )
+    purchase_order_number = models.CharField(
+        _("purchase order number"),
+        max_length=64,
+        blank=True,
+        help_text=_("The buyer's own purchase order number, given at checkout."),
+    )
 
     class Meta(AbstractOrder.Meta):
         constraints = [

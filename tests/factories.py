@@ -103,6 +103,8 @@ class CompanyFactory(factory.django.DjangoModelFactory):
     legal_name = factory.Sequence(lambda n: f"Client Company {n} GmbH")
     slug = factory.Sequence(lambda n: f"client-{n}")
     status = Company.Status.ACTIVE
+    # On account: until card payment exists, checkout refuses card-only companies.
+    payment_terms = Company.PaymentTerms.NET_30
 
 
 class CompanyMemberFactory(factory.django.DjangoModelFactory):

@@ -40,6 +40,15 @@ class Line(AbstractLine):
     )
     quote_reference = models.CharField(_("quote"), max_length=32, blank=True)
     quote_valid_until = models.DateField(_("quoted price valid until"), null=True, blank=True)
+    # The quote's agreed delivery address, pre-selected at checkout (the shop cannot read quotes).
+    quote_delivery_address = models.ForeignKey(
+        "companies.CompanyAddress",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("quote's delivery address"),
+    )
 
     class Meta(AbstractLine.Meta):
         pass

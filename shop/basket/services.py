@@ -44,7 +44,12 @@ def basket_lines_take(*, basket, line_ids: set[int] | None = None) -> list:
 
 @transaction.atomic
 def basket_add_quoted_lines(
-    *, basket, reference: str, lines: list[QuotedLine], valid_until=None
+    *,
+    basket,
+    reference: str,
+    lines: list[QuotedLine],
+    valid_until=None,
+    delivery_address_id: int | None = None,
 ) -> None:
     """Put an accepted quote's lines into the basket with their prices and quantities locked.
 
@@ -86,6 +91,7 @@ def basket_add_quoted_lines(
                 quoted_unit_price=x.unit_price,
                 quote_reference=reference,
                 quote_valid_until=valid_until,
+                quote_delivery_address_id=delivery_address_id,
             )
             for x in lines
         ]

@@ -2,14 +2,162 @@
 accepted quote the basket carries (an order per quote at most: a unique constraint)."""
 
 from django.db import IntegrityError
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from oscar.apps.checkout import views
 from oscar.apps.order.exceptions import UnableToPlaceOrder
+from oscar.apps.payment.exceptions import UnableToTakePayment
 from oscar.core.loading import get_model
 
+from shop.checkout.forms import CompanyShippingAddressForm, PurchaseOrderForm
+from shop.checkout.payment import ON_ACCOUNT, payment_refusal, payment_route
+from shop.companies.models import CompanyAddress
+from shop.companies.selectors import company_addresses
+
+Country = get_model("address", "Country")
 Order = get_model("order", "Order")
+Source = get_model("payment", "Source")
+SourceType = get_model("payment", "SourceType")
+
+# Which address-book entry the buyer chose, kept beside Oscar's own shipping session data.
+COMPANY_ADDRESS_KEY = "company_address_id"
+
+
+def _company_delivery_addresses(request):
+    member = getattr(request, "company_member", None)
+    if member is None:
+        return CompanyAddress.objects.none()
+    return company_addresses(company=member.company).filter(kind=CompanyAddress.Kind.SHIPPING)
+
+
+def _shipping_fields(*, address: CompanyAddress, user) -> dict:
+    """Return an address-book entry as Oscar's session fields for a new shipping address."""
+    return {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "line1": address.company.legal_name,
+        "line2": address.line1,
+        "line3": address.line2,
+        "line4": address.city,
+        "state": "",
+        "postcode": address.postcode,
+        "country_id": address.country,
+        "phone_number": "",
+        "notes": "",
+    }
+
+
+class ShippingAddressView(views.ShippingAddressView):
+    """Oscar's address step, offering the company's delivery addresses before a typed one.
+
+    An accepted quote's delivery address (recorded on its basket lines) is pre-selected.
+    """
+
+    def _preselected(self, addresses) -> int | None:
+        chosen = self.checkout_session._get("shipping", COMPANY_ADDRESS_KEY)
+        quoted = next(
+            (
+                line.quote_delivery_address_id
+                for line in self.request.basket.all_lines()
+                if line.quote_delivery_address_id
+            ),
+            None,
+        )
+        ids = [address.pk for address in addresses]
+        for candidate in (chosen, quoted):
+            if candidate in ids:
+                return candidate
+        default = next((address.pk for address in addresses if address.is_default), None)
+        return default or (ids[0] if ids else None)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if "company_address_form" not in ctx:
+            addresses = list(_company_delivery_addresses(self.request))
+            ctx["company_address_form"] = CompanyShippingAddressForm(
+                addresses=_company_delivery_addresses(self.request),
+                initial={"company_address": self._preselected(addresses)},
+            )
+        ctx["company_address_count"] = len(
+            ctx["company_address_form"].fields["company_address"].choices
+        )
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") != "ship_to_company_address":
+            return super().post(request, *args, **kwargs)
+        form = CompanyShippingAddressForm(
+            request.POST, addresses=_company_delivery_addresses(request)
+        )
+        if form.is_valid():
+            address = form.cleaned_data["company_address"]
+            if Country.objects.filter(pk=address.country, is_shipping_country=True).exists():
+                self.checkout_session.ship_to_new_address(
+                    _shipping_fields(address=address, user=request.user)
+                )
+                self.checkout_session._set("shipping", COMPANY_ADDRESS_KEY, address.pk)
+                return redirect(self.get_success_url())
+            form.add_error(
+                "company_address",
+                _(
+                    "We do not deliver to %(country)s from this shop yet: choose another "
+                    "address, or ask your account manager."
+                )
+                % {"country": address.get_country_display()},
+            )
+        return self.render_to_response(self.get_context_data(company_address_form=form))
+
+    def form_valid(self, form):
+        self.checkout_session._unset("shipping", COMPANY_ADDRESS_KEY)
+        return super().form_valid(form)
 
 
 class PaymentDetailsView(views.PaymentDetailsView):
+    """Oscar's payment and preview steps: the buyer's PO number, and payment by route.
+
+    On-account buyers are invoiced (a payment source records the terms); the card route
+    (Stripe) plugs in at ``handle_payment`` once ``card_payment_available()`` says so.
+    """
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.setdefault("po_form", PurchaseOrderForm())
+        ctx["payment_route"] = payment_route(member=getattr(self.request, "company_member", None))
+        return ctx
+
+    def handle_payment_details_submission(self, request):
+        form = PurchaseOrderForm(request.POST)
+        if not form.is_valid():
+            return self.render_payment_details(request, po_form=form)
+        return self.render_preview(request, po_form=form)
+
+    def handle_place_order_submission(self, request):
+        form = PurchaseOrderForm(request.POST)
+        if not form.is_valid():
+            return self.render_payment_details(request, po_form=form)
+        submission = self.build_submission()
+        submission["order_kwargs"]["purchase_order_number"] = form.cleaned_data[
+            "purchase_order_number"
+        ]
+        return self.submit(**submission)
+
+    def handle_payment(self, order_number, total, **kwargs):
+        member = getattr(self.request, "company_member", None)
+        # Checked again here, not only on entering checkout: terms can change mid-checkout.
+        refusal = payment_refusal(member=member)
+        if refusal:
+            raise UnableToTakePayment(refusal)
+        if payment_route(member=member) == ON_ACCOUNT:
+            source_type, _created = SourceType.objects.get_or_create(name="On account")
+            self.add_payment_source(
+                Source(
+                    source_type=source_type,
+                    currency=total.currency,
+                    amount_allocated=total.incl_tax,
+                    reference=str(member.company.get_payment_terms_display()),
+                )
+            )
+
     def build_submission(self, **kwargs):
         submission = super().build_submission(**kwargs)
         member = getattr(self.request, "company_member", None)
@@ -31,7 +179,8 @@ class PaymentDetailsView(views.PaymentDetailsView):
         reference = kwargs.get("quote_reference", "")
         if reference and Order.objects.filter(quote_reference=reference).exists():
             raise UnableToPlaceOrder(
-                f"Quote {reference} has already been ordered: it converts into one order only."
+                _("Quote %(quote)s has already been ordered: it converts into one order only.")
+                % {"quote": reference}
             )
         try:
             return super().handle_order_placement(order_number, user, basket, *args, **kwargs)
@@ -42,6 +191,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 "order_one_order_per_quote" in str(exc) or "quote_reference" in str(exc)
             ):
                 raise UnableToPlaceOrder(
-                    f"Quote {reference} has already been ordered: it converts into one order only."
+                    _("Quote %(quote)s has already been ordered: it converts into one order only.")
+                    % {"quote": reference}
                 ) from exc
             raise
