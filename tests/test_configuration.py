@@ -58,6 +58,9 @@ def test_production_settings_pass_check_deploy():
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY=GOOD_SECRET,
         DJANGO_ALLOWED_HOSTS="portal.example",
+        # A shared cache: with local memory the login lockout counts per worker, which the
+        # deploy check warns about (partshub.W001, tests/security/test_login_doors.py).
+        CACHE_URL="redis://127.0.0.1:6379/1",
     )
     assert result.returncode == 0, result.stderr + result.stdout
 
