@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     # Oscar, with our forks in place of the apps we extend.
     "shop.oscar_config.PortalShop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
+    "shop.analytics.apps.ShopAnalyticsConfig",  # Oscar's counters, off the request path
     "shop.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
     "oscar.apps.shipping.apps.ShippingConfig",
@@ -183,10 +184,17 @@ DATABASES = {"default": env.db_url_config(_database_url)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the dev server and a Celery worker share the file.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "init_command", "PRAGMA journal_mode=WAL;"
+    # The embedded default must serve a small team at once. WAL lets readers run beside
+    # the one writer (and the dev server share the file with a worker); a writer waits up
+    # to 5 s for the lock instead of failing; IMMEDIATE takes the write lock when a
+    # transaction begins, so a transaction that has read never fails on upgrading to a
+    # write ("database is locked" under 8 concurrent visitors).
+    _sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _sqlite_options.setdefault(
+        "init_command",
+        "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL",
     )
+    _sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles any plan it thinks costly: a 50,000-product search spent
     # 380 of its 500 ms compiling. Web queries are short; JIT only pays for analytics.
@@ -194,6 +202,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
+# Buffered analytics events (shop/analytics): the shared cache when there is one; a local
+# memory cache of their own otherwise, large enough not to evict a minute's events.
+CACHES["analytics"] = (
+    {**CACHES["default"], "LOCATION": "portal-analytics", "OPTIONS": {"MAX_ENTRIES": 200_000}}
+    if CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    else dict(CACHES["default"])
+)
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -216,6 +231,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_USER_DISPLAY = "shop.context_processors.user_display"
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
+# A taken email gets the same page and the same work (a password hash) as a new one.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_FORMS = {"signup": "shop.customer.signup.SignupForm"}
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
@@ -273,13 +291,18 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-# A taken email gets the same page and the same work (a password hash) as a new one.
-ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_FORMS = {"signup": "shop.customer.signup.SignupForm"}
     "heartbeat": {"task": "config.tasks.heartbeat", "schedule": 300.0},
     # Quotes: expire offers past validity, remind buyers, alert on unanswered requests.
     "quotes-housekeeping": {"task": "crm_embedded.quotes.tasks.housekeeping", "schedule": 900.0},
+    # Product views, searches and basket additions buffered in the cache (shop/analytics).
+    "analytics-flush": {"task": "shop.analytics.tasks.flush", "schedule": 60.0},
 }
+# Without a broker there is no beat: each web process flushes the analytics buffer itself,
+# from a background thread, every ANALYTICS_FLUSH_SECONDS.
+ANALYTICS_FLUSH_IN_PROCESS = env.bool(
+    "ANALYTICS_FLUSH_IN_PROCESS", default=CELERY_TASK_ALWAYS_EAGER
+)
+ANALYTICS_FLUSH_SECONDS = env.int("ANALYTICS_FLUSH_SECONDS", default=60)
 
 # Quotes. A sales manager approves an offer that gives more than QUOTE_MAX_DISCOUNT_PERCENT
 # off the list price, or leaves less than QUOTE_MIN_MARGIN_PERCENT over the cost price
