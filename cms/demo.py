@@ -1,9 +1,14 @@
 """Demo content: the portal's home page and a few editorial pages, created once."""
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import Page, Site
+from django.utils.text import slugify
+from wagtail.models import GroupPagePermission, Page, Site
 
 from cms.models import ContentPage, HomePage
+from shop.demo import DEMO_PASSWORD
 
 HOME_BODY = [
     {
@@ -104,3 +109,59 @@ def home_page_ensure() -> bool:
         home.add_child(instance=page)
         page.save_revision().publish()
     return True
+
+
+# Wagtail's data migrations create "Editors" (draft, submit for moderation) and
+# "Moderators" (also publish) with rights on the whole page tree; the demo relies on
+# them but puts them back if an operator removed them. Neither group is staff: editors
+# see the Wagtail admin only, never the Oscar dashboard, the CRM or Django admin.
+EDITOR_GROUPS = {
+    "Editors": ("add_page", "change_page", "lock_page"),
+    "Moderators": ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
+}
+# (email, first name, last name, groups): eddie drafts, maria reviews and publishes.
+CONTENT_TEAM = (
+    ("eddie.editor@partshub.example", "Eddie", "Moreau", ("Editors",)),
+    ("maria.moderator@partshub.example", "Maria", "Keller", ("Editors", "Moderators")),
+)
+
+
+@transaction.atomic
+def editors_ensure() -> list[tuple[str, str]]:
+    """Give the content team its Wagtail groups and logins; return (role, email) logins."""
+    root = Page.get_first_root_node()
+    access_admin = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    for name, codenames in EDITOR_GROUPS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(access_admin)
+        for codename in codenames:
+            GroupPagePermission.objects.get_or_create(
+                group=group,
+                page=root,
+                permission=Permission.objects.get(
+                    content_type__app_label="wagtailcore", codename=codename
+                ),
+            )
+    User = get_user_model()
+    logins = []
+    for email, first_name, last_name, groups in CONTENT_TEAM:
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            local, domain = email.split("@")
+            user = User(
+                username=f"{local[:30]}-{slugify(domain)[:8]}",
+                email=email,
+                first_name=first_name,
+                last_name=last_name,
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        user.groups.add(*Group.objects.filter(name__in=groups))
+        role = "content moderator (publishes)" if "Moderators" in groups else "content editor"
+        logins.append((role, email))
+    return logins

@@ -66,7 +66,14 @@ def test_seed_demo_creates_a_complete_portal_and_prints_logins():
     assert User.objects.filter(is_superuser=True).count() == 1
     assert User.objects.filter(groups__name="Account managers").count() == 2
     assert User.objects.filter(groups__name="Sales managers").count() == 1
-    assert User.objects.filter(groups__name="Editors", is_staff=False).count() == 1
+    # The content team: eddie drafts, maria also publishes; neither is staff.
+    assert User.objects.filter(groups__name="Editors", is_staff=False).count() == 2
+    assert list(
+        User.objects.filter(groups__name="Moderators", is_staff=False).values_list(
+            "email", flat=True
+        )
+    ) == ["maria.moderator@partshub.example"]
+    assert "maria.moderator@partshub.example" in output
     assert not EmailAddress.objects.filter(verified=False).exists()
     assert Site.objects.get(is_default_site=True).root_page.specific_class is HomePage
     assert "jonas.weber@rheinland-auto.example" in output

@@ -61,6 +61,9 @@ class Command(BaseCommand):
         self._say(verbose, "Content: home page and editorial pages ...")
         made = cms_demo.home_page_ensure()
         self._say(verbose, "  home page created" if made else "  home page already there")
+        self._say(verbose, "Content team: editors and a moderator who publishes ...")
+        listed = {email for _, email in logins}
+        logins += [login for login in cms_demo.editors_ensure() if login[1] not in listed]
         self._say(verbose, f"Done in {time.monotonic() - started:.1f} s.\n")
         if verbose:
             self.stdout.write(f"Demo logins (password for all: {shop_demo.DEMO_PASSWORD}):")
