@@ -52,12 +52,13 @@ def workspace(request: HttpRequest) -> HttpResponse:
         status=CompanyApplication.Status.PENDING
     )
     from crm_embedded.models import Task
-    from crm_embedded.quotes.selectors import quotes_for_staff
+    from crm_embedded.quotes.selectors import quotes_awaiting_approval, quotes_for_staff
     from crm_embedded.quotes.states import State
 
     waiting = quotes_for_staff(user=request.user).filter(
-        state__in=[State.REQUESTED, State.IN_REVIEW]
+        state__in=[State.REQUESTED, State.IN_REVIEW, State.AWAITING_APPROVAL]
     )
+    is_sales_manager = selectors.user_is_sales_manager(user=request.user)
     return render(
         request,
         "crm/workspace.html",
@@ -67,7 +68,10 @@ def workspace(request: HttpRequest) -> HttpResponse:
             "companies": companies.order_by("legal_name")[:50],
             "company_count": companies.count(),
             "pending_applications": pending[:20],
-            "is_sales_manager": selectors.user_is_sales_manager(user=request.user),
+            "is_sales_manager": is_sales_manager,
+            "approval_count": quotes_awaiting_approval(user=request.user).count()
+            if is_sales_manager
+            else 0,
         },
     )
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from shop.validators import TextGuardMixin
 from shop.widgets import DateInput
@@ -40,3 +41,23 @@ class TermsForm(TextGuardMixin, forms.Form):
     terms = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label="Terms"
     )
+
+
+class ApprovalDecisionForm(TextGuardMixin, forms.Form):
+    """A sales manager's answer to an approval request; a refusal says why."""
+
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("refuse", _("Refuse"))], widget=forms.HiddenInput
+    )
+    reason = forms.CharField(
+        required=False, max_length=1000, label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "refuse" and not (data.get("reason") or "").strip():
+            self.add_error(
+                "reason", _("Say why you refuse: the account manager reads it to change the offer.")
+            )
+        return data

@@ -5,16 +5,12 @@ server never undoes a quote change.
 """
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
-
-from shop.companies.selectors import SALES_MANAGERS_GROUP
 
 BUYER_KINDS = {"offered", "rejected", "expired", "expiry_reminder", "message_to_buyer", "revising"}
 STAFF_KINDS = {
     "requested", "changes_requested", "accepted", "declined", "cancelled", "ordered",
-    "message_to_staff", "overdue", "approval_requested",
+    "message_to_staff", "overdue", "approval_requested", "approval_granted", "approval_refused",
 }  # fmt: skip
 
 
@@ -27,12 +23,10 @@ def queue(quote, kind: str, *, message_id: int | None = None) -> None:
 
 
 def _staff_recipients(quote, kind: str) -> list[str]:
-    User = get_user_model()
+    from crm_embedded.quotes.selectors import sales_managers
+
     if kind == "approval_requested" or not getattr(quote.account_manager, "email", ""):
-        managers = User.objects.filter(
-            Q(is_superuser=True) | Q(groups__name=SALES_MANAGERS_GROUP), is_active=True
-        ).distinct()
-        return sorted({u.email for u in managers if u.email})
+        return sorted({u.email for u in sales_managers() if u.email})
     return [quote.account_manager.email] if quote.account_manager.email else []
 
 
@@ -69,7 +63,13 @@ def build(quote, kind: str, message=None) -> tuple[list[str], str, str]:
                     f"(target: {settings.QUOTE_RESPONSE_TARGET_BUSINESS_DAYS} business day(s)). "
                     f"A task is in your CRM workspace.\n\n{staff_url}"),
         "approval_requested": (f"Approve discounts on quote {quote.number} for {company}",
-                               f"An offer is beyond the discount threshold.\n\n{staff_url}"),
+                               f"An offer is beyond the discount or margin threshold:\n"
+                               f"{_last_event_text(quote)}\n\nApprove or refuse it: {staff_url}\n"
+                               f"Everything waiting for approval: {base}/crm/approvals/"),
+        "approval_granted": (f"Discounts on quote {quote.number} for {company} approved",
+                             f"{_last_event_text(quote)}\n\nSend the offer: {staff_url}"),
+        "approval_refused": (f"Discounts on quote {quote.number} for {company} refused",
+                             f"{_last_event_text(quote)}\n\nChange the offer: {staff_url}"),
         "offered": (f"Your quote {quote.number} from {site}: offer {latest.number if latest else ''}",
                     f"Your account manager sent an offer: {total}, valid until "
                     f"{quote.valid_until:%d.%m.%Y}.\nAccept it, decline it or ask for changes: "
@@ -103,6 +103,14 @@ def _message_text(message) -> str:
     author = message.author.get_full_name() or message.author.email if message.author else "-"
     about = f" (about {message.line_label})" if message.line_label else ""
     return f"{author}{about}:\n\n{message.body}"
+
+
+def _last_event_text(quote) -> str:
+    event = quote.events.select_related("by").order_by("-at", "-id").first()
+    if event is None:
+        return "-"
+    who = (event.by.get_full_name() or event.by.email) if event.by else "-"
+    return f"{who}: {event.text}"
 
 
 def _last_message(quote) -> str:

@@ -1,9 +1,11 @@
 """Quote reads, scoped to who asks: a buyer's company, or a staff member's accounts."""
 
-from django.db.models import Count, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
 
 from crm_embedded.quotes.models import Quote
-from shop.companies.selectors import companies_for_staff
+from crm_embedded.quotes.states import State
+from shop.companies.selectors import SALES_MANAGERS_GROUP, companies_for_staff
 
 
 def quotes_for_member(*, member) -> QuerySet[Quote]:
@@ -24,6 +26,38 @@ def quotes_for_staff(*, user) -> QuerySet[Quote]:
         .select_related("requested_by", "account_manager", "company")
         .annotate(line_count=Count("lines"))
     )
+
+
+def sales_managers() -> QuerySet:
+    """Active users who may approve discounts beyond the threshold (superusers included)."""
+    return (
+        get_user_model()
+        .objects.filter(Q(is_superuser=True) | Q(groups__name=SALES_MANAGERS_GROUP), is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def quotes_awaiting_approval(*, user) -> QuerySet[Quote]:
+    """Offers waiting for a sales manager, oldest request first, among the user's accounts."""
+    return (
+        quotes_for_staff(user=user)
+        .filter(state=State.AWAITING_APPROVAL)
+        .order_by("approval_requested_at", "pk")
+    )
+
+
+def quote_approval_requester(*, quote: Quote):
+    """Who asked for the pending approval (None if no approval is pending)."""
+    if quote.state != State.AWAITING_APPROVAL:
+        return None
+    event = (
+        quote.events.filter(to_state=State.AWAITING_APPROVAL)
+        .select_related("by")
+        .order_by("-at", "-id")
+        .first()
+    )
+    return event.by if event else None
 
 
 def quote_thread(*, quote: Quote, staff: bool):

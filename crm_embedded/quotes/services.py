@@ -13,11 +13,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from crm_embedded.models import Task
-from crm_embedded.quotes import notifications
+from crm_embedded.quotes import notifications, selectors
 from crm_embedded.quotes.models import Quote, QuoteEvent, QuoteLine, QuoteMessage, QuoteVersion
 from crm_embedded.quotes.states import STAFF_EDITABLE, IllegalTransition, State, transition_check
 from shop.basket import services as basket_services
@@ -361,30 +363,109 @@ def _fingerprint(quote: Quote) -> str:
     return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
 
 
+def _approval_task_key(quote: Quote, user) -> str:
+    return f"quote-approval:{quote.pk}:{user.pk}"
+
+
+def _close_approval_tasks(quote: Quote) -> None:
+    """The approval was given, refused or withdrawn: every sales manager's task is done."""
+    Task.objects.filter(key__startswith=f"quote-approval:{quote.pk}:", done_at__isnull=True).update(
+        done_at=timezone.now()
+    )
+
+
 @transaction.atomic
 def quote_request_approval(*, quote: Quote, by) -> Quote:
-    """Ask a sales manager to approve the draft's discounts."""
+    """Ask the sales managers to approve the draft's discounts: a task and an email each.
+
+    The quote waits in AWAITING_APPROVAL, its lines frozen, until a sales manager approves
+    or refuses it, or the account manager withdraws the request.
+    """
     quote = _locked(quote)
+    if quote.state == State.AWAITING_APPROVAL:
+        raise QuoteError(_("Approval is requested already: the sales managers have a task for it."))
     _editable(quote)
-    if not lines_needing_approval(quote):
-        raise QuoteError("No line is beyond the approval threshold: send the offer directly.")
-    quote.approval_requested_at = timezone.now()
-    quote.save(update_fields=["approval_requested_at", "updated_at"])
-    QuoteEvent.objects.create(quote=quote, by=by, text="Approval requested")
+    needing = lines_needing_approval(quote)
+    if not needing:
+        raise QuoteError(_("No line is beyond the approval threshold: send the offer directly."))
+    if quote_is_approved(quote):
+        raise QuoteError(_("These prices are approved already: send the offer."))
+    why = "; ".join(f"{line.sku}: {reason}" for line, reason in needing[:10])
+    _move_from(
+        quote, STAFF_EDITABLE, State.AWAITING_APPROVAL, by=by,
+        text=_("Approval requested: %(why)s") % {"why": why},
+        refusal=_("Only a draft offer can be sent for approval"),
+    )  # fmt: skip
+    now = timezone.now()
+    quote.approval_requested_at = now
+    quote.save(update_fields=["state", "approval_requested_at", "updated_at"])
+    title = _("Approve or refuse the offer %(number)s for %(company)s (%(count)s line(s))") % {
+        "number": quote.number, "company": quote.company.legal_name, "count": len(needing),
+    }  # fmt: skip
+    url = reverse("crm:quote-detail", args=[quote.pk])
+    for manager in selectors.sales_managers().exclude(pk=getattr(by, "pk", None)):
+        Task.objects.update_or_create(
+            key=_approval_task_key(quote, manager),
+            defaults={"owner": manager, "company": quote.company, "title": title[:200],
+                      "url": url, "due_at": now, "done_at": None},
+        )  # fmt: skip
     notifications.queue(quote, "approval_requested")
     return quote
 
 
 @transaction.atomic
-def quote_approve(*, quote: Quote, by) -> Quote:
+def quote_approve(*, quote: Quote, by, note: str = "") -> Quote:
     """A sales manager approves the draft as it is now; a later change needs approval again."""
     if not user_is_sales_manager(user=by):
-        raise QuoteError("Only a sales manager can approve discounts beyond the threshold.")
+        raise QuoteError(_("Only a sales manager can approve discounts beyond the threshold."))
     quote = _locked(quote)
-    _editable(quote)
+    text = _("Discounts approved")
+    if note.strip():
+        text = f"{text}: {note.strip()[:1000]}"
+    if quote.state == State.AWAITING_APPROVAL:
+        if selectors.quote_approval_requester(quote=quote) == by:
+            raise QuoteError(_("You asked for this approval: another sales manager must give it."))
+        _move(quote, State.IN_REVIEW, by=by, text=text)
+        notifications.queue(quote, "approval_granted")
+    else:
+        # A sales manager looking at a draft may approve it without being asked.
+        _editable(quote)
+        QuoteEvent.objects.create(quote=quote, by=by, text=text)
     quote.approved_by, quote.approved_fingerprint = by, _fingerprint(quote)
-    quote.save(update_fields=["approved_by", "approved_fingerprint", "updated_at"])
-    QuoteEvent.objects.create(quote=quote, by=by, text="Discounts approved")
+    quote.save(update_fields=["state", "approved_by", "approved_fingerprint", "updated_at"])
+    _close_approval_tasks(quote)
+    return quote
+
+
+@transaction.atomic
+def quote_refuse_approval(*, quote: Quote, by, reason: str) -> Quote:
+    """A sales manager refuses the discounts, saying why; the draft goes back to review."""
+    if not user_is_sales_manager(user=by):
+        raise QuoteError(_("Only a sales manager can refuse an approval."))
+    if not reason.strip():
+        raise QuoteError(_("Say why the approval is refused: the account manager reads it."))
+    quote = _move_from(
+        _locked(quote), (State.AWAITING_APPROVAL,), State.IN_REVIEW, by=by,
+        text=_("Approval refused: %(reason)s") % {"reason": reason.strip()[:1000]},
+        refusal=_("Only an offer waiting for approval can be refused"),
+    )  # fmt: skip
+    quote.approved_by, quote.approved_fingerprint = None, ""
+    quote.save(update_fields=["state", "approved_by", "approved_fingerprint", "updated_at"])
+    _close_approval_tasks(quote)
+    notifications.queue(quote, "approval_refused")
+    return quote
+
+
+@transaction.atomic
+def quote_withdraw_approval_request(*, quote: Quote, by) -> Quote:
+    """The account manager takes the draft back from approval to change it."""
+    quote = _move_from(
+        _locked(quote), (State.AWAITING_APPROVAL,), State.IN_REVIEW, by=by,
+        text=_("Approval request withdrawn"),
+        refusal=_("No approval request is pending"),
+    )  # fmt: skip
+    quote.save(update_fields=["state", "updated_at"])
+    _close_approval_tasks(quote)
     return quote
 
 
@@ -392,6 +473,10 @@ def quote_approve(*, quote: Quote, by) -> Quote:
 def quote_send(*, quote: Quote, by) -> QuoteVersion:
     """Freeze the draft into a new version and send it to the buyer."""
     quote = _locked(quote)
+    if quote.state == State.AWAITING_APPROVAL:
+        raise QuoteError(
+            _("This offer is waiting for a sales manager's approval: send it once approved.")
+        )
     lines = list(quote.lines.order_by("pk"))
     if not lines:
         raise QuoteError("The offer has no lines.")
@@ -410,7 +495,11 @@ def quote_send(*, quote: Quote, by) -> QuoteVersion:
     if needing and not approved and not user_is_sales_manager(user=by):
         names = "; ".join(f"{line.sku}: {why}" for line, why in needing[:5])
         raise QuoteError(
-            f"A sales manager must approve these discounts before the offer is sent: {names}."
+            _(
+                "A sales manager must approve these discounts before the offer is sent: "
+                "%(names)s. Use “Ask a sales manager to approve”."
+            )
+            % {"names": names}
         )
     _move(quote, State.OFFERED, by=by, text="Offer sent")
     _close_overdue_task(quote)
@@ -538,6 +627,7 @@ def quote_cancel(*, quote: Quote, member, reason: str = "", basket=None) -> Quot
     quote = _locked(quote)
     was_accepted = quote.state == State.ACCEPTED
     _move(quote, State.CANCELLED, by=member.user, text=reason.strip() or "Cancelled")
+    _close_approval_tasks(quote)
     if was_accepted:
         # Accepted but not ordered: the locked lines leave the basket with the quote, also
         # when a colleague cancels (the lines sit in the basket of whoever accepted).

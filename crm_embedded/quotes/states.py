@@ -7,6 +7,7 @@ from django.db import models
 class State(models.TextChoices):
     REQUESTED = "requested", "Requested"
     IN_REVIEW = "in_review", "In review"
+    AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
     OFFERED = "offered", "Offered"
     ACCEPTED = "accepted", "Accepted"
     ORDERED = "ordered", "Ordered"
@@ -19,6 +20,8 @@ class State(models.TextChoices):
 BUYER_NAMES = {
     State.REQUESTED: "Requested: waiting for your account manager",
     State.IN_REVIEW: "Your account manager is preparing an offer",
+    # The approval of a discount is internal: the buyer sees an offer being prepared.
+    State.AWAITING_APPROVAL: "Your account manager is preparing an offer",
     State.OFFERED: "Offer received: accept, decline or ask for changes",
     State.ACCEPTED: "Accepted: the lines are in your basket",
     State.ORDERED: "Ordered",
@@ -31,6 +34,7 @@ BUYER_NAMES = {
 STAFF_NAMES = {
     State.REQUESTED: "New request",
     State.IN_REVIEW: "In review",
+    State.AWAITING_APPROVAL: "Waiting for a sales manager's approval",
     State.OFFERED: "Offer sent, waiting for the buyer",
     State.ACCEPTED: "Accepted by the buyer, not yet ordered",
     State.ORDERED: "Ordered",
@@ -49,6 +53,12 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (State.IN_REVIEW, State.REJECTED): "reject the request",
     (State.REQUESTED, State.CANCELLED): "cancel the request",
     (State.IN_REVIEW, State.CANCELLED): "cancel the request",
+    # An offer beyond the discount or margin threshold waits for a sales manager, its lines
+    # frozen; approving, refusing (with a reason) or withdrawing the request reopens it.
+    (State.REQUESTED, State.AWAITING_APPROVAL): "ask a sales manager to approve",
+    (State.IN_REVIEW, State.AWAITING_APPROVAL): "ask a sales manager to approve",
+    (State.AWAITING_APPROVAL, State.IN_REVIEW): "approve, refuse or withdraw the approval request",
+    (State.AWAITING_APPROVAL, State.CANCELLED): "cancel the request",
     (State.OFFERED, State.CANCELLED): "cancel the request",
     (State.OFFERED, State.ACCEPTED): "accept the offer",
     (State.OFFERED, State.DECLINED): "decline the offer",
@@ -59,7 +69,9 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (State.ACCEPTED, State.CANCELLED): "cancel the accepted quote",
 }
 
-OPEN_STATES = (State.REQUESTED, State.IN_REVIEW, State.OFFERED, State.ACCEPTED)
+OPEN_STATES = (
+    State.REQUESTED, State.IN_REVIEW, State.AWAITING_APPROVAL, State.OFFERED, State.ACCEPTED,
+)  # fmt: skip
 STAFF_EDITABLE = (State.REQUESTED, State.IN_REVIEW)
 
 

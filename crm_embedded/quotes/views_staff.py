@@ -3,10 +3,11 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm_embedded.quotes import selectors, services
-from crm_embedded.quotes.forms import MessageForm, TermsForm
+from crm_embedded.quotes.forms import ApprovalDecisionForm, MessageForm, TermsForm
 from crm_embedded.quotes.states import OPEN_STATES, STAFF_EDITABLE, IllegalTransition, State
 from crm_embedded.quotes.views_buyer import version_pdf_response
 from crm_embedded.views import staff_required
@@ -47,6 +48,12 @@ def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "needing": needing,
             "approved": services.quote_is_approved(quote),
             "is_sales_manager": user_is_sales_manager(user=request.user),
+            "awaiting_approval": quote.state == State.AWAITING_APPROVAL,
+            "approval_needing": services.lines_needing_approval(quote)
+            if quote.state == State.AWAITING_APPROVAL
+            else [],
+            "approval_requester": selectors.quote_approval_requester(quote=quote),
+            "approval_form": ApprovalDecisionForm(),
             "versions": selectors.quote_versions_with_changes(quote=quote),
             "thread": selectors.quote_thread(quote=quote, staff=True),
             "events": quote.events.select_related("by"),
@@ -138,6 +145,7 @@ ACTIONS = {
     "revise": lambda q, r: services.quote_revise(quote=q, by=r.user),
     "send": lambda q, r: services.quote_send(quote=q, by=r.user),
     "request-approval": lambda q, r: services.quote_request_approval(quote=q, by=r.user),
+    "withdraw-approval": lambda q, r: services.quote_withdraw_approval_request(quote=q, by=r.user),
     "approve": lambda q, r: services.quote_approve(quote=q, by=r.user),
     "reject": lambda q, r: services.quote_reject(quote=q, by=r.user, reason=r.POST.get("text", "")),
 }
@@ -145,7 +153,8 @@ DONE = {
     "review": "Review started.",
     "revise": "The offer is withdrawn: change it and send a new version.",
     "send": "Offer sent to the buyer.",
-    "request-approval": "Approval requested from the sales managers.",
+    "request-approval": _("Approval requested: every sales manager has a task and an email."),
+    "withdraw-approval": _("Approval request withdrawn: change the offer and ask again."),
     "approve": "Discounts approved: the offer can be sent.",
     "reject": "Request rejected; the buyer is told why.",
 }
@@ -164,6 +173,45 @@ def quote_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         messages.success(request, DONE[action])
     return redirect("crm:quote-detail", pk=pk)
+
+
+@staff_required
+def approval_list(request: HttpRequest) -> HttpResponse:
+    """Offers waiting for a sales manager's approval, with what needs it and why."""
+    quotes = list(selectors.quotes_awaiting_approval(user=request.user)[:100])
+    rows = [{"quote": quote, "needing": services.lines_needing_approval(quote)} for quote in quotes]
+    return render(
+        request,
+        "quotes/staff/approvals.html",
+        {"rows": rows, "is_sales_manager": user_is_sales_manager(user=request.user),
+         "crm_tab": "approvals"},
+    )  # fmt: skip
+
+
+@staff_required
+@require_POST
+def quote_approval(request: HttpRequest, pk: int) -> HttpResponse:
+    """A sales manager approves the pending request, or refuses it with a reason."""
+    quote = _quote_or_404(request, pk)
+    form = ApprovalDecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("crm:quote-detail", pk=pk)
+    reason = form.cleaned_data.get("reason", "")
+    try:
+        if form.cleaned_data["decision"] == "approve":
+            services.quote_approve(quote=quote, by=request.user, note=reason)
+            done = _("Approved: the account manager is told and can send the offer.")
+        else:
+            services.quote_refuse_approval(quote=quote, by=request.user, reason=reason)
+            done = _("Refused: the account manager is told why.")
+    except (services.QuoteError, IllegalTransition) as exc:
+        messages.error(request, exc.message)
+        return redirect("crm:quote-detail", pk=pk)
+    messages.success(request, done)
+    return redirect("crm:approval-list")
 
 
 @staff_required

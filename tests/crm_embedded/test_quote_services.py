@@ -120,6 +120,8 @@ def _member(company, role=CompanyMember.Role.BUYER, email=None):
 
 def _quote_in(state: str, ctx) -> Quote:
     """A quote brought to ``state`` through the services (its draft priced)."""
+    if state == State.AWAITING_APPROVAL:
+        return _awaiting_approval(ctx)
     if state in (State.REQUESTED, State.IN_REVIEW, State.REJECTED):
         quote = _request(ctx)
         _price(quote, ctx.am, DEFAULT_PRICES)
@@ -141,6 +143,21 @@ def _quote_in(state: str, ctx) -> Quote:
     elif state == State.CANCELLED:
         services.quote_cancel(quote=quote, member=ctx.buyer, reason="No longer needed")
     return _fresh(quote)
+
+
+def _awaiting_approval(ctx) -> Quote:
+    quote = _request(ctx)
+    _price(quote, ctx.am, DEEP_PRICES)
+    services.quote_request_approval(quote=quote, by=ctx.am)
+    return _fresh(quote)
+
+
+DEEP_PRICES = {"QT-1": "9.00", "QT-2": "38.00"}  # QT-1: 28 % off 12.50, beyond the threshold
+
+
+def _deepen_and_ask(q, c):
+    _price(q, c.am, DEEP_PRICES)
+    return services.quote_request_approval(quote=q, by=c.am)
 
 
 # The state machine -----------------------------------------------------------------------
@@ -217,6 +234,15 @@ ACTIONS = [
     (State.ACCEPTED, State.CANCELLED, "cancel", _cancel),
     (State.EXPIRED, State.IN_REVIEW, "renew",
      lambda q, c: services.quote_ask_changes(quote=q, member=c.buyer, message="Renew it, please")),
+    (State.REQUESTED, State.AWAITING_APPROVAL, "request-approval", _deepen_and_ask),
+    (State.IN_REVIEW, State.AWAITING_APPROVAL, "request-approval", _deepen_and_ask),
+    (State.AWAITING_APPROVAL, State.IN_REVIEW, "approve",
+     lambda q, c: services.quote_approve(quote=q, by=c.sm)),
+    (State.AWAITING_APPROVAL, State.IN_REVIEW, "refuse-approval",
+     lambda q, c: services.quote_refuse_approval(quote=q, by=c.sm, reason="Too deep")),
+    (State.AWAITING_APPROVAL, State.IN_REVIEW, "withdraw-approval",
+     lambda q, c: services.quote_withdraw_approval_request(quote=q, by=c.am)),
+    (State.AWAITING_APPROVAL, State.CANCELLED, "cancel", _cancel),
 ]  # fmt: skip
 
 
@@ -677,6 +703,7 @@ def test_a_discount_beyond_the_threshold_needs_a_sales_manager(
     with django_capture_on_commit_callbacks(execute=True):
         services.quote_request_approval(quote=quote, by=ctx.am)
     assert _fresh(quote).approval_requested_at is not None
+    assert _fresh(quote).state == State.AWAITING_APPROVAL
     (email,) = mail.outbox
     assert email.to == [ctx.sm.email]
     assert email.subject == f"Approve discounts on quote {quote.number} for Alpha Werkstatt GmbH"
@@ -1274,6 +1301,7 @@ def test_quote_emails_are_built_from_the_quote(ctx):
         "accepted": [ctx.am.email], "declined": [ctx.am.email], "cancelled": [ctx.am.email],
         "ordered": [ctx.am.email], "message_to_staff": [ctx.am.email],
         "overdue": [ctx.am.email], "approval_requested": [ctx.sm.email],
+        "approval_granted": [ctx.am.email], "approval_refused": [ctx.am.email],
         "offered": [ctx.buyer.user.email], "rejected": [ctx.buyer.user.email],
         "expired": [ctx.buyer.user.email], "expiry_reminder": [ctx.buyer.user.email],
         "message_to_buyer": [ctx.buyer.user.email], "revising": [ctx.buyer.user.email],
@@ -1318,3 +1346,124 @@ def test_an_order_for_a_quote_that_is_no_longer_accepted_is_recorded_not_retried
         "Order 100077 was placed while the quote was" in quote.events.order_by("-id").first().text
     )
     assert any("100077" in m.subject for m in mailoutbox)
+
+
+# Approval requests reach the sales managers (issue 10) ----------------------------------------
+
+
+def _approval_tasks(quote):
+    return Task.objects.filter(key__startswith=f"quote-approval:{quote.pk}:").order_by("owner_id")
+
+
+def test_an_approval_request_gives_every_sales_manager_a_task_and_an_email(
+    ctx, django_capture_on_commit_callbacks
+):
+    second = UserFactory(email="sm2@partshub.example")
+    second.groups.add(ctx.sm.groups.get())
+    quote = _request(ctx)
+    _price(quote, ctx.am, DEEP_PRICES)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.quote_request_approval(quote=quote, by=ctx.am)
+    quote = _fresh(quote)
+    assert quote.state == State.AWAITING_APPROVAL
+    assert quote.staff_state == "Waiting for a sales manager's approval"
+    assert quote.buyer_state == "Your account manager is preparing an offer"  # internal
+    tasks_ = _approval_tasks(quote)
+    assert [t.owner for t in tasks_] == [ctx.sm, second]
+    assert all(t.done_at is None and t.url == f"/crm/quotes/{quote.pk}/" for t in tasks_)
+    assert f"offer {quote.number} for Alpha Werkstatt GmbH" in tasks_[0].title
+    (email,) = mail.outbox
+    assert email.to == sorted([ctx.sm.email, second.email])
+    assert "QT-1: 28.0% off list (more than 25%)" in email.body
+    assert "/crm/approvals/" in email.body
+    event = quote.events.order_by("-id").first()
+    assert (event.from_state, event.to_state, event.by) == (
+        "requested",
+        "awaiting_approval",
+        ctx.am,
+    )
+    # While it waits, the draft is frozen and cannot be sent or asked for twice.
+    line = _lines(quote)["QT-1"]
+    with pytest.raises(QuoteError, match="start a new version"):
+        services.quote_lines_update(quote=quote, by=ctx.am, changes={line.pk: {"quantity": 9}})
+    with pytest.raises(QuoteError, match="waiting for a sales manager's approval"):
+        services.quote_send(quote=quote, by=ctx.am)
+    with pytest.raises(QuoteError, match="requested already"):
+        services.quote_request_approval(quote=quote, by=ctx.am)
+    assert _approval_tasks(quote).count() == 2  # idempotent by key
+
+
+def test_approval_closes_the_tasks_tells_the_account_manager_and_lets_the_offer_go(
+    ctx, django_capture_on_commit_callbacks
+):
+    quote = _awaiting_approval(ctx)
+    with pytest.raises(QuoteError, match="Only a sales manager"):
+        services.quote_approve(quote=quote, by=ctx.am)
+    with pytest.raises(QuoteError, match="Only a sales manager"):
+        services.quote_refuse_approval(quote=quote, by=ctx.am, reason="I refuse my own")
+    assert _fresh(quote).state == State.AWAITING_APPROVAL
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.quote_approve(quote=quote, by=ctx.sm, note="Strategic account")
+    quote = _fresh(quote)
+    assert (quote.state, quote.approved_by) == (State.IN_REVIEW, ctx.sm)
+    assert services.quote_is_approved(quote)
+    assert all(t.done_at is not None for t in _approval_tasks(quote))
+    event = quote.events.order_by("-id").first()
+    assert (event.by, event.text) == (ctx.sm, "Discounts approved: Strategic account")
+    (email,) = mail.outbox
+    assert email.to == [ctx.am.email]
+    assert email.subject == f"Discounts on quote {quote.number} for Alpha Werkstatt GmbH approved"
+    assert services.quote_send(quote=quote, by=ctx.am).lines[0]["unit_price"] == "9.00"
+
+
+def test_a_refusal_needs_a_reason_which_the_account_manager_reads(
+    ctx, django_capture_on_commit_callbacks
+):
+    quote = _awaiting_approval(ctx)
+    with pytest.raises(QuoteError, match="Say why"):
+        services.quote_refuse_approval(quote=quote, by=ctx.sm, reason="  ")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.quote_refuse_approval(quote=quote, by=ctx.sm, reason="Margin too thin, try 10.50")
+    quote = _fresh(quote)
+    assert quote.state == State.IN_REVIEW and not services.quote_is_approved(quote)
+    assert quote.reason == ""  # the buyer never reads an internal refusal
+    assert all(t.done_at is not None for t in _approval_tasks(quote))
+    event = quote.events.order_by("-id").first()
+    assert event.text == "Approval refused: Margin too thin, try 10.50"
+    (email,) = mail.outbox
+    assert email.to == [ctx.am.email]
+    assert "Margin too thin, try 10.50" in email.body
+    with pytest.raises(QuoteError, match="A sales manager must approve"):
+        services.quote_send(quote=quote, by=ctx.am)
+    # Only a pending request can be refused or withdrawn.
+    with pytest.raises(QuoteError, match="waiting for approval"):
+        services.quote_refuse_approval(quote=quote, by=ctx.sm, reason="Again")
+    with pytest.raises(QuoteError, match="No approval request is pending"):
+        services.quote_withdraw_approval_request(quote=quote, by=ctx.am)
+
+
+def test_a_sales_manager_cannot_approve_their_own_request(ctx):
+    other = UserFactory(email="sm2@partshub.example")
+    other.groups.add(ctx.sm.groups.get())
+    quote = _request(ctx)
+    _price(quote, ctx.sm, DEEP_PRICES)
+    services.quote_request_approval(quote=quote, by=ctx.sm)
+    assert [t.owner for t in _approval_tasks(quote)] == [other]  # not to the one who asked
+    with pytest.raises(QuoteError, match="another sales manager"):
+        services.quote_approve(quote=quote, by=ctx.sm)
+    services.quote_approve(quote=quote, by=other)
+    assert _fresh(quote).approved_by == other
+
+
+def test_withdrawing_or_cancelling_closes_the_approval_tasks(ctx):
+    quote = _awaiting_approval(ctx)
+    services.quote_withdraw_approval_request(quote=quote, by=ctx.am)
+    assert _fresh(quote).state == State.IN_REVIEW
+    assert all(t.done_at is not None for t in _approval_tasks(quote))
+    services.quote_request_approval(quote=quote, by=ctx.am)  # asked again: the task reopens
+    assert [t.done_at for t in _approval_tasks(quote)] == [None]
+    services.quote_cancel(quote=quote, member=ctx.buyer, reason="Bought elsewhere")
+    assert _fresh(quote).state == State.CANCELLED
+    assert all(t.done_at is not None for t in _approval_tasks(quote))

@@ -481,3 +481,70 @@ def test_a_saved_validity_survives_saving_the_terms_again(
     client.post(terms, {"valid_until": shown, "terms": "Net 45"})
     quote.refresh_from_db()
     assert (quote.valid_until, quote.terms) == (valid, "Net 45")
+
+
+# Approvals: a place in the CRM where sales managers decide (issue 10) -------------------------
+
+
+def _awaiting_approval(client, buyer_member, account_manager, products) -> Quote:
+    quote = _quote_from_basket(client, buyer_member, products)
+    client.force_login(account_manager)
+    first, second = quote.lines.get(sku="QT-1"), quote.lines.get(sku="QT-2")
+    client.post(
+        reverse("crm:quote-lines", args=[quote.pk]),
+        {f"price_{first.pk}": "10.00", f"price_{second.pk}": "8.00"},
+    )
+    response = client.post(
+        reverse("crm:quote-action", args=[quote.pk, "request-approval"]), follow=True
+    )
+    assert "Approval requested: every sales manager has a task" in response.content.decode()
+    quote.refresh_from_db()
+    assert quote.state == State.AWAITING_APPROVAL
+    return quote
+
+
+def test_sales_managers_find_pending_approvals_and_decide_with_a_reason(
+    client, buyer_member, account_manager, sales_manager, products
+):
+    quote = _awaiting_approval(client, buyer_member, account_manager, products)
+    decide = reverse("crm:quote-approval", args=[quote.pk])
+
+    # The account manager sees the quote waiting, but cannot decide (checked on the server).
+    page = client.get(reverse("crm:quote-detail", args=[quote.pk])).content.decode()
+    assert "Waiting for a sales manager&#x27;s approval" in page
+    assert 'id="quote-withdraw-approval"' in page and "quote-approve-" not in page
+    response = client.post(decide, {"decision": "approve"}, follow=True)
+    assert "Only a sales manager can approve" in response.content.decode()
+    quote.refresh_from_db()
+    assert quote.state == State.AWAITING_APPROVAL and quote.approved_by is None
+
+    client.force_login(sales_manager)
+    workspace = client.get(reverse("crm:home")).content.decode()
+    assert "1 offer waiting for your approval" in workspace
+    assert reverse("crm:approval-list") in workspace
+    assert f"Approve or refuse the offer {quote.number}" in workspace  # the task
+    listing = client.get(reverse("crm:approval-list")).content.decode()
+    assert quote.number in listing and "QT-1: 50.0% off list (more than 25%)" in listing
+
+    response = client.post(decide, {"decision": "refuse", "reason": " "}, follow=True)
+    assert "Say why you refuse" in response.content.decode()
+    quote.refresh_from_db()
+    assert quote.state == State.AWAITING_APPROVAL
+    response = client.post(decide, {"decision": "refuse", "reason": "Offer 12.00 at most"})
+    assert response.status_code == 302 and response["Location"] == reverse("crm:approval-list")
+    quote.refresh_from_db()
+    assert quote.state == State.IN_REVIEW
+    assert not Task.objects.filter(key__startswith="quote-approval:", done_at=None).exists()
+    history = client.get(reverse("crm:quote-detail", args=[quote.pk])).content.decode()
+    assert "Approval refused: Offer 12.00 at most" in history
+
+    client.force_login(account_manager)
+    client.post(reverse("crm:quote-action", args=[quote.pk, "request-approval"]))
+    client.force_login(sales_manager)
+    client.post(decide, {"decision": "approve"})
+    quote.refresh_from_db()
+    assert (quote.state, quote.approved_by) == (State.IN_REVIEW, sales_manager)
+    client.force_login(account_manager)
+    response = client.post(reverse("crm:quote-action", args=[quote.pk, "send"]), follow=True)
+    quote.refresh_from_db()
+    assert quote.state == State.OFFERED, response.content.decode()[-3000:]
