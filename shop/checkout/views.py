@@ -1,6 +1,7 @@
 """Oscar's checkout, recording the buyer's company, any staff member acting for them, and the
 accepted quote the basket carries (an order per quote at most: a unique constraint)."""
 
+from django.contrib import messages
 from django.db import IntegrityError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from shop.companies.selectors import company_addresses
 Country = get_model("address", "Country")
 Order = get_model("order", "Order")
 Source = get_model("payment", "Source")
+UserAddress = get_model("address", "UserAddress")
 SourceType = get_model("payment", "SourceType")
 
 # Which address-book entry the buyer chose, kept beside Oscar's own shipping session data.
@@ -85,7 +87,15 @@ class ShippingAddressView(views.ShippingAddressView):
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("action") != "ship_to_company_address":
-            return super().post(request, *args, **kwargs)
+            try:
+                return super().post(request, *args, **kwargs)
+            except (UserAddress.DoesNotExist, ValueError):
+                # Oscar looks up a posted personal address id unguarded (a 500 otherwise).
+                messages.error(
+                    request,
+                    _("That address is not in your address book: choose one of those listed."),
+                )
+                return redirect("checkout:shipping-address")
         form = CompanyShippingAddressForm(
             request.POST, addresses=_company_delivery_addresses(request)
         )

@@ -182,6 +182,18 @@ def test_another_companys_address_is_refused_with_a_message(client, demo):
     assert "not in your company&#x27;s address book" in response.content.decode()
 
 
+def test_a_made_up_personal_address_id_is_a_message_not_an_error(client, demo):
+    _login(client, JONAS)
+    _add_a_stocked_product(client)
+    for bad in ("999999", "x"):
+        response = client.post(
+            reverse("checkout:shipping-address"), {"action": "ship_to", "address_id": bad}
+        )
+        assert response.status_code == 302
+        assert response["Location"] == reverse("checkout:shipping-address")
+    assert any("not in your address book" in m for m in _messages(response))
+
+
 def test_an_address_in_a_country_we_do_not_ship_to_is_refused(client, demo):
     Country.objects.filter(pk="DE").update(is_shipping_country=False)
     _login(client, JONAS)
