@@ -13,7 +13,7 @@ SERVICES_ENV := DATABASE_URL=$${SERVICES_DATABASE_URL:-postgres://postgres@127.0
 	CELERY_RESULT_BACKEND=$${SERVICES_BROKER_URL:-redis://127.0.0.1:6379/2}
 
 .PHONY: install run serve test test-fast test-services browser-deps pdf-deps lint format contracts \
-	migrations-check check worker bench bench-pricing clean
+	migrations-check check messages worker bench bench-pricing clean
 
 install: $(VENV)/.installed
 
@@ -74,6 +74,13 @@ migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 check: lint contracts migrations-check
+
+# Collect every marked string into locale/de/LC_MESSAGES/django.po, then compile the .mo
+# (committed, so `make run` needs no gettext). Needs GNU gettext (apt-get install gettext).
+messages: install
+	$(BIN)/python manage.py makemessages -l de --ignore=.venv --ignore=var --ignore=tests \
+		--ignore=node_modules --ignore=test-artifacts --ignore=bench-results
+	$(BIN)/python manage.py compilemessages -l de --ignore=.venv
 
 # A Celery worker with beat, against Redis (start Redis first).
 worker: install

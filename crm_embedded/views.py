@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orders.selectors import orders_for_company
@@ -32,10 +33,10 @@ def staff_required(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if getattr(request, "acting_staff", None):
-            messages.info(request, "Stop acting for the customer to use the CRM.")
+            messages.info(request, _("Stop acting for the customer to use the CRM."))
             return redirect("/shop/")
         if not selectors.user_is_account_staff(user=request.user):
-            raise PermissionDenied("The CRM is for the seller's account team.")
+            raise PermissionDenied(_("The CRM is for the seller's account team."))
         return view(request, *args, **kwargs)
 
     return wrapped

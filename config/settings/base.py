@@ -247,13 +247,14 @@ WAGTAILADMIN_LOGIN_URL = "/cms/login/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/_util/login/"
 # Passwords are reset through allauth only.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
-# One language per page: English (Oscar's source strings say "basket"; its en_US catalogue
 # Staff acting as a buyer: the acting ends by itself after this many minutes.
 ACTING_MAX_MINUTES = env.int("ACTING_MAX_MINUTES", default=60)
-# says "cart", so no English variant is offered) or German. Any other browser language
-# falls back to English for our strings and Oscar's, Wagtail's and allauth's alike.
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+# One language per page: English or German. Any other browser language falls back to
+# English for our strings and Oscar's, Wagtail's and allauth's alike. English is "en-gb",
+# not "en": Python's gettext expands "en" to en_US first, and Oscar's en_US catalogue says
+# "cart" where the site says "basket" (en-US browsers get en-gb, the only English offered).
+LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

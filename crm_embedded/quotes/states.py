@@ -2,46 +2,48 @@
 and the allowed transitions. ``transition_check`` raises ``IllegalTransition`` otherwise."""
 
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class State(models.TextChoices):
-    REQUESTED = "requested", "Requested"
-    IN_REVIEW = "in_review", "In review"
-    AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
-    OFFERED = "offered", "Offered"
-    ACCEPTED = "accepted", "Accepted"
-    ORDERED = "ordered", "Ordered"
-    DECLINED = "declined", "Declined"
-    REJECTED = "rejected", "Rejected"
-    EXPIRED = "expired", "Expired"
-    CANCELLED = "cancelled", "Cancelled"
+    REQUESTED = "requested", _("Requested")
+    IN_REVIEW = "in_review", _("In review")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+    OFFERED = "offered", _("Offered")
+    ACCEPTED = "accepted", _("Accepted")
+    ORDERED = "ordered", _("Ordered")
+    DECLINED = "declined", _("Declined")
+    REJECTED = "rejected", _("Rejected")
+    EXPIRED = "expired", _("Expired")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 BUYER_NAMES = {
-    State.REQUESTED: "Requested: waiting for your account manager",
-    State.IN_REVIEW: "Your account manager is preparing an offer",
+    State.REQUESTED: _("Requested: waiting for your account manager"),
+    State.IN_REVIEW: _("Your account manager is preparing an offer"),
     # The approval of a discount is internal: the buyer sees an offer being prepared.
-    State.AWAITING_APPROVAL: "Your account manager is preparing an offer",
-    State.OFFERED: "Offer received: accept, decline or ask for changes",
-    State.ACCEPTED: "Accepted: the lines are in your basket",
-    State.ORDERED: "Ordered",
-    State.DECLINED: "Declined by you",
-    State.REJECTED: "Not offered",
-    State.EXPIRED: "Expired",
-    State.CANCELLED: "Cancelled",
+    State.AWAITING_APPROVAL: _("Your account manager is preparing an offer"),
+    State.OFFERED: _("Offer received: accept, decline or ask for changes"),
+    State.ACCEPTED: _("Accepted: the lines are in your basket"),
+    State.ORDERED: _("Ordered"),
+    State.DECLINED: _("Declined by you"),
+    State.REJECTED: _("Not offered"),
+    State.EXPIRED: _("Expired"),
+    State.CANCELLED: _("Cancelled"),
 }
 
 STAFF_NAMES = {
-    State.REQUESTED: "New request",
-    State.IN_REVIEW: "In review",
-    State.AWAITING_APPROVAL: "Waiting for a sales manager's approval",
-    State.OFFERED: "Offer sent, waiting for the buyer",
-    State.ACCEPTED: "Accepted by the buyer, not yet ordered",
-    State.ORDERED: "Ordered",
-    State.DECLINED: "Declined by the buyer",
-    State.REJECTED: "Rejected by us",
-    State.EXPIRED: "Expired",
-    State.CANCELLED: "Cancelled",
+    State.REQUESTED: _("New request"),
+    State.IN_REVIEW: _("In review"),
+    State.AWAITING_APPROVAL: _("Waiting for a sales manager's approval"),
+    State.OFFERED: _("Offer sent, waiting for the buyer"),
+    State.ACCEPTED: _("Accepted by the buyer, not yet ordered"),
+    State.ORDERED: _("Ordered"),
+    State.DECLINED: _("Declined by the buyer"),
+    State.REJECTED: _("Rejected by us"),
+    State.EXPIRED: _("Expired"),
+    State.CANCELLED: _("Cancelled"),
 }
 
 # (from, to) -> the action that makes it, as said in an error message.
@@ -79,7 +81,8 @@ class IllegalTransition(Exception):
     def __init__(self, current: str, target: str):
         self.current, self.target = State(current), State(target)
         super().__init__(
-            f"A quote that is '{self.current.label}' cannot become '{self.target.label}'."
+            gettext("A quote that is '%(current)s' cannot become '%(target)s'.")
+            % {"current": self.current.label, "target": self.target.label}
         )
         self.message = str(self)
 

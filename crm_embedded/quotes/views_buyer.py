@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
 
@@ -21,7 +22,7 @@ Product = get_model("catalogue", "Product")
 def _member(request: HttpRequest):
     member = getattr(request, "company_member", None)
     if member is None:
-        raise Http404("Quotes belong to a company account.")
+        raise Http404(_("Quotes belong to a company account."))
     return member
 
 
@@ -36,13 +37,18 @@ def _money(text: str, what: str) -> Decimal | None:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise services.QuoteError(f"{what}: '{text[:20]}' is not an amount.") from None
+        raise services.QuoteError(
+            _("%(what)s: '%(value)s' is not an amount.") % {"what": what, "value": text[:20]}
+        ) from None
     if not value.is_finite() or value >= services.MAX_PRICE:
         raise services.QuoteError(
-            f"{what}: '{text[:20]}' is not a price we can quote (up to {services.MAX_PRICE:,})."
+            _("%(what)s: '%(value)s' is not a price we can quote (up to %(max)s).")
+            % {"what": what, "value": text[:20], "max": f"{services.MAX_PRICE:,}"}
         )
     if value < 0:
-        raise services.QuoteError(f"{what}: a target price cannot be negative.")
+        raise services.QuoteError(
+            _("%(what)s: a target price cannot be negative.") % {"what": what}
+        )
     return value.quantize(Decimal("0.01"))
 
 
@@ -50,7 +56,7 @@ def _money(text: str, what: str) -> Decimal | None:
 def quote_list(request: HttpRequest) -> HttpResponse:
     member = getattr(request, "company_member", None)
     if member is None:
-        messages.info(request, "Quotes belong to a company account: apply for one first.")
+        messages.info(request, _("Quotes belong to a company account: apply for one first."))
         return redirect("company:home")
     quotes = selectors.quotes_for_member(member=member)
     return render(request, "quotes/buyer/list.html", {"quotes": quotes[:200]})
@@ -61,7 +67,7 @@ def _request_rows(request: HttpRequest):
     product_id = request.GET.get("product") or request.POST.get("product")
     if product_id:
         if not is_whole(product_id):
-            raise Http404("No such product.")
+            raise Http404(_("No such product."))
         product = get_object_or_404(Product, pk=product_id, is_public=True)
         quantity = request.GET.get("quantity") or request.POST.get("quantity_product") or "1"
         return "product", [{"product": product, "quantity": quantity, "key": "product"}]
@@ -87,13 +93,13 @@ def quote_request(request: HttpRequest) -> HttpResponse:
         row["checked"] = request.method != "POST" or bool(request.POST.get(f"line_{row['key']}"))
     context = {"form": form, "rows": rows, "source": source}
     if source == "basket" and not rows:
-        messages.info(request, "Your basket has no lines to quote: add products first.")
+        messages.info(request, _("Your basket has no lines to quote: add products first."))
         return redirect("basket:summary")
     if request.method != "POST":
         return render(request, "quotes/buyer/request.html", context)
     try:
         if not form.is_valid():
-            raise services.QuoteError("Check the fields marked below.")
+            raise services.QuoteError(_("Check the fields marked below."))
         items, chosen = [], set()
         for row in rows:
             key = row["key"]
@@ -106,7 +112,8 @@ def quote_request(request: HttpRequest) -> HttpResponse:
             ).strip()
             if not is_whole(quantity_text) or int(quantity_text) == 0:
                 raise services.QuoteError(
-                    f"{row['product'].get_title()}: the quantity must be a whole number from 1."
+                    _("%(product)s: the quantity must be a whole number from 1.")
+                    % {"product": row["product"].get_title()}
                 )
             target = _money(request.POST.get(f"target_{key}", ""), row["product"].get_title())
             items.append(services.RequestItem(row["product"].pk, int(quantity_text), target))
@@ -128,8 +135,12 @@ def quote_request(request: HttpRequest) -> HttpResponse:
         return render(request, "quotes/buyer/request.html", context, status=400)
     messages.success(
         request,
-        f"Request {quote.number} sent to your account manager."
-        + (" Its lines left your basket; the quote keeps them." if source == "basket" else ""),
+        _("Request %(quote)s sent to your account manager.") % {"quote": quote.number}
+        + (
+            " " + _("Its lines left your basket; the quote keeps them.")
+            if source == "basket"
+            else ""
+        ),
     )
     return redirect("quotes:detail", number=quote.number)
 
@@ -166,21 +177,24 @@ def quote_action(request: HttpRequest, number: str, action: str) -> HttpResponse
             services.quote_accept(quote=quote, member=member, basket=request.basket)
             messages.success(
                 request,
-                f"Quote {quote.number} accepted: its lines are in your basket at the quoted "
-                "prices. Check out as usual.",
+                _(
+                    "Quote %(quote)s accepted: its lines are in your basket at the quoted "
+                    "prices. Check out as usual."
+                )
+                % {"quote": quote.number},
             )
             return redirect("basket:summary")
         if action == "decline":
             services.quote_decline(quote=quote, member=member, reason=text)
-            messages.success(request, f"You declined quote {quote.number}.")
+            messages.success(request, _("You declined quote %(quote)s.") % {"quote": quote.number})
         elif action == "changes":
             services.quote_ask_changes(quote=quote, member=member, message=text)
-            messages.success(request, "Your account manager will send a revised offer.")
+            messages.success(request, _("Your account manager will send a revised offer."))
         elif action == "cancel":
             services.quote_cancel(quote=quote, member=member, reason=text, basket=request.basket)
-            messages.success(request, f"Quote {quote.number} cancelled.")
+            messages.success(request, _("Quote %(quote)s cancelled.") % {"quote": quote.number})
         else:
-            raise Http404("No such action.")
+            raise Http404(_("No such action."))
     except (services.QuoteError, IllegalTransition) as exc:
         messages.error(request, exc.message)
     return redirect("quotes:detail", number=quote.number)
@@ -193,7 +207,7 @@ def quote_message(request: HttpRequest, number: str) -> HttpResponse:
     quote = _quote_or_404(request, number)
     form = MessageForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Write a message first (up to 4,000 characters).")
+        messages.error(request, _("Write a message first (up to 4,000 characters)."))
         return redirect("quotes:detail", number=quote.number)
     try:
         services.quote_message_post(
@@ -203,7 +217,7 @@ def quote_message(request: HttpRequest, number: str) -> HttpResponse:
     except services.QuoteError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Message sent to your account manager.")
+        messages.success(request, _("Message sent to your account manager."))
     return redirect("quotes:detail", number=quote.number)
 
 

@@ -5,6 +5,7 @@ read from the form: they always come from the strategy.
 """
 
 from django import forms
+from django.utils.translation import gettext as _
 from oscar.apps.basket import forms as oscar_forms
 from oscar.apps.basket.forms import *  # noqa: F403
 
@@ -72,8 +73,11 @@ class BasketLineForm(oscar_forms.BasketLineForm):
             quantity = self.cleaned_data.get("quantity")
             if quantity != self.instance.quantity:
                 raise forms.ValidationError(
-                    f"The quantity is locked by quote {self.instance.quote_reference}: "
-                    "ask your account manager for a new quote to change it."
+                    _(
+                        "The quantity is locked by quote %(quote)s: ask your account manager "
+                        "for a new quote to change it."
+                    )
+                    % {"quote": self.instance.quote_reference}
                 )
             return quantity
         quantity = super().clean_quantity()
@@ -93,7 +97,10 @@ class BasketLineForm(oscar_forms.BasketLineForm):
             and (cleaned.get("DELETE") or cleaned.get("save_for_later"))
         ):
             raise forms.ValidationError(
-                f"This line belongs to quote {self.instance.quote_reference}: cancel the quote "
-                "on its page to take its lines out of the basket."
+                _(
+                    "This line belongs to quote %(quote)s: cancel the quote on its page to take "
+                    "its lines out of the basket."
+                )
+                % {"quote": self.instance.quote_reference}
             )
         return cleaned

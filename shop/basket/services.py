@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 Basket = get_model("basket", "Basket")
@@ -67,8 +68,11 @@ def basket_add_quoted_lines(
     )
     if other:
         raise BasketQuoteError(
-            f"Your basket already holds quote {other}: check it out (or cancel it) before "
-            f"accepting {reference}."
+            _(
+                "Your basket already holds quote %(other)s: check it out (or cancel it) before "
+                "accepting %(quote)s."
+            )
+            % {"other": other, "quote": reference}
         )
     basket.lines.filter(quote_reference=reference).delete()
     records = {
@@ -77,7 +81,7 @@ def basket_add_quoted_lines(
     }
     missing = [x.product_id for x in lines if x.product_id not in records]
     if missing:
-        raise BasketQuoteError("A quoted product is no longer sold: ask your account manager.")
+        raise BasketQuoteError(_("A quoted product is no longer sold: ask your account manager."))
     Line.objects.bulk_create(
         [
             Line(

@@ -7,6 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from oscar.core.loading import get_model
 
 from orders.selectors import orders_for_user
@@ -23,9 +25,11 @@ class QuickOrderForm(TextGuardMixin, forms.Form):
         widget=forms.Textarea(
             attrs={"rows": 10, "placeholder": "BRG-BB-000001 10\nAUT-FL-000015, 4"}
         ),
-        label="One line per product: SKU and quantity",
+        label=gettext_lazy("One line per product: SKU and quantity"),
     )
-    file = forms.FileField(required=False, label="…or upload a CSV or XLSX file (SKU, quantity)")
+    file = forms.FileField(
+        required=False, label=gettext_lazy("…or upload a CSV or XLSX file (SKU, quantity)")
+    )
 
 
 def _lines_from_table(post) -> tuple[str, set[int]]:
@@ -57,7 +61,7 @@ def quick_order(request: HttpRequest) -> HttpResponse:
     was_ready = None  # None: every line may be added (pasted or uploaded, not a table)
     if "rows" in request.POST:
         if not parser.is_whole(request.POST.get("rows", "")):
-            return HttpResponse("Bad table.", status=400)
+            return HttpResponse(_("Bad table."), status=400)
         text, was_ready = _lines_from_table(request.POST)
         result = parser.parse_text(text)
     elif "sku" in request.POST:  # the basket's "Add by SKU" row
@@ -87,15 +91,24 @@ def quick_order(request: HttpRequest) -> HttpResponse:
         remaining = [c for c in checked if c not in addable]
         if added:
             messages.success(
-                request, f"{added} line{'s' if added != 1 else ''} added to your basket."
+                request,
+                ngettext(
+                    "%(count)s line added to your basket.",
+                    "%(count)s lines added to your basket.",
+                    added,
+                )
+                % {"count": added},
             )
         if not remaining:
             return redirect("basket:summary")
         messages.warning(
             request,
-            f"{len(remaining)} line{'s' if len(remaining) != 1 else ''} below "
-            f"{'were' if len(remaining) != 1 else 'was'} not added: fix or check "
-            f"{'them' if len(remaining) != 1 else 'it'} again, then add.",
+            ngettext(
+                "%(count)s line below was not added: fix or check it again, then add.",
+                "%(count)s lines below were not added: fix or check them again, then add.",
+                len(remaining),
+            )
+            % {"count": len(remaining)},
         )
         checked = remaining
     # A refused "add" says nothing more: the page shows the refusal once, above the table.
@@ -115,7 +128,7 @@ def _save_checked_as_list(request: HttpRequest, checked, was_ready) -> HttpRespo
     member = getattr(request, "company_member", None)
     if member is None:
         messages.error(
-            request, "Requisition lists belong to a company account: apply for one first."
+            request, _("Requisition lists belong to a company account: apply for one first.")
         )
         return None
     # Like "Add": only lines that were ready when shown, never an unchecked proposal.
@@ -126,11 +139,24 @@ def _save_checked_as_list(request: HttpRequest, checked, was_ready) -> HttpRespo
         return None
     messages.success(
         request,
-        f"{len(ready)} ready line{'s' if len(ready) != 1 else ''} saved to '{requisition.name}'.",
+        ngettext(
+            "%(count)s ready line saved to '%(name)s'.",
+            "%(count)s ready lines saved to '%(name)s'.",
+            len(ready),
+        )
+        % {"count": len(ready), "name": requisition.name},
     )
     left = len(checked) - len(saved)
     if left:
-        messages.warning(request, f"{left} line{'s' if left != 1 else ''} to fix were not saved.")
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s line to fix was not saved.",
+                "%(count)s lines to fix were not saved.",
+                left,
+            )
+            % {"count": left},
+        )
     return redirect("bulk:list-detail", pk=requisition.pk)
 
 
@@ -171,7 +197,9 @@ REPORT_LIMIT = 15
 
 def _joined(parts: list[str]) -> str:
     more = len(parts) - REPORT_LIMIT
-    return "; ".join(parts[:REPORT_LIMIT]) + (f"; and {more} more" if more > 0 else "")
+    return "; ".join(parts[:REPORT_LIMIT]) + (
+        _("; and %(count)s more") % {"count": more} if more > 0 else ""
+    )
 
 
 def report_refused(request: HttpRequest, checked) -> None:
@@ -185,7 +213,8 @@ def report_refused(request: HttpRequest, checked) -> None:
     if refused:
         messages.warning(
             request,
-            f"Not added ({len(refused)}): {_joined(refused)}",
+            _("Not added (%(count)s): %(lines)s")
+            % {"count": len(refused), "lines": _joined(refused)},
         )
 
 
@@ -195,7 +224,8 @@ def report_price_changes(request: HttpRequest, changes) -> None:
         parts = [f"{c.title}: {c.was} → {c.now} {c.currency}" for c in changes]
         messages.info(
             request,
-            f"Price changed since that order ({len(parts)}): {_joined(parts)}",
+            _("Price changed since that order (%(count)s): %(lines)s")
+            % {"count": len(parts), "lines": _joined(parts)},
         )
 
 
@@ -206,7 +236,7 @@ def _member_or_redirect(request: HttpRequest):
     member = getattr(request, "company_member", None)
     if member is None:
         messages.info(
-            request, "Requisition lists belong to a company account: apply for one first."
+            request, _("Requisition lists belong to a company account: apply for one first.")
         )
     return member
 
@@ -226,7 +256,9 @@ def list_index(request: HttpRequest) -> HttpResponse:
             return redirect(
                 "basket:summary" if request.POST.get("back") == "basket" else "bulk:list-index"
             )
-        messages.success(request, f"Your basket was saved as the list '{requisition.name}'.")
+        messages.success(
+            request, _("Your basket was saved as the list '%(name)s'.") % {"name": requisition.name}
+        )
         return redirect("bulk:list-detail", pk=requisition.pk)
     lists = selectors.requisition_lists_for_member(member=member).order_by("name")
     return render(request, "shop/list_index.html", {"lists": lists})
@@ -235,7 +267,7 @@ def list_index(request: HttpRequest) -> HttpResponse:
 def _list_or_404(request: HttpRequest, pk: int):
     member = getattr(request, "company_member", None)
     if member is None:
-        raise Http404("No such list.")
+        raise Http404(_("No such list."))
     return member, get_object_or_404(selectors.requisition_lists_for_member(member=member), pk=pk)
 
 
@@ -276,7 +308,8 @@ def list_update(request: HttpRequest, pk: int) -> HttpResponse:
     if bad:
         messages.error(
             request,
-            f"Quantities must be whole numbers from 0 (0 removes the line): {', '.join(bad[:5])}.",
+            _("Quantities must be whole numbers from 0 (0 removes the line): %(values)s.")
+            % {"values": ", ".join(bad[:5])},
         )
         return redirect("bulk:list-detail", pk=pk)
     try:
@@ -289,7 +322,7 @@ def list_update(request: HttpRequest, pk: int) -> HttpResponse:
     except services.ListError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "List saved.")
+        messages.success(request, _("List saved."))
     return redirect("bulk:list-detail", pk=pk)
 
 
@@ -308,7 +341,7 @@ def list_order(request: HttpRequest, pk: int) -> HttpResponse:
         else set()
     )
     if request.POST.get("chosen") and not chosen:
-        messages.error(request, "Tick the lines to add first, or use 'Add all to basket'.")
+        messages.error(request, _("Tick the lines to add first, or use 'Add all to basket'."))
         return redirect("bulk:list-detail", pk=pk)
     checked = services.requisition_order(
         requisition=requisition,
@@ -320,7 +353,12 @@ def list_order(request: HttpRequest, pk: int) -> HttpResponse:
     if added:
         messages.success(
             request,
-            f"{added} line{'s' if added != 1 else ''} of '{requisition.name}' added to your basket.",
+            ngettext(
+                "%(count)s line of '%(name)s' added to your basket.",
+                "%(count)s lines of '%(name)s' added to your basket.",
+                added,
+            )
+            % {"count": added, "name": requisition.name},
         )
     report_refused(request, checked)
     if added:
@@ -334,10 +372,10 @@ def list_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("bulk:list-detail", pk=pk)
     if requisition.owner_id != request.user.pk:
-        messages.error(request, "Only the person who made this list can delete it.")
+        messages.error(request, _("Only the person who made this list can delete it."))
         return redirect("bulk:list-detail", pk=pk)
     requisition.delete()
-    messages.success(request, f"List '{requisition.name}' deleted.")
+    messages.success(request, _("List '%(name)s' deleted.") % {"name": requisition.name})
     return redirect("bulk:list-index")
 
 
@@ -347,11 +385,11 @@ def _target_list(request: HttpRequest, member):
     if choice == "new":
         return None
     if not parser.is_whole(choice):
-        raise services.ListError("Choose one of your lists.")
+        raise services.ListError(_("Choose one of your lists."))
     found = RequisitionList.objects.filter(owner=member.user, company=member.company, pk=choice)
     requisition = found.first()
     if requisition is None:
-        raise services.ListError("That list is not one of yours: choose another.")
+        raise services.ListError(_("That list is not one of yours: choose another."))
     return requisition
 
 
@@ -393,10 +431,12 @@ def list_add(request: HttpRequest) -> HttpResponse:
             .objects.filter(pk=product_id, is_public=True)
             .exists()
         ):
-            raise Http404("No such product.")
+            raise Http404(_("No such product."))
         if not parser.is_whole(quantity) or not 0 < int(quantity) <= parser.MAX_QUANTITY:
             messages.error(
-                request, f"'{quantity[:20]}' is not a quantity: type a whole number from 1."
+                request,
+                _("'%(value)s' is not a quantity: type a whole number from 1.")
+                % {"value": quantity[:20]},
             )
             return redirect(back or "bulk:list-index")
         items[int(product_id)] = int(quantity)

@@ -11,6 +11,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from shop.companies import selectors, tasks
 from shop.companies.models import (
@@ -91,16 +92,18 @@ class ApplicationData:
 def company_apply(*, user: AbstractBaseUser, data: ApplicationData) -> CompanyApplication:
     """Create a pending company, its first admin (the applicant) and the application."""
     if selectors.membership_for_user(user=user):
-        raise CompanyError("You already belong to a company account.")
+        raise CompanyError(_("You already belong to a company account."))
     previous = selectors.application_for_user(user=user)
     if previous and previous.status == CompanyApplication.Status.PENDING:
-        raise CompanyError("Your application is already waiting for review; we will email you.")
+        raise CompanyError(_("Your application is already waiting for review; we will email you."))
     vat = vat_number_check(country=data.country, number=data.vat_number)
     if not vat.is_valid:
         raise CompanyError(vat.error, field="vat_number")
     if Company.objects.filter(vat_number=vat.number).exclude(status=Company.Status.CLOSED).exists():
         raise CompanyError(
-            "A company with this VAT number already has an account: ask its admin to invite you.",
+            _(
+                "A company with this VAT number already has an account: ask its admin to invite you."
+            ),
             field="vat_number",
         )
     company = Company.objects.create(
@@ -144,11 +147,15 @@ def _application_for_decision(*, application_id: int, staff_user) -> CompanyAppl
         .first()
     )
     if application is None:
-        raise CompanyError("This application does not exist or is not yours to review.")
+        raise CompanyError(_("This application does not exist or is not yours to review."))
     if application.status != CompanyApplication.Status.PENDING:
         raise CompanyError(
-            f"This application was already {application.get_status_display().lower()} "
-            f"by {application.decided_by} on {application.decided_at:%d %b %Y}."
+            _("This application was already %(status)s by %(staff)s on %(date)s.")
+            % {
+                "status": application.get_status_display().lower(),
+                "staff": application.decided_by,
+                "date": f"{application.decided_at:%d %b %Y}",
+            }
         )
     return application
 
@@ -182,7 +189,7 @@ def application_decline(
 ) -> CompanyApplication:
     """Decline an application with a reason; the record and the reason are kept."""
     if not reason.strip():
-        raise CompanyError("Give the applicant a reason for declining.", field="reason")
+        raise CompanyError(_("Give the applicant a reason for declining."), field="reason")
     application = _application_for_decision(application_id=application_id, staff_user=staff_user)
     application.status = CompanyApplication.Status.DECLINED
     application.decided_at, application.decided_by = timezone.now(), staff_user
@@ -202,7 +209,7 @@ def application_decline(
 def _require_admin(*, company: Company, user: AbstractBaseUser) -> None:
     membership = selectors.membership_for_user(user=user)
     if not membership or membership.company_id != company.pk or not membership.can_manage:
-        raise CompanyError("Only your company's admins can manage members and settings.")
+        raise CompanyError(_("Only your company's admins can manage members and settings."))
 
 
 def invitation_token(*, invitation: Invitation) -> str:
@@ -217,13 +224,18 @@ def invitation_create(
     _require_admin(company=company, user=invited_by)
     email = email.strip().lower()
     if role not in CompanyMember.Role.values:
-        raise CompanyError("Choose one of the roles offered.", field="role")
+        raise CompanyError(_("Choose one of the roles offered."), field="role")
     existing = CompanyMember.objects.filter(user__email__iexact=email, is_active=True).first()
     if existing and existing.company_id == company.pk:
-        raise CompanyError(f"{email} is already a member of {company}.", field="email")
+        raise CompanyError(
+            _("%(email)s is already a member of %(company)s.")
+            % {"email": email, "company": company},
+            field="email",
+        )
     if existing:
         raise CompanyError(
-            f"{email} already belongs to another company's account; they must leave it first.",
+            _("%(email)s already belongs to another company's account; they must leave it first.")
+            % {"email": email},
             field="email",
         )
     for invitation in company.invitations.filter(
@@ -231,8 +243,15 @@ def invitation_create(
     ):
         if invitation.state == "open":
             raise CompanyError(
-                f"{email} was already invited on {invitation.created_at:%d %b %Y}; the invitation "
-                f"is valid until {invitation.expires_at:%d %b %Y}. Revoke it to send a new one.",
+                _(
+                    "%(email)s was already invited on %(sent)s; the invitation is valid until "
+                    "%(until)s. Revoke it to send a new one."
+                )
+                % {
+                    "email": email,
+                    "sent": f"{invitation.created_at:%d %b %Y}",
+                    "until": f"{invitation.expires_at:%d %b %Y}",
+                },
                 field="email",
             )
     invitation = Invitation.objects.create(
@@ -257,7 +276,7 @@ def invitation_revoke(*, invitation: Invitation, by_user: AbstractBaseUser) -> N
     """Withdraw an open invitation; its link stops working."""
     _require_admin(company=invitation.company, user=by_user)
     if invitation.state != "open":
-        raise CompanyError(f"This invitation is already {invitation.state}.")
+        raise CompanyError(_("This invitation is already %(state)s.") % {"state": invitation.state})
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     audit_record(
@@ -272,7 +291,7 @@ def invitation_from_token(*, token: str) -> Invitation:
         payload = signing.loads(token, salt=INVITATION_SALT)
     except signing.BadSignature as exc:
         raise CompanyError(
-            "This invitation link is not valid: check that it was copied completely."
+            _("This invitation link is not valid: check that it was copied completely.")
         ) from exc
     invitation = (
         Invitation.objects.select_related("company", "invited_by")
@@ -281,13 +300,18 @@ def invitation_from_token(*, token: str) -> Invitation:
     )
     if invitation is None:
         raise CompanyError(
-            "This invitation no longer exists: ask your company admin for a new one."
+            _("This invitation no longer exists: ask your company admin for a new one.")
         )
     messages = {
-        "accepted": "This invitation has already been used. Log in with the account that accepted it.",
-        "revoked": "This invitation was withdrawn by your company admin.",
-        "expired": f"This invitation expired on {invitation.expires_at:%d %b %Y}: ask "
-        f"{invitation.invited_by or 'your company admin'} to send a new one.",
+        "accepted": _(
+            "This invitation has already been used. Log in with the account that accepted it."
+        ),
+        "revoked": _("This invitation was withdrawn by your company admin."),
+        "expired": _("This invitation expired on %(date)s: ask %(who)s to send a new one.")
+        % {
+            "date": f"{invitation.expires_at:%d %b %Y}",
+            "who": invitation.invited_by or _("your company admin"),
+        },
     }
     if invitation.state in messages:
         raise CompanyError(messages[invitation.state])
@@ -300,25 +324,31 @@ def invitation_accept(*, token: str, user: AbstractBaseUser) -> CompanyMember:
     invitation = invitation_from_token(token=token)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.state != "open":  # a second click that raced the first
-        raise CompanyError("This invitation has already been used.")
+        raise CompanyError(_("This invitation has already been used."))
     if user.email.lower() != invitation.email.lower():
         raise CompanyError(
-            f"This invitation is for {invitation.email}, but you are logged in as {user.email}. "
-            "Log out and open the link again."
+            _(
+                "This invitation is for %(email)s, but you are logged in as %(user)s. "
+                "Log out and open the link again."
+            )
+            % {"email": invitation.email, "user": user.email}
         )
     current = selectors.membership_for_user(user=user)
     if current and current.company_id != invitation.company_id:
         raise CompanyError(
-            f"You already belong to {current.company}; you cannot join a second company."
+            _("You already belong to %(company)s; you cannot join a second company.")
+            % {"company": current.company}
         )
     if current:
-        raise CompanyError(f"You are already a member of {current.company}.")
+        raise CompanyError(
+            _("You are already a member of %(company)s.") % {"company": current.company}
+        )
     try:
         member = CompanyMember.objects.create(
             company=invitation.company, user=user, role=invitation.role
         )
     except IntegrityError as exc:
-        raise CompanyError("You already belong to a company account.") from exc
+        raise CompanyError(_("You already belong to a company account.")) from exc
     invitation.accepted_at, invitation.accepted_by = timezone.now(), user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit_record(
@@ -336,7 +366,10 @@ def invitation_accept_as_new_user(
     invitation = invitation_from_token(token=token)
     User = get_user_model()
     if User.objects.filter(email__iexact=invitation.email).exists():
-        raise CompanyError(f"An account for {invitation.email} already exists: log in to accept.")
+        raise CompanyError(
+            _("An account for %(email)s already exists: log in to accept.")
+            % {"email": invitation.email}
+        )
     user = User(
         username=f"{slugify(invitation.email.split('@')[0])[:20]}-{invitation.pk}-{timezone.now():%H%M%S}",
         email=invitation.email,
@@ -361,15 +394,15 @@ def member_role_change(*, member_id: int, company: Company, role: str, by_user) 
         company.members.select_for_update(of=("self",)).filter(pk=member_id, is_active=True).first()
     )
     if member is None:
-        raise CompanyError("That person is not an active member of your company.")
+        raise CompanyError(_("That person is not an active member of your company."))
     if role not in CompanyMember.Role.values:
-        raise CompanyError("Choose one of the roles offered.", field="role")
+        raise CompanyError(_("Choose one of the roles offered."), field="role")
     if (
         member.role == CompanyMember.Role.ADMIN
         and role != CompanyMember.Role.ADMIN
         and _active_admins(company).count() == 1
     ):
-        raise CompanyError("A company needs at least one admin: make someone else admin first.")
+        raise CompanyError(_("A company needs at least one admin: make someone else admin first."))
     old = member.role
     member.role = role
     member.save(update_fields=["role"])
@@ -388,9 +421,9 @@ def member_deactivate(*, member_id: int, company: Company, by_user) -> CompanyMe
         company.members.select_for_update(of=("self",)).filter(pk=member_id, is_active=True).first()
     )
     if member is None:
-        raise CompanyError("That person is not an active member of your company.")
+        raise CompanyError(_("That person is not an active member of your company."))
     if member.role == CompanyMember.Role.ADMIN and _active_admins(company).count() == 1:
-        raise CompanyError("You are the only admin: make someone else admin before leaving.")
+        raise CompanyError(_("You are the only admin: make someone else admin before leaving."))
     member.is_active, member.deactivated_at = False, timezone.now()
     member.save(update_fields=["is_active", "deactivated_at"])
     audit_record(
@@ -416,7 +449,7 @@ def member_limits_update(
     _require_admin(company=company, user=by_user)
     member = company.members.filter(pk=member_id, is_active=True).first()
     if member is None:
-        raise CompanyError("That person is not an active member of your company.")
+        raise CompanyError(_("That person is not an active member of your company."))
     if period == CompanyMember.Period.NONE and period_limit is not None:
         raise CompanyError(
             "Choose a period for the period limit, or leave the limit empty.", field="period"

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.ch import vat as ch_vat
 from stdnum.eu import vat as eu_vat
@@ -38,9 +39,12 @@ def vat_number_check(*, country: str, number: str) -> VatResult:
     country = (country or "").upper()
     raw = "".join((number or "").split()).upper()
     if country not in EXAMPLES:
-        return VatResult(raw, f"We cannot check VAT numbers for country '{country}' yet.")
+        return VatResult(
+            raw,
+            _("We cannot check VAT numbers for country '%(country)s' yet.") % {"country": country},
+        )
     if not raw:
-        return VatResult(raw, "Enter your company's VAT number.")
+        return VatResult(raw, _("Enter your company's VAT number."))
     prefix = _EU_PREFIX.get(country, country)
     if country in {"CH", "NO"}:
         module, candidate = (ch_vat, raw) if country == "CH" else (no_vat, raw.removeprefix("NO"))
@@ -53,17 +57,25 @@ def vat_number_check(*, country: str, number: str) -> VatResult:
     except stdnum_errors.InvalidChecksum:
         return VatResult(
             raw,
-            f"This {country} VAT number's check digits do not match: please check it for typos (expected like {EXAMPLES[country]}).",
+            _(
+                "This %(country)s VAT number's check digits do not match: please check it for "
+                "typos (expected like %(example)s)."
+            )
+            % {"country": country, "example": EXAMPLES[country]},
         )
     except stdnum_errors.ValidationError:
         return VatResult(
             raw,
-            f"This is not a valid {country} VAT number: it should look like {EXAMPLES[country]}.",
+            _("This is not a valid %(country)s VAT number: it should look like %(example)s.")
+            % {"country": country, "example": EXAMPLES[country]},
         )
     if module is eu_vat and not valid.startswith(prefix):
         return VatResult(
             raw,
-            f"This VAT number belongs to another country: a {country} number starts with {prefix}.",
+            _(
+                "This VAT number belongs to another country: a %(country)s number starts with %(prefix)s."
+            )
+            % {"country": country, "prefix": prefix},
         )
     if country == "GB":
         valid = "GB" + valid

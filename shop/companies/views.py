@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shop.companies import acting, selectors, services
@@ -34,7 +35,7 @@ def member_required(view):
     @login_required
     def wrapped(request: HttpRequest, *args, **kwargs):
         if getattr(request, "company_member", None) is None:
-            messages.info(request, "You are not a member of a company account yet.")
+            messages.info(request, _("You are not a member of a company account yet."))
             return redirect("company:home")
         return view(request, *args, **kwargs)
 
@@ -78,7 +79,7 @@ def company_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def company_apply(request: HttpRequest) -> HttpResponse:
     if request.company_member is not None:
-        messages.info(request, "You already belong to a company account.")
+        messages.info(request, _("You already belong to a company account."))
         return redirect("company:home")
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -89,8 +90,10 @@ def company_apply(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "Thank you: your application is with our account team. We will email you "
-                "when your business account is active; until then you can browse and buy by card.",
+                _(
+                    "Thank you: your application is with our account team. We will email you "
+                    "when your business account is active; until then you can browse and buy by card."
+                ),
             )
             return redirect("company:home")
     return render(request, "companies/apply.html", {"form": form})
@@ -114,7 +117,9 @@ def member_invite(request: HttpRequest) -> HttpResponse:
     except CompanyError as exc:
         _error(request, exc)
     else:
-        messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+        messages.success(
+            request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+        )
     return redirect("company:home")
 
 
@@ -127,7 +132,9 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     except CompanyError as exc:
         _error(request, exc)
     else:
-        messages.success(request, f"The invitation of {invitation.email} was withdrawn.")
+        messages.success(
+            request, _("The invitation of %(email)s was withdrawn.") % {"email": invitation.email}
+        )
     return redirect("company:home")
 
 
@@ -138,7 +145,7 @@ def member_role(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(company.members, pk=pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose one of the roles offered.")
+        messages.error(request, _("Choose one of the roles offered."))
         return redirect("company:home")
     try:
         services.member_role_change(
@@ -151,7 +158,10 @@ def member_role(request: HttpRequest, pk: int) -> HttpResponse:
         _error(request, exc)
     else:
         role_name = CompanyMember.Role(form.cleaned_data["role"]).label
-        messages.success(request, f"{member.user.email} is now {role_name}.")
+        messages.success(
+            request,
+            _("%(email)s is now %(role)s.") % {"email": member.user.email, "role": role_name},
+        )
     return redirect("company:home")
 
 
@@ -165,7 +175,11 @@ def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     except CompanyError as exc:
         _error(request, exc)
     else:
-        messages.success(request, f"{member.user.email} no longer has access to {company}.")
+        messages.success(
+            request,
+            _("%(email)s no longer has access to %(company)s.")
+            % {"email": member.user.email, "company": company},
+        )
     return redirect("company:home")
 
 
@@ -186,7 +200,9 @@ def member_limits(request: HttpRequest, pk: int) -> HttpResponse:
         except CompanyError as exc:
             _error(request, exc, form)
         else:
-            messages.success(request, f"Spending limits of {member.user.email} saved.")
+            messages.success(
+                request, _("Spending limits of %(email)s saved.") % {"email": member.user.email}
+            )
             return redirect("company:home")
     return render(request, "companies/limits_form.html", {"form": form, "member": member})
 
@@ -204,7 +220,7 @@ def address_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         except CompanyError as exc:
             _error(request, exc, form)
         else:
-            messages.success(request, "Address saved.")
+            messages.success(request, _("Address saved."))
             return redirect("company:home")
     return render(request, "companies/address_form.html", {"form": form, "address": address})
 
@@ -219,7 +235,7 @@ def address_delete(request: HttpRequest, pk: int) -> HttpResponse:
     except CompanyError as exc:
         _error(request, exc)
     else:
-        messages.success(request, "Address deleted.")
+        messages.success(request, _("Address deleted."))
     return redirect("company:home")
 
 
@@ -258,7 +274,7 @@ def invitation_join(request: HttpRequest, token: str) -> HttpResponse:
         except CompanyError as exc:
             messages.error(request, exc.message)
             return redirect(request.path)
-        messages.success(request, f"Welcome to {invitation.company}!")
+        messages.success(request, _("Welcome to %(company)s!") % {"company": invitation.company})
         return redirect("company:home")
     login_url = f"{reverse('account_login')}?next={request.path}"
     return render(
@@ -278,9 +294,9 @@ def acting_stop(request: HttpRequest) -> HttpResponse:
     """End a staff member's session acting as a buyer; back to the CRM."""
     staff = getattr(request, "acting_staff", None)
     if staff is None:
-        messages.info(request, "You were not acting for a customer.")
+        messages.info(request, _("You were not acting for a customer."))
         return redirect("/")
     acting.acting_stop(session=request.session, staff_user=staff, buyer=request.user)
-    messages.success(request, f"You are yourself again ({staff.email}).")
+    messages.success(request, _("You are yourself again (%(email)s).") % {"email": staff.email})
     company = request.company_member.company if request.company_member else None
     return redirect(f"/crm/companies/{company.pk}/" if company else "/crm/")
