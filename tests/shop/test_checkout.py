@@ -120,7 +120,7 @@ def test_demo_buyer_checks_out_to_an_address_book_address_with_a_po_number(clien
     ).content.decode()
     line = order.lines.get()
     assert record.partner_sku in html
-    row = re.search(r"<tr>\s*<td class=\"order-line-sku\">.*?</tr>", html, re.S).group(0)
+    row = re.search(r"<tr>\s*<td class=\"order-line-sku[^>]*>.*?</tr>", html, re.S).group(0)
     assert record.partner_sku in row and f">{line.quantity}<" in row
     assert f"{line.unit_price_excl_tax:,.2f}" in row
     assert f"{line.line_price_before_discounts_excl_tax:,.2f}" in row
