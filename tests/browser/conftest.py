@@ -199,6 +199,24 @@ def portal_server(
     return live_server
 
 
+DEMO_JOURNEY_PRODUCTS = 60
+
+
+@pytest.fixture
+def demo_portal(portal_server, django_db_blocker):
+    """The live server on a database built exactly by ``migrate`` + ``seed_demo``, nothing more.
+
+    The demo is what a newcomer meets after ``make run``; journeys on it catch what
+    fixtures that build their own data hide. ``live_server`` flushes it after the test and
+    ``portal_server`` restores the migrated snapshot for the next journey.
+    """
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("seed_demo", products=DEMO_JOURNEY_PRODUCTS, verbosity=0)
+    return portal_server
+
+
 @pytest.fixture
 def context(browser, portal_server):
     """A fresh context per test; requests to any host but the live server are blocked."""
