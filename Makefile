@@ -13,7 +13,7 @@ SERVICES_ENV := DATABASE_URL=$${SERVICES_DATABASE_URL:-postgres://postgres@127.0
 	CELERY_RESULT_BACKEND=$${SERVICES_BROKER_URL:-redis://127.0.0.1:6379/2}
 
 .PHONY: install run serve test test-fast test-services browser-deps pdf-deps lint format contracts \
-	migrations-check check messages worker bench bench-pricing clean
+	migrations-check check check-deploy audit messages worker bench bench-pricing clean
 
 install: $(VENV)/.installed
 
@@ -73,7 +73,24 @@ contracts: install
 migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-check: lint contracts migrations-check
+check: lint contracts migrations-check check-deploy
+
+# Django's deployment checklist on the production settings, warnings included: a throwaway
+# secret key, and a shared cache (production needs one: the login lockout counts there).
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=config.settings.production \
+	DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	DJANGO_ALLOWED_HOSTS=portal.example.com \
+	CACHE_URL=$${DEPLOY_CACHE_URL:-redis://127.0.0.1:6379/1} \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Known vulnerabilities in every pinned version (constraints.txt pins all of them, transitive
+# ones included), from PyPI's advisory data. Needs pypi.org's JSON API (or AUDIT_SERVICE=osv
+# and api.osv.dev); a package it cannot look up fails the audit (--strict), never passes it.
+AUDIT_SERVICE ?= pypi
+audit: install
+	timeout 300 $(BIN)/pip-audit -r constraints.txt --no-deps --disable-pip --strict \
+		--vulnerability-service $(AUDIT_SERVICE) --progress-spinner off --timeout 30
 
 # Collect every marked string into locale/de/LC_MESSAGES/django.po, then compile the .mo
 # (committed, so `make run` needs no gettext). Needs GNU gettext (apt-get install gettext).
