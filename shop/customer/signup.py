@@ -3,8 +3,10 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.contrib.auth.hashers import make_password
 
+from shop.validators import TextGuardMixin
 
-class SignupForm(AllauthSignupForm):
+
+class SignupForm(TextGuardMixin, AllauthSignupForm):
     def try_save(self, request):
         """Hash the password also for a taken email, so the answer's timing reveals no account.
 
