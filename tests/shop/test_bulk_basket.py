@@ -378,7 +378,7 @@ def test_save_a_past_order_and_quick_order_lines_to_lists(client, setup, categor
     html = response.content.decode()
     assert (
         "1 ready line saved to &#x27;From order&#x27;" in html
-        and "1 line to fix were not saved" in html
+        and "1 line to fix was not saved" in html
     )
     assert saved.lines.get(product=products["STK-1"]).quantity == 8
 
@@ -423,7 +423,7 @@ def test_save_to_list_takes_only_lines_that_were_ready(client, setup):
     html = client.post(reverse("bulk:quick-order"), table, follow=True).content.decode()  # fmt: skip
     saved = RequisitionList.objects.get(owner=buyer, name="Checked only")
     assert dict(saved.lines.values_list("product__upc", "quantity")) == {"STK-2": 1}
-    assert "1 line to fix were not saved" in html
+    assert "1 line to fix was not saved" in html
 
 
 def test_whole_numbers_only_never_a_500(client, setup):
