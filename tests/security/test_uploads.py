@@ -6,18 +6,22 @@ import string
 import time
 import tracemalloc
 import zipfile
+from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import Workbook
+from oscar.core.loading import get_model
 
 from shop.bulk import parser
 from shop.pricing import services
 from shop.pricing.models import PriceList
 from tests.factories import CompanyMemberFactory, ProductFactory, UserFactory, category_create
 
+Basket = get_model("basket", "Basket")
 SHEET = "xl/worksheets/sheet1.xml"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -233,3 +237,80 @@ def test_the_web_import_has_a_line_limit_and_the_command_does_not(
     path.write_text(lines)
     call_command("import_price_list", "alpha", str(path), stdout=io.StringIO())
     assert price_list.entries.count() == 6
+
+
+# A 10,000-line quick order ---------------------------------------------------------------
+
+
+def _many_products(count: int) -> list[str]:
+    """`count` orderable products, inserted in bulk (a factory per product takes minutes)."""
+    Partner, StockRecord = get_model("partner", "Partner"), get_model("partner", "StockRecord")
+    Product, ProductClass = (
+        get_model("catalogue", "Product"),
+        get_model("catalogue", "ProductClass"),
+    )
+    product_class = ProductClass.objects.create(name="Bolts", track_stock=True)
+    partner = Partner.objects.create(name="Bulk partner")
+    products = Product.objects.bulk_create(
+        Product(structure="standalone", upc=f"BLK-{n:05d}", title=f"Bolt {n}",
+                slug=f"bolt-{n}", product_class=product_class)
+        for n in range(count)
+    )  # fmt: skip
+    StockRecord.objects.bulk_create(
+        StockRecord(product=product, partner=partner, partner_sku=product.upc,
+                    price_currency="EUR", price=Decimal("1.00"), num_in_stock=1000)
+        for product in products
+    )  # fmt: skip
+    return [product.upc for product in products]
+
+
+class _TableForm(HTMLParser):
+    """The fields of the quick order's table form, as a browser would post them back."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields, self._inside, self._textarea = {}, False, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._inside = attrs.get("id") == "quick-order-table"
+        elif self._inside and tag == "input" and attrs.get("name"):
+            if attrs.get("type") != "checkbox" or "checked" in attrs:
+                self.fields[attrs["name"]] = attrs.get("value", "")
+        elif self._inside and tag == "textarea":
+            self._textarea = attrs["name"]
+            self.fields[self._textarea] = ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "form":
+            self._inside = False
+
+
+@pytest.mark.django_db
+def test_a_10000_line_check_is_a_small_page_and_adding_adds_every_ready_line(client, shop_buyer):
+    skus = _many_products(9_998)
+    client.force_login(shop_buyer)
+    text = "\n".join([f"{sku} 2" for sku in skus] + ["NOPE-1 1", "BLK-00001 x"])
+    response = client.post(reverse("bulk:quick-order"), {"lines": text, "action": "check"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert len(response.content) < 1.5 * 1024 * 1024, f"{len(response.content):,} bytes"
+    assert "9948 more ready lines are not listed" in html
+    assert "NOPE-1" in html and "is not a whole number" in html  # the lines to fix are shown
+
+    form = _TableForm()
+    form.feed(html)
+    form.fields["action"] = "add"
+    response = client.post(reverse("bulk:quick-order"), form.fields)
+    assert response.status_code == 200  # the two lines to fix stay on the page
+    basket = Basket.objects.get(owner=shop_buyer, status="Open")
+    assert basket.lines.count() == 9_998
+    assert not basket.lines.exclude(quantity=2).exists()
+    assert "2 lines below were not added" in response.content.decode()
