@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,8 @@ def _message(kind: str, object_id: int) -> tuple[list[str], str, str] | None:
     from shop.companies import selectors, services
     from shop.companies.models import CompanyApplication, Invitation
 
-    context = {"site_name": settings.SITE_NAME, "base_url": settings.WAGTAILADMIN_BASE_URL}
+    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    context = {"site_name": settings.SITE_NAME, "base_url": base_url}
     if kind == "invitation":
         invitation = (
             Invitation.objects.select_related("company", "invited_by").filter(pk=object_id).first()
@@ -39,10 +41,12 @@ def _message(kind: str, object_id: int) -> tuple[list[str], str, str] | None:
         if invitation is None:
             return None
         recipients = [invitation.email]
+        token = services.invitation_token(invitation=invitation)
         context.update(
             invitation=invitation,
             company=invitation.company,
-            token=services.invitation_token(invitation=invitation),
+            token=token,
+            join_url=base_url + reverse("company:join", kwargs={"token": token}),
         )
     else:
         application = (
@@ -61,7 +65,13 @@ def _message(kind: str, object_id: int) -> tuple[list[str], str, str] | None:
             recipients = sorted({user.email for user in staff if user.email})
         else:
             recipients = [application.applicant.email]
-        context.update(application=application, company=application.company)
+        context.update(
+            application=application,
+            company=application.company,
+            company_url=base_url + reverse("company:home"),
+            # By URL name only: the storefront never imports the CRM.
+            review_url=base_url + reverse("crm:application-detail", kwargs={"pk": application.pk}),
+        )
     subject = render_to_string(f"companies/email/{kind}_subject.txt", context)
     body = render_to_string(f"companies/email/{kind}_body.txt", context)
     return [address for address in recipients if address], _one_line(subject), body

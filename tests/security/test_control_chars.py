@@ -10,8 +10,10 @@ import importlib
 import inspect
 import logging
 import pkgutil
+import re
 import smtplib
 from unittest import mock
+from urllib.parse import urlsplit
 
 import pytest
 from django import forms
@@ -206,3 +208,27 @@ def test_a_company_email_is_sent_once_even_if_the_task_runs_twice(admin_member):
     assert tasks.company_email_send(kind="invitation", object_id=invitation.pk) == 1
     assert tasks.company_email_send(kind="invitation", object_id=invitation.pk) == 0
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_company_emails_are_plain_text_with_working_links(
+    client, admin_member, sales_manager, django_capture_on_commit_callbacks
+):
+    # Plain-text emails are not HTML: "O'Brien & Co" stays as typed, never "O&#x27;Brien &amp;".
+    admin_member.user.first_name, admin_member.user.last_name = "Anna", "O'Brien"
+    admin_member.user.save()
+    admin_member.company.legal_name = "Müller & Söhne GmbH"
+    admin_member.company.save()
+    client.force_login(admin_member.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("company:member-invite"), {"email": "colleague@x.example", "role": "buyer"}
+        )
+    (email,) = mail.outbox
+    assert email.subject.startswith("Anna O'Brien invited you to order for Müller & Söhne GmbH")
+    assert "Müller & Söhne GmbH" in email.body and "&amp;" not in email.body
+    (link,) = re.findall(r"https?://\S+/join/\S+", email.body)
+    client.logout()
+    response = client.get(urlsplit(link).path)
+    assert response.status_code == 200
+    assert "Müller &amp; Söhne GmbH" in response.content.decode()  # HTML escapes, email not
