@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from crm_embedded.views import _company_or_404, staff_required
@@ -20,8 +21,7 @@ from shop.pricing import selectors, services
 from shop.pricing.models import PriceList
 from shop.pricing.services import CSV_COLUMNS, PricingError
 from shop.validators import TextGuardMixin
-
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+from shop.widgets import DateInput
 
 
 class PriceListForm(TextGuardMixin, forms.ModelForm):
@@ -36,7 +36,7 @@ class PriceListForm(TextGuardMixin, forms.ModelForm):
             "valid_until",
             "is_active",
         ]
-        widgets = {"valid_from": DATETIME, "valid_until": DATETIME}
+        widgets = {"valid_from": DateInput(), "valid_until": DateInput()}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,8 +72,11 @@ class ImportForm(TextGuardMixin, forms.Form):
 
 class CopyForm(TextGuardMixin, forms.Form):
     name = forms.CharField(max_length=120)
-    valid_from = forms.DateTimeField(required=False, widget=DATETIME)
-    valid_until = forms.DateTimeField(required=False, widget=DATETIME)
+    valid_from = forms.DateField(required=False, widget=DateInput(), label=_("Valid from"))
+    valid_until = forms.DateField(
+        required=False, widget=DateInput(), label=_("Valid until"),
+        help_text=_("The last day the copy applies."),
+    )  # fmt: skip
 
 
 def _list_or_404(request: HttpRequest, pk: int) -> PriceList:

@@ -17,10 +17,11 @@ from typing import NamedTuple
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from oscar.core.loading import get_model
 
-from shop.pricing.models import PriceList, PriceListEntry
+from shop.pricing.models import PriceList, PriceListEntry, when_as_date
 
 Category = get_model("catalogue", "Category")
 ProductCategory = get_model("catalogue", "ProductCategory")
@@ -121,9 +122,19 @@ def _from_quantity(quantity: int) -> str:
 
 
 def _window(price_list: PriceList) -> str:
-    start = f"{price_list.valid_from:%d %b %Y}" if price_list.valid_from else "open start"
-    end = f"{price_list.valid_until:%d %b %Y}" if price_list.valid_until else "no end date"
-    return f"valid {start} to {end}"
+    """The list's validity in words: its dates are inclusive."""
+    start, end = price_list.valid_from, price_list.valid_until
+    dates = {
+        "start": date_format(start, "j M Y") if start else "",
+        "end": date_format(end, "j M Y") if end else "",
+    }
+    if start and end:
+        return gettext("valid from %(start)s until %(end)s") % dates
+    if start:
+        return gettext("valid from %(start)s, no end date") % dates
+    if end:
+        return gettext("valid until %(end)s") % dates
+    return gettext("no end date")
 
 
 class PriceBook:
@@ -142,14 +153,14 @@ class PriceBook:
 
     def lists(self) -> dict[str, list[PriceList]]:
         if self._lists is None:
-            when = self.when
+            day = when_as_date(self.when)  # validity dates are inclusive days
             condition = Q(company=self.company)
             if self.company.customer_group_id:
                 condition |= Q(customer_group_id=self.company.customer_group_id)
             valid = (
                 PriceList.objects.filter(condition, is_active=True)
-                .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=when))
-                .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=when))
+                .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+                .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
                 .order_by("-valid_from", "-id")
             )
             self._lists = {"contract": [], "group": []}

@@ -1,3 +1,4 @@
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -6,6 +7,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def when_as_date(when=None) -> date:
+    """The local date of a moment (now by default); a date stays itself."""
+    if when is None or isinstance(when, datetime):
+        return timezone.localdate(when)
+    return when
 
 
 class PriceList(models.Model):
@@ -30,8 +38,11 @@ class PriceList(models.Model):
         related_name="price_lists",
         help_text=_("Set for a list that applies to a whole segment."),
     )
-    valid_from = models.DateTimeField(null=True, blank=True)
-    valid_until = models.DateTimeField(null=True, blank=True)
+    # Dates a person types, both inclusive: "valid until 31 Dec 2027" applies all that day.
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(
+        _("valid until"), null=True, blank=True, help_text=_("The last day it applies.")
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -47,8 +58,8 @@ class PriceList(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_from__isnull=True)
                 | Q(valid_until__isnull=True)
-                | Q(valid_until__gt=models.F("valid_from")),
-                name="pricelist_ends_after_start",
+                | Q(valid_until__gte=models.F("valid_from")),
+                name="pricelist_ends_on_or_after_start",
             ),
         ]
 
@@ -56,11 +67,12 @@ class PriceList(models.Model):
         return self.name
 
     def is_valid_at(self, when=None) -> bool:
-        when = when or timezone.now()
+        """Whether the list applies at a moment (or on a date): its days are inclusive."""
+        day = when_as_date(when)
         return (
             self.is_active
-            and (self.valid_from is None or self.valid_from <= when)
-            and (self.valid_until is None or when < self.valid_until)
+            and (self.valid_from is None or self.valid_from <= day)
+            and (self.valid_until is None or day <= self.valid_until)
         )
 
 

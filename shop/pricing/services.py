@@ -65,9 +65,11 @@ def price_list_save(*, price_list: PriceList, by_user) -> PriceList:
     if (
         price_list.valid_from
         and price_list.valid_until
-        and price_list.valid_until <= price_list.valid_from
+        and price_list.valid_until < price_list.valid_from
     ):
-        raise PricingError("The end of validity must come after its start.", "valid_until")
+        raise PricingError(
+            _("The last valid day cannot come before the first: check both dates."), "valid_until"
+        )
     created = price_list.pk is None
     old = None if created else PriceList.objects.filter(pk=price_list.pk).values(
         "name", "valid_from", "valid_until", "is_active").first()  # fmt: skip

@@ -137,7 +137,7 @@ def test_copy_schedules_a_new_list_with_all_entries(contract, products, account_
     from django.utils import timezone
 
     PriceListEntry.objects.create(price_list=contract, product=products[0], value=Decimal("5"))
-    start = timezone.now() + timezone.timedelta(days=30)
+    start = timezone.localdate() + timezone.timedelta(days=30)
     copy = services.price_list_copy(
         source=contract, name="Alpha 2027", by_user=account_manager, valid_from=start
     )
@@ -228,3 +228,26 @@ def test_entry_form_survives_quotes_and_commas_in_the_input(
                            {"sku": 'BRG-"0,1', "kind": "fixed", "value": "3", "min_quantity": 1})  # fmt: skip
     assert response.status_code == 400
     assert "Unknown SKU" in response.content.decode()
+
+
+def test_crm_price_list_dates_are_inclusive_days_in_iso_date_inputs(
+    client, account_manager, contract
+):
+    import re
+    from datetime import date
+
+    client.force_login(account_manager)
+    edit = reverse("crm:price-list-edit", kwargs={"pk": contract.pk})
+    response = client.post(edit, {
+        "name": contract.name, "company": contract.company_id, "currency": "EUR",
+        "valid_from": "2026-01-01", "valid_until": "2027-12-31", "is_active": "on",
+    })  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    contract.refresh_from_db()
+    assert (contract.valid_from, contract.valid_until) == (date(2026, 1, 1), date(2027, 12, 31))
+    page = client.get(edit).content.decode()
+    for name, value in (("valid_from", "2026-01-01"), ("valid_until", "2027-12-31")):
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+        assert 'type="date"' in tag and f'value="{value}"' in tag
+    detail = client.get(reverse("crm:price-list-detail", kwargs={"pk": contract.pk}))
+    assert "1 Jan 2026 – 31 Dec 2027" in detail.content.decode()

@@ -1,6 +1,6 @@
 """Negotiated prices: precedence, tiers, validity, currency, categories, quote lock, quantity rules."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -107,21 +107,21 @@ def test_a_tier_that_starts_above_the_quantity_falls_through_to_the_next_layer(
 
 
 def test_expired_future_and_inactive_lists_never_apply(company, product):
-    now = timezone.now()
+    today = timezone.localdate()
     _entry(
         _list(
             company=company,
-            valid_until=now - timedelta(seconds=1),
-            valid_from=now - timedelta(days=9),
+            valid_until=today - timedelta(days=1),
+            valid_from=today - timedelta(days=9),
         ),
         product=product,
         value="1",
     )
-    _entry(_list(company=company, valid_from=now + timedelta(days=1)), product=product, value="2")
+    _entry(_list(company=company, valid_from=today + timedelta(days=1)), product=product, value="2")
     _entry(_list(company=company, is_active=False), product=product, value="3")
     assert _price(company, product) == Decimal("20.00")
     current = _list(
-        company=company, valid_from=now - timedelta(days=1), valid_until=now + timedelta(days=1)
+        company=company, valid_from=today - timedelta(days=1), valid_until=today + timedelta(days=1)
     )
     _entry(current, product=product, value="14")
     assert _price(company, product) == Decimal("14.00")
@@ -354,3 +354,60 @@ def test_quantity_overrides_on_the_first_tier_hold_for_all_tiers(company, produc
     assert strategy.quantity_rule(product) == QuantityRule(4, 2)
     book = PriceBook(company=company)
     assert book.price(product, product.stockrecords.get(), 60).rule == QuantityRule(4, 2)
+
+
+# Validity dates are days, both inclusive (issue 10) ------------------------------------------
+
+
+def test_a_list_applies_through_the_whole_of_its_first_and_last_day(company, product):
+    import time_machine
+
+    contract = _list(company=company, valid_from=date(2027, 1, 1), valid_until=date(2027, 12, 31))
+    _entry(contract, product=product, value="14")
+    for moment, price in (
+        (datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC), "20.00"),  # the day before
+        (datetime(2027, 1, 1, 0, 0, tzinfo=UTC), "14.00"),  # its first minute
+        (datetime(2027, 12, 31, 0, 0, tzinfo=UTC), "14.00"),  # midnight opening the last day
+        (datetime(2027, 12, 31, 23, 59, tzinfo=UTC), "14.00"),  # 23:59 of the last day
+        (datetime(2028, 1, 1, 0, 0, tzinfo=UTC), "20.00"),  # the day after
+    ):
+        with time_machine.travel(moment, tick=False):
+            assert _price(company, product) == Decimal(price), moment
+            assert contract.is_valid_at() == (price == "14.00"), moment
+
+
+def test_a_one_day_list_is_allowed_and_an_end_before_the_start_is_refused(company, account_manager):
+    from shop.pricing.services import PricingError, price_list_save
+
+    day = date(2027, 6, 1)
+    one_day = PriceList(code="one-day", name="Fair day", company=company,
+                        valid_from=day, valid_until=day)  # fmt: skip
+    assert price_list_save(price_list=one_day, by_user=account_manager).pk
+    backwards = PriceList(code="back", name="Backwards", company=company,
+                          valid_from=day, valid_until=day - timedelta(days=1))  # fmt: skip
+    with pytest.raises(PricingError, match="cannot come before"):
+        price_list_save(price_list=backwards, by_user=account_manager)
+
+
+@pytest.mark.parametrize(
+    ("valid_from", "valid_until", "words"),
+    [
+        (date(2026, 1, 1), date(2027, 12, 31), "valid from 1 Jan 2026 until 31 Dec 2027"),
+        (date(2026, 1, 1), None, "valid from 1 Jan 2026, no end date"),
+        (None, date(2099, 12, 31), "valid until 31 Dec 2099"),
+        (None, None, "no end date"),
+    ],
+)
+def test_the_price_explanation_says_the_validity_in_words(
+    company, product, valid_from, valid_until, words
+):
+    import time_machine
+
+    _entry(_list(company=company, valid_from=valid_from, valid_until=valid_until),
+           product=product, value="14")  # fmt: skip
+    with time_machine.travel(datetime(2026, 6, 1, 12, 0, tzinfo=UTC), tick=False):
+        resolved = PriceBook(company=company).price(product, product.stockrecords.get())
+    assert resolved.unit_price == Decimal("14.00")
+    details = " | ".join(step.detail for step in resolved.chain)
+    assert f"({words})" in details
+    assert "open start" not in details and " to " not in details
