@@ -3,6 +3,7 @@
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from oscar.apps.checkout.forms import ShippingAddressForm as OscarShippingAddressForm
 
 from shop.companies.models import CompanyAddress
 from shop.validators import TextGuardMixin
@@ -53,3 +54,7 @@ class PurchaseOrderForm(TextGuardMixin, forms.Form):
             )
         ],
     )
+
+
+class ShippingAddressForm(TextGuardMixin, OscarShippingAddressForm):
+    """Oscar's typed-in delivery address; names and lines refuse control characters."""

@@ -232,3 +232,22 @@ def test_company_emails_are_plain_text_with_working_links(
     response = client.get(urlsplit(link).path)
     assert response.status_code == 200
     assert "Müller &amp; Söhne GmbH" in response.content.decode()  # HTML escapes, email not
+
+
+@pytest.mark.django_db
+def test_a_typed_delivery_address_with_a_line_break_in_a_name_is_refused(client, buyer_member):
+    from oscar.core.loading import get_model
+
+    from tests.factories import ProductFactory
+
+    get_model("address", "Country").objects.get_or_create(
+        iso_3166_1_a2="DE", defaults={"name": "Germany", "is_shipping_country": True}
+    )
+    client.force_login(buyer_member.user)
+    client.post(reverse("basket:add", kwargs={"pk": ProductFactory().pk}), {"quantity": 2})
+    response = client.post(reverse("checkout:shipping-address"), {
+        "first_name": "Jonas", "last_name": "Weber\r\nX", "line1": "Ring 1", "line4": "Koeln",
+        "postcode": "50667", "country": "DE", "phone_number": "",
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert "must be on one line" in response.content.decode()
