@@ -69,7 +69,10 @@ def _move_from(quote: Quote, sources: tuple, target: str, *, by, text: str, refu
     """
     if quote.state not in sources:
         transition_check(quote.state, target)  # no action at all may do this: say so
-        raise QuoteError(f"{refusal}; this quote is '{State(quote.state).label}'.")
+        raise QuoteError(
+            _("%(refusal)s; this quote is '%(state)s'.")
+            % {"refusal": refusal, "state": State(quote.state).label}
+        )
     return _move(quote, target, by=by, text=text)
 
 
@@ -91,16 +94,23 @@ def _prices(company, products_quantities: list[tuple[object, int]]) -> dict[int,
 
 def _check_quantity(quantity: int) -> None:
     if not 1 <= quantity <= MAX_QUANTITY:
-        raise QuoteError(f"Quantities must be from 1 to {MAX_QUANTITY:,}; {quantity} is not.")
+        raise QuoteError(
+            _("Quantities must be from 1 to %(max)s; %(quantity)s is not.")
+            % {"max": f"{MAX_QUANTITY:,}", "quantity": quantity}
+        )
 
 
 def _check_price(value: Decimal | None, what: str) -> None:
     if value is None:
         return
     if not value.is_finite() or value >= MAX_PRICE:
-        raise QuoteError(f"The {what} must be below {MAX_PRICE:,}.")
+        raise QuoteError(
+            _("The %(what)s must be below %(max)s.") % {"what": what, "max": f"{MAX_PRICE:,}"}
+        )
     if value < 0:
-        raise QuoteError(f"The {what} cannot be negative ({value}).")
+        raise QuoteError(
+            _("The %(what)s cannot be negative (%(value)s).") % {"what": what, "value": value}
+        )
 
 
 # Request ---------------------------------------------------------------------------------
@@ -120,17 +130,20 @@ def quote_request(
     """Ask for a quote on products; lines taken from the basket leave it (the quote keeps a copy)."""
     company = member.company
     if not company.is_active:
-        raise QuoteError("Your company account is not active yet: quotes open once it is.")
+        raise QuoteError(_("Your company account is not active yet: quotes open once it is."))
     if member.role == member.Role.VIEWER:
         raise QuoteError(
-            "Your role can see quotes but not ask for them: ask a buyer or your admin."
+            _("Your role can see quotes but not ask for them: ask a buyer or your admin.")
         )
     if needed_by is not None and needed_by < timezone.localdate():
-        raise QuoteError(f"'Needed by' {needed_by:%d.%m.%Y} is in the past: choose a later date.")
+        raise QuoteError(
+            _("'Needed by' %(date)s is in the past: choose a later date.")
+            % {"date": f"{needed_by:%d.%m.%Y}"}
+        )
     if delivery_address is not None and delivery_address.company_id != company.pk:
-        raise QuoteError("Choose one of your company's addresses.")
+        raise QuoteError(_("Choose one of your company's addresses."))
     if not items:
-        raise QuoteError("Choose at least one product and quantity for the quote.")
+        raise QuoteError(_("Choose at least one product and quantity for the quote."))
     merged: dict[int, RequestItem] = {}
     for item in items:
         _check_quantity(item.quantity)
@@ -144,7 +157,9 @@ def quote_request(
     prices = _prices(company, pairs)
     unknown = [pid for pid in merged if pid not in prices]
     if unknown:
-        raise QuoteError("A product of this request is not sold online: remove it and try again.")
+        raise QuoteError(
+            _("A product of this request is not sold online: remove it and try again.")
+        )
     quote = Quote.objects.create(
         number=f"tmp-{uuid.uuid4().hex[:16]}",  # replaced by Q-<id> just below
         company=company,
@@ -186,8 +201,11 @@ def quote_request(
 def _editable(quote: Quote) -> None:
     if quote.state not in STAFF_EDITABLE:
         raise QuoteError(
-            f"The quote is '{quote.staff_state}': start a new version (the buyer asks for "
-            "changes, or you revise it) before editing."
+            _(
+                "The quote is '%(state)s': start a new version (the buyer asks for "
+                "changes, or you revise it) before editing."
+            )
+            % {"state": quote.staff_state}
         )
 
 
@@ -200,7 +218,7 @@ def quote_start_review(*, quote: Quote, by) -> Quote:
         State.IN_REVIEW,
         by=by,
         text="Review started",
-        refusal="Only a new request is taken into review",
+        refusal=_("Only a new request is taken into review"),
     )
     quote.save(update_fields=["state", "updated_at"])
     _close_overdue_task(quote)
@@ -216,7 +234,7 @@ def quote_revise(*, quote: Quote, by) -> Quote:
         State.IN_REVIEW,
         by=by,
         text="Offer withdrawn for revision",
-        refusal="Only a sent offer is revised",
+        refusal=_("Only a sent offer is revised"),
     )
     quote.save(update_fields=["state", "updated_at"])
     notifications.queue(quote, "revising")
@@ -225,11 +243,15 @@ def quote_revise(*, quote: Quote, by) -> Quote:
 
 def _offered_from(line: QuoteLine, *, unit_price, percent_off) -> Decimal | None:
     if unit_price not in (None, "") and percent_off not in (None, ""):
-        raise QuoteError(f"{line.sku}: give a unit price or a percentage off, not both.")
+        raise QuoteError(
+            _("%(sku)s: give a unit price or a percentage off, not both.") % {"sku": line.sku}
+        )
     if percent_off not in (None, ""):
         percent = Decimal(percent_off)
         if not Decimal(0) <= percent <= Decimal(100):
-            raise QuoteError(f"{line.sku}: the percentage off must be from 0 to 100.")
+            raise QuoteError(
+                _("%(sku)s: the percentage off must be from 0 to 100.") % {"sku": line.sku}
+            )
         return (line.list_price * (Decimal(100) - percent) / Decimal(100)).quantize(
             CENT, ROUND_HALF_UP
         )
@@ -253,7 +275,7 @@ def quote_lines_update(*, quote: Quote, by, changes: dict[int, dict]) -> Quote:
     for line_id, change in changes.items():
         line = lines.get(line_id)
         if line is None:
-            raise QuoteError("That line is not on this quote any more: reload the page.")
+            raise QuoteError(_("That line is not on this quote any more: reload the page."))
         quantity = int(change.get("quantity", line.quantity))
         if quantity == 0:
             removed.append(line)
@@ -272,7 +294,7 @@ def quote_lines_update(*, quote: Quote, by, changes: dict[int, dict]) -> Quote:
             line.quantity, line.offered_price = quantity, offered
             changed.append(line)
     if len(removed) == len(lines):
-        raise QuoteError("An offer needs at least one line: keep one, or reject the request.")
+        raise QuoteError(_("An offer needs at least one line: keep one, or reject the request."))
     QuoteLine.objects.bulk_update(changed, ["quantity", "offered_price"])
     QuoteLine.objects.filter(pk__in=[line.pk for line in removed]).delete()
     if changed or removed:
@@ -293,10 +315,15 @@ def quote_line_add(*, quote: Quote, by, sku: str, quantity: int) -> QuoteLine:
         .first()
     )
     if record is None or record.price is None:
-        raise QuoteError(f"No product with the SKU '{sku.strip()[:40]}' is sold: check the SKU.")
+        raise QuoteError(
+            _("No product with the SKU '%(sku)s' is sold: check the SKU.")
+            % {"sku": sku.strip()[:40]}
+        )
     if quote.lines.filter(product=record.product).exists():
-        raise QuoteError(f"{record.partner_sku} is on the quote already: change its quantity.")
-    list_price, contract_price, _ = _prices(quote.company, [(record.product, quantity)])[
+        raise QuoteError(
+            _("%(sku)s is on the quote already: change its quantity.") % {"sku": record.partner_sku}
+        )
+    list_price, contract_price, _cost = _prices(quote.company, [(record.product, quantity)])[
         record.product_id
     ]
     line = QuoteLine.objects.create(
@@ -314,7 +341,10 @@ def quote_terms_update(*, quote: Quote, by, valid_until: date | None, terms: str
     quote = _locked(quote)
     _editable(quote)
     if valid_until is not None and valid_until < timezone.localdate():
-        raise QuoteError(f"Valid until {valid_until:%d.%m.%Y} is in the past: choose a later date.")
+        raise QuoteError(
+            _("Valid until %(date)s is in the past: choose a later date.")
+            % {"date": f"{valid_until:%d.%m.%Y}"}
+        )
     quote.valid_until, quote.terms = valid_until, terms.strip()[:4000]
     quote.save(update_fields=["valid_until", "terms", "updated_at"])
     return quote
@@ -479,17 +509,23 @@ def quote_send(*, quote: Quote, by) -> QuoteVersion:
         )
     lines = list(quote.lines.order_by("pk"))
     if not lines:
-        raise QuoteError("The offer has no lines.")
+        raise QuoteError(_("The offer has no lines."))
     unpriced = [line.sku for line in lines if line.offered_price is None]
     if unpriced:
-        raise QuoteError(f"Give every line an offered price first: {', '.join(unpriced[:10])}.")
+        raise QuoteError(
+            _("Give every line an offered price first: %(skus)s.")
+            % {"skus": ", ".join(unpriced[:10])}
+        )
     if sum((line.offered_price * line.quantity for line in lines), Decimal(0)) > MAX_TOTAL:
-        raise QuoteError(f"The offer's total is above {MAX_TOTAL:,}: split it into several quotes.")
+        raise QuoteError(
+            _("The offer's total is above %(max)s: split it into several quotes.")
+            % {"max": f"{MAX_TOTAL:,}"}
+        )
     today = timezone.localdate()
     if quote.valid_until is None:
         quote.valid_until = today + timedelta(days=settings.QUOTE_DEFAULT_VALIDITY_DAYS)
     if quote.valid_until < today:
-        raise QuoteError("The validity date is in the past: set a later one.")
+        raise QuoteError(_("The validity date is in the past: set a later one."))
     needing = lines_needing_approval(quote)
     approved = quote.approved_fingerprint == _fingerprint(quote)
     if needing and not approved and not user_is_sales_manager(user=by):
@@ -525,7 +561,7 @@ def quote_send(*, quote: Quote, by) -> QuoteVersion:
 def quote_reject(*, quote: Quote, by, reason: str) -> Quote:
     """Staff turn a request down, with a reason the buyer sees."""
     if not reason.strip():
-        raise QuoteError("Say why the request is rejected: the buyer sees the reason.")
+        raise QuoteError(_("Say why the request is rejected: the buyer sees the reason."))
     quote = _move(_locked(quote), State.REJECTED, by=by, text=reason.strip())
     _close_overdue_task(quote)
     quote.reason = reason.strip()[:4000]
@@ -539,12 +575,12 @@ def quote_reject(*, quote: Quote, by, reason: str) -> Quote:
 
 def _buyer_may_act(quote: Quote, member) -> None:
     if member is None or member.company_id != quote.company_id:
-        raise QuoteError("This quote is not your company's.")
+        raise QuoteError(_("This quote is not your company's."))
     if member.role == member.Role.VIEWER:
-        raise QuoteError("Your role can see quotes but not act on them: ask a buyer.")
+        raise QuoteError(_("Your role can see quotes but not act on them: ask a buyer."))
     if not member.company.is_active:
         raise QuoteError(
-            "Your company account is not active: ask your account manager before going on."
+            _("Your company account is not active: ask your account manager before going on.")
         )
 
 
@@ -563,7 +599,8 @@ def quote_accept(*, quote: Quote, member, basket) -> Quote:
         and quote.valid_until < timezone.localdate()
     ):
         raise QuoteError(
-            f"This offer expired on {quote.valid_until:%d.%m.%Y}: ask for changes to get a new one."
+            _("This offer expired on %(date)s: ask for changes to get a new one.")
+            % {"date": f"{quote.valid_until:%d.%m.%Y}"}
         )
     _move(quote, State.ACCEPTED, by=member.user, text="Offer accepted")
     version = quote.versions.order_by("-number").first()
@@ -592,7 +629,7 @@ def quote_decline(*, quote: Quote, member, reason: str) -> Quote:
     """The buyer declines the offer, saying why."""
     _buyer_may_act(quote, member)
     if not reason.strip():
-        raise QuoteError("Tell your account manager why you decline: it helps the next offer.")
+        raise QuoteError(_("Tell your account manager why you decline: it helps the next offer."))
     quote = _move(_locked(quote), State.DECLINED, by=member.user, text=reason.strip())
     quote.reason = reason.strip()[:4000]
     quote.save(update_fields=["state", "reason", "updated_at"])
@@ -605,14 +642,14 @@ def quote_ask_changes(*, quote: Quote, member, message: str) -> Quote:
     """The buyer counters the offer: the message goes to the thread and a new version is drafted."""
     _buyer_may_act(quote, member)
     if not message.strip():
-        raise QuoteError("Say what should change (prices, quantities, dates).")
+        raise QuoteError(_("Say what should change (prices, quantities, dates)."))
     quote = _move_from(
         _locked(quote),
         (State.OFFERED, State.EXPIRED),
         State.IN_REVIEW,
         by=member.user,
         text="Changes requested",
-        refusal="You can ask for changes to an offer (or an expired one) only",
+        refusal=_("You can ask for changes to an offer (or an expired one) only"),
     )
     quote.save(update_fields=["state", "updated_at"])
     QuoteMessage.objects.create(quote=quote, author=member.user, body=message.strip()[:4000])
@@ -670,14 +707,14 @@ def quote_message_post(
     """Post to the quote's thread; staff may keep a note internal."""
     body = body.strip()
     if not body:
-        raise QuoteError("Write a message first.")
+        raise QuoteError(_("Write a message first."))
     if internal and not from_staff:
-        raise QuoteError("Only staff can write internal notes.")
+        raise QuoteError(_("Only staff can write internal notes."))
     line = None
     if line_id:
         line = quote.lines.filter(pk=line_id).first()
         if line is None:
-            raise QuoteError("That line is not on this quote: choose another or none.")
+            raise QuoteError(_("That line is not on this quote: choose another or none."))
     message = QuoteMessage.objects.create(
         quote=quote, author=author, body=body[:4000], is_internal=internal, from_staff=from_staff,
         line=line, line_label=f"{line.sku} {line.title}"[:200] if line else "",

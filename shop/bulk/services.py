@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from oscar.core.loading import get_model
 
@@ -106,15 +107,21 @@ def quick_order_check(*, lines: list[ParsedLine], basket, strategy) -> list[Chec
             continue
         record = records.get(parsed.sku)
         if record is None:
-            hint = f" Did you mean {suggestions[parsed.sku]}?" if parsed.sku in suggestions else ""
-            item.errors.append(f"Unknown SKU {parsed.sku}.{hint}")
+            hint = (
+                " " + _("Did you mean %(sku)s?") % {"sku": suggestions[parsed.sku]}
+                if parsed.sku in suggestions
+                else ""
+            )
+            item.errors.append(_("Unknown SKU %(sku)s.") % {"sku": parsed.sku} + hint)
             item.suggestion = suggestions.get(parsed.sku, "")
             continue
         item.stockrecord = record
         item.stock = stock_info(record, strategy=strategy, product=record.product)
         product = record.product
         if not product.is_public or product.is_parent or record.price is None:
-            item.errors.append("This product cannot be ordered online: ask your account manager.")
+            item.errors.append(
+                _("This product cannot be ordered online: ask your account manager.")
+            )
             continue
         total = in_basket.get(product.pk, 0) + parsed.quantity
         rule = (
@@ -135,15 +142,18 @@ def quick_order_check(*, lines: list[ParsedLine], basket, strategy) -> list[Chec
         permitted, _reason = info.availability.is_purchase_permitted(total)
         if not permitted:
             available = max((record.net_stock_level or 0) - in_basket.get(product.pk, 0), 0)
-            message = f"Only {available} in stock now."
+            message = _("Only %(count)s in stock now.") % {"count": available}
             if record.lead_time_days is not None:
-                message += f" More takes {record.lead_time_days} working days."
+                message += " " + _("More takes %(days)s working days.") % {
+                    "days": record.lead_time_days
+                }
             item.errors.append(
                 message
+                + " "
                 + (
-                    " Order fewer, or ask your account manager."
+                    _("Order fewer, or ask your account manager.")
                     if available
-                    else " Ask your account manager for a delivery date."
+                    else _("Ask your account manager for a delivery date.")
                 )
             )
             item.proposed_quantity = (
@@ -160,7 +170,8 @@ def quick_order_check(*, lines: list[ParsedLine], basket, strategy) -> list[Chec
         item.unit_price, item.currency = price.excl_tax, price.currency
         if in_basket.get(product.pk):
             item.notes.append(
-                f"Already {in_basket[product.pk]} in your basket: the line becomes {total}."
+                _("Already %(count)s in your basket: the line becomes %(total)s.")
+                % {"count": in_basket[product.pk], "total": total}
             )
     return checked
 
@@ -218,12 +229,14 @@ def requisition_from_basket(*, member, basket, name: str):
     """Save the basket's lines as a new list of the member's."""
     name = " ".join(name.split())[:120]
     if not name:
-        raise ListError("Give the list a name.")
+        raise ListError(_("Give the list a name."))
     if RequisitionList.objects.filter(owner=member.user, name__iexact=name).exists():
-        raise ListError(f"You already have a list called '{name}': choose another name.")
+        raise ListError(
+            _("You already have a list called '%(name)s': choose another name.") % {"name": name}
+        )
     lines = list(basket.all_lines()) if basket.id else []
     if not lines:
-        raise ListError("Your basket is empty: there is nothing to save.")
+        raise ListError(_("Your basket is empty: there is nothing to save."))
     requisition = RequisitionList.objects.create(
         company=member.company, owner=member.user, name=name
     )
@@ -243,7 +256,7 @@ def requisition_from_basket(*, member, basket, name: str):
 def requisition_update(*, requisition, member, quantities: dict[int, int], shared: bool) -> None:
     """The owner edits quantities (0 removes a line) and sharing."""
     if requisition.owner_id != member.user.pk:
-        raise ListError("Only the person who made this list can change it.")
+        raise ListError(_("Only the person who made this list can change it."))
     lines = {line.pk: line for line in requisition.lines.select_for_update(of=("self",))}
     changed, removed = [], []
     for line_id, quantity in quantities.items():
@@ -273,7 +286,7 @@ def _check_products(
     parsed = []
     for number, (product_id, quantity, label) in enumerate(items, start=1):
         sku = skus.get(product_id)
-        errors = [] if sku else [f"{label} is no longer sold."]
+        errors = [] if sku else [_("%(product)s is no longer sold.") % {"product": label}]
         parsed.append(ParsedLine(number, (sku or "").upper(), quantity, label, errors))
     return quick_order_check(
         lines=parser.merge_duplicates(parsed), basket=basket, strategy=strategy
@@ -356,18 +369,21 @@ def requisition_add(
     """
     items = {pid: qty for pid, qty in items.items() if qty > 0}
     if not items:
-        raise ListError("There is nothing to add: no product with a quantity.")
+        raise ListError(_("There is nothing to add: no product with a quantity."))
     if requisition is None:
         name = " ".join(name.split())[:120]
         if not name:
-            raise ListError("Choose one of your lists, or give the new list a name.")
+            raise ListError(_("Choose one of your lists, or give the new list a name."))
         if RequisitionList.objects.filter(owner=member.user, name__iexact=name).exists():
-            raise ListError(f"You already have a list called '{name}': choose it or another name.")
+            raise ListError(
+                _("You already have a list called '%(name)s': choose it or another name.")
+                % {"name": name}
+            )
         requisition = RequisitionList.objects.create(
             company=member.company, owner=member.user, name=name
         )
     elif requisition.owner_id != member.user.pk:
-        raise ListError("Only the person who made this list can add to it.")
+        raise ListError(_("Only the person who made this list can add to it."))
     existing = {
         line.product_id: line
         for line in requisition.lines.select_for_update(of=("self",)).filter(

@@ -34,7 +34,10 @@ def acting_member(*, staff_user: AbstractBaseUser, member_id: int) -> CompanyMem
     if member is None:
         raise CompanyError(_("You can only act as active members of your own accounts."))
     if not member.can_order:
-        raise CompanyError(f"{member.user.email} is a viewer and cannot order; choose a buyer.")
+        raise CompanyError(
+            _("%(email)s is a viewer and cannot order; choose a buyer.")
+            % {"email": member.user.email}
+        )
     return member
 
 

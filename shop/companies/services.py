@@ -455,10 +455,10 @@ def member_limits_update(
             "Choose a period for the period limit, or leave the limit empty.", field="period"
         )
     if period != CompanyMember.Period.NONE and period_limit is None:
-        raise CompanyError("Enter the amount allowed per period.", field="period_limit")
+        raise CompanyError(_("Enter the amount allowed per period."), field="period_limit")
     for value in (order_limit, period_limit):
         if value is not None and value < 0:
-            raise CompanyError("Limits cannot be negative.", field="order_limit")
+            raise CompanyError(_("Limits cannot be negative."), field="order_limit")
     member.order_limit, member.period, member.period_limit = order_limit, period, period_limit
     member.save(update_fields=["order_limit", "period", "period_limit"])
     audit_record(
@@ -496,7 +496,7 @@ def address_delete(*, company: Company, by_user, address_id: int) -> None:
     _require_admin(company=company, user=by_user)
     address = company.addresses.select_for_update().filter(pk=address_id).first()
     if address is None:
-        raise CompanyError("That address does not exist.")
+        raise CompanyError(_("That address does not exist."))
     kind, was_default = address.kind, address.is_default
     address.delete()
     if was_default:
@@ -520,7 +520,7 @@ def company_update_by_staff(*, company_id: int, staff_user, changes: dict) -> Co
     # Lock the row itself (the scoped queryset aggregates, which FOR UPDATE refuses).
     company = Company.objects.select_for_update().filter(pk=company_id).first() if allowed else None
     if company is None:
-        raise CompanyError("This company does not exist or is not one of your accounts.")
+        raise CompanyError(_("This company does not exist or is not one of your accounts."))
     if "vat_number" in changes or "country" in changes:
         vat = vat_number_check(
             country=changes.get("country", company.country),
@@ -532,7 +532,7 @@ def company_update_by_staff(*, company_id: int, staff_user, changes: dict) -> Co
     diff = {}
     for field, value in changes.items():
         if field not in STAFF_EDITABLE:
-            raise CompanyError(f"{field} cannot be changed here.")
+            raise CompanyError(_("%(field)s cannot be changed here.") % {"field": field})
         old = getattr(company, field)
         if old != value:
             diff[field] = {
@@ -550,12 +550,12 @@ def company_update_by_staff(*, company_id: int, staff_user, changes: dict) -> Co
 def company_reassign(*, company_id: int, account_manager, by_user) -> Company:
     """Give a company to another account manager (sales managers only)."""
     if not selectors.user_is_sales_manager(user=by_user):
-        raise CompanyError("Only sales managers can reassign accounts.")
+        raise CompanyError(_("Only sales managers can reassign accounts."))
     if not selectors.user_is_account_staff(user=account_manager):
-        raise CompanyError("Choose an account manager.", field="account_manager")
+        raise CompanyError(_("Choose an account manager."), field="account_manager")
     company = Company.objects.select_for_update().filter(pk=company_id).first()
     if company is None:
-        raise CompanyError("This company does not exist.")
+        raise CompanyError(_("This company does not exist."))
     old = company.account_manager
     company.account_manager = account_manager
     company.save(update_fields=["account_manager", "updated_at"])

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from oscar.core.loading import get_model
 
 from shop.pricing.models import PriceList, PriceListEntry, when_as_date
@@ -27,7 +27,10 @@ Category = get_model("catalogue", "Category")
 ProductCategory = get_model("catalogue", "ProductCategory")
 
 CENT = Decimal("0.01")
-LAYERS = (("contract", "Your contract"), ("group", "Your customer group's list"))
+LAYERS = (
+    ("contract", gettext_lazy("Your contract")),
+    ("group", gettext_lazy("Your customer group's list")),
+)
 
 
 @dataclass(frozen=True)
@@ -65,18 +68,22 @@ class QuantityRule:
     def problem(self, quantity: int) -> str:
         """Say what is wrong with a quantity and propose the nearest valid one ('' if valid)."""
         if quantity < self.min_order_quantity:
-            return (
-                f"The minimum order is {self.min_order_quantity}: order at least "
-                f"{self.nearest(quantity)}."
-            )
+            return gettext("The minimum order is %(minimum)s: order at least %(nearest)s.") % {
+                "minimum": self.min_order_quantity,
+                "nearest": self.nearest(quantity),
+            }
         if quantity % self.order_multiple:
             lower = quantity - quantity % self.order_multiple
             upper = lower + self.order_multiple
             options = [q for q in (lower, upper) if q >= self.min_order_quantity]
-            return (
-                f"This is sold in packs of {self.order_multiple}: {quantity} is not a multiple "
-                f"of {self.order_multiple}. Order {' or '.join(str(q) for q in options)}."
-            )
+            return gettext(
+                "This is sold in packs of %(pack)s: %(quantity)s is not a multiple of %(pack)s. "
+                "Order %(options)s."
+            ) % {
+                "pack": self.order_multiple,
+                "quantity": quantity,
+                "options": gettext(" or ").join(str(q) for q in options),
+            }
         return ""
 
     def nearest(self, quantity: int) -> int:
@@ -113,8 +120,8 @@ def _apply(entry: EntryRow, list_price: Decimal) -> Decimal:
 
 def _describe(entry: EntryRow) -> str:
     if entry.kind == PriceListEntry.Kind.PERCENT_OFF:
-        return f"{entry.value.normalize():f}% off list"
-    return f"fixed {entry.value.quantize(CENT)}"
+        return gettext("%(value)s%% off list") % {"value": f"{entry.value.normalize():f}"}
+    return gettext("fixed %(price)s") % {"price": entry.value.quantize(CENT)}
 
 
 def _from_quantity(quantity: int) -> str:
@@ -233,7 +240,7 @@ class PriceBook:
         for path in self._product_categories.get(product.pk, []):
             entries = self._entries.get((price_list.pk, "category", path))
             if entries:
-                return entries, f"category {path}"
+                return entries, gettext("category %(path)s") % {"path": path}
         return [], ""
 
     def price(self, product, stockrecord, quantity: int = 1) -> ResolvedPrice:
@@ -242,7 +249,7 @@ class PriceBook:
             self.load([product])
         list_price = stockrecord.price
         currency = stockrecord.price_currency
-        chain = [PriceStep("List price", f"{currency} {list_price}", list_price)]
+        chain = [PriceStep(gettext("List price"), f"{currency} {list_price}", list_price)]
         base_rule = QuantityRule(product.min_order_quantity, product.pack_size)
         for layer, label in LAYERS:
             for price_list in self.lists()[layer]:
@@ -250,7 +257,12 @@ class PriceBook:
                     chain.append(
                         PriceStep(
                             label,
-                            f"{price_list.name} is in {price_list.currency}, not {currency}: not applied",
+                            gettext("%(list)s is in %(its)s, not %(currency)s: not applied")
+                            % {
+                                "list": price_list.name,
+                                "its": price_list.currency,
+                                "currency": currency,
+                            },
                         )
                     )
                     continue
@@ -261,10 +273,18 @@ class PriceBook:
                 entry = applicable[-1]
                 unit = _apply(entry, list_price)
                 table = tuple((e.min_quantity, _apply(e, list_price)) for e in tiers)
-                scope_name = "this product" if scope == "product" else "its category"
+                scope_name = (
+                    gettext("this product") if scope == "product" else gettext("its category")
+                )
                 chain.append(PriceStep(label, f"{price_list.name} ({_window(price_list)})"))
-                chain.append(PriceStep("Entry", f"{_describe(entry)} for {scope_name}"))
-                chain.append(PriceStep("Tier", _from_quantity(entry.min_quantity), unit))
+                chain.append(
+                    PriceStep(
+                        gettext("Entry"),
+                        gettext("%(entry)s for %(scope)s")
+                        % {"entry": _describe(entry), "scope": scope_name},
+                    )
+                )
+                chain.append(PriceStep(gettext("Tier"), _from_quantity(entry.min_quantity), unit))
                 # The list's overrides hold for every tier: take the first one set.
                 rule = QuantityRule(
                     next((e.min_order_quantity for e in tiers if e.min_order_quantity), None)
