@@ -106,14 +106,25 @@ class StaffCompanyForm(TextGuardMixin, forms.ModelForm):
         fields = list(services.STAFF_EDITABLE)
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    """Staff by name and email (a username says nothing to the person choosing)."""
+
+    def label_from_instance(self, user) -> str:
+        name = user.get_full_name().strip()
+        return (
+            f"{name} ({user.email})" if name and user.email else (name or user.email or str(user))
+        )
+
+
 class ReassignForm(TextGuardMixin, forms.Form):
-    account_manager = forms.ModelChoiceField(
+    account_manager = StaffChoiceField(
         queryset=get_user_model()
         .objects.filter(
             groups__name__in=[selectors.ACCOUNT_MANAGERS_GROUP, selectors.SALES_MANAGERS_GROUP],
             is_active=True,
         )
-        .distinct(),
+        .distinct()
+        .order_by("first_name", "last_name", "email"),
         label="Account manager",
     )
 

@@ -92,6 +92,16 @@ def _prices(company, products_quantities: list[tuple[object, int]]) -> dict[int,
     return result
 
 
+def prices_today(
+    *, company, products_quantities: list[tuple[object, int]]
+) -> dict[int, tuple[Decimal, str]]:
+    """The company's unit price today (and currency) of each product at its quantity."""
+    return {
+        product_id: (unit, record.price_currency)
+        for product_id, (_list, unit, record) in _prices(company, products_quantities).items()
+    }
+
+
 def _check_quantity(quantity: int) -> None:
     if not 1 <= quantity <= MAX_QUANTITY:
         raise QuoteError(
@@ -350,8 +360,19 @@ def quote_terms_update(*, quote: Quote, by, valid_until: date | None, terms: str
     return quote
 
 
-def lines_needing_approval(quote: Quote) -> list[tuple[QuoteLine, str]]:
-    """Lines whose offered price is beyond the discount or margin threshold, and why."""
+@dataclass(frozen=True)
+class LineEconomics:
+    """A draft line seen by the approval rule: cost, margin, discount and why it needs approval."""
+
+    line: QuoteLine
+    cost_price: Decimal | None
+    discount_percent: Decimal | None  # off list
+    margin_percent: Decimal | None  # over cost, of the offered price
+    needs_approval_because: str  # "" when the line may go out without approval
+
+
+def quote_line_economics(quote: Quote) -> list[LineEconomics]:
+    """Each draft line against the discount and margin thresholds: the one approval rule."""
     max_discount = Decimal(settings.QUOTE_MAX_DISCOUNT_PERCENT)
     min_margin = Decimal(settings.QUOTE_MIN_MARGIN_PERCENT)
     lines = list(quote.lines.all())
@@ -362,18 +383,25 @@ def lines_needing_approval(quote: Quote) -> list[tuple[QuoteLine, str]]:
     )
     result = []
     for line in lines:
-        if line.offered_price is None or not line.list_price:
-            continue
-        discount = (line.list_price - line.offered_price) * 100 / line.list_price
-        if discount > max_discount:
-            result.append((line, f"{discount:.1f}% off list (more than {max_discount}%)"))
-            continue
         cost = costs.get(line.product_id)
-        if cost and line.offered_price:
+        discount = margin = None
+        why = ""
+        if line.offered_price is not None and line.list_price:
+            discount = (line.list_price - line.offered_price) * 100 / line.list_price
+        if line.offered_price and cost:
             margin = (line.offered_price - cost) * 100 / line.offered_price
-            if margin < min_margin:
-                result.append((line, f"{margin:.1f}% margin (less than {min_margin}%)"))
+        if discount is not None and discount > max_discount:
+            why = f"{discount:.1f}% off list (more than {max_discount}%)"
+        elif discount is not None and margin is not None and margin < min_margin:
+            why = f"{margin:.1f}% margin (less than {min_margin}%)"
+        result.append(LineEconomics(line, cost, discount, margin, why))
     return result
+
+
+def lines_needing_approval(quote: Quote) -> list[tuple[QuoteLine, str]]:
+    """Lines whose offered price is beyond the discount or margin threshold, and why."""
+    return [(row.line, row.needs_approval_because) for row in quote_line_economics(quote)
+            if row.needs_approval_because]  # fmt: skip
 
 
 def quote_is_approved(quote: Quote) -> bool:
@@ -467,6 +495,15 @@ def quote_approve(*, quote: Quote, by, note: str = "") -> Quote:
     return quote
 
 
+def _pending_approval(quote: Quote, refusal: str) -> None:
+    # Approve, refuse and withdraw share AWAITING_APPROVAL -> IN_REVIEW; from any other
+    # state the state machine's own message ("'In review' cannot become 'In review'")
+    # would not say what is wrong.
+    if quote.state != State.AWAITING_APPROVAL:
+        raise QuoteError(f"{refusal}; " + _("this quote is '%(state)s'.") % {
+            "state": quote.staff_state})  # fmt: skip
+
+
 @transaction.atomic
 def quote_refuse_approval(*, quote: Quote, by, reason: str) -> Quote:
     """A sales manager refuses the discounts, saying why; the draft goes back to review."""
@@ -474,11 +511,10 @@ def quote_refuse_approval(*, quote: Quote, by, reason: str) -> Quote:
         raise QuoteError(_("Only a sales manager can refuse an approval."))
     if not reason.strip():
         raise QuoteError(_("Say why the approval is refused: the account manager reads it."))
-    quote = _move_from(
-        _locked(quote), (State.AWAITING_APPROVAL,), State.IN_REVIEW, by=by,
-        text=_("Approval refused: %(reason)s") % {"reason": reason.strip()[:1000]},
-        refusal=_("Only an offer waiting for approval can be refused"),
-    )  # fmt: skip
+    quote = _locked(quote)
+    _pending_approval(quote, _("Only an offer waiting for approval can be refused"))
+    _move(quote, State.IN_REVIEW, by=by,
+          text=_("Approval refused: %(reason)s") % {"reason": reason.strip()[:1000]})  # fmt: skip
     quote.approved_by, quote.approved_fingerprint = None, ""
     quote.save(update_fields=["state", "approved_by", "approved_fingerprint", "updated_at"])
     _close_approval_tasks(quote)
@@ -489,11 +525,9 @@ def quote_refuse_approval(*, quote: Quote, by, reason: str) -> Quote:
 @transaction.atomic
 def quote_withdraw_approval_request(*, quote: Quote, by) -> Quote:
     """The account manager takes the draft back from approval to change it."""
-    quote = _move_from(
-        _locked(quote), (State.AWAITING_APPROVAL,), State.IN_REVIEW, by=by,
-        text=_("Approval request withdrawn"),
-        refusal=_("No approval request is pending"),
-    )  # fmt: skip
+    quote = _locked(quote)
+    _pending_approval(quote, _("No approval request is pending"))
+    _move(quote, State.IN_REVIEW, by=by, text=_("Approval request withdrawn"))
     quote.save(update_fields=["state", "updated_at"])
     _close_approval_tasks(quote)
     return quote

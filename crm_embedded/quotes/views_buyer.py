@@ -82,6 +82,19 @@ def _request_rows(request: HttpRequest):
     ]
 
 
+def _with_prices_today(company, rows) -> None:
+    """Each row gets the buyer's unit price today at its quantity, beside the target price."""
+    pairs = []
+    for row in rows:
+        quantity = str(row["quantity"]).strip()
+        row["price_quantity"] = min(int(quantity), services.MAX_QUANTITY) if (
+            is_whole(quantity) and int(quantity) > 0) else 1  # fmt: skip
+        pairs.append((row["product"], row["price_quantity"]))
+    prices = services.prices_today(company=company, products_quantities=pairs)
+    for row in rows:
+        row["price_today"], row["price_currency"] = prices.get(row["product"].pk, (None, ""))
+
+
 @login_required
 def quote_request(request: HttpRequest) -> HttpResponse:
     member = _member(request)
@@ -91,6 +104,7 @@ def quote_request(request: HttpRequest) -> HttpResponse:
     for row in rows:
         row["target"] = request.POST.get(f"target_{row['key']}", "")
         row["checked"] = request.method != "POST" or bool(request.POST.get(f"line_{row['key']}"))
+    _with_prices_today(member.company, rows)
     context = {"form": form, "rows": rows, "source": source}
     if source == "basket" and not rows:
         messages.info(request, _("Your basket has no lines to quote: add products first."))

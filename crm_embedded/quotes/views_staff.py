@@ -37,13 +37,23 @@ def quote_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
     quote = _quote_or_404(request, pk)
-    needing = services.lines_needing_approval(quote) if quote.state in STAFF_EDITABLE else []
+    economics = services.quote_line_economics(quote)
+    lines = []
+    for row in economics:
+        row.line.economics = row  # cost, margin and discount beside each line
+        lines.append(row.line)
+    # The same rule the send applies, on the draft as saved: the notice before sending.
+    needing = (
+        [(row.line, row.needs_approval_because) for row in economics if row.needs_approval_because]
+        if quote.state in STAFF_EDITABLE
+        else []
+    )
     return render(
         request,
         "quotes/staff/detail.html",
         {
             "quote": quote,
-            "lines": quote.lines.all(),
+            "lines": lines,
             "editable": quote.state in STAFF_EDITABLE,
             "needing": needing,
             "approved": services.quote_is_approved(quote),

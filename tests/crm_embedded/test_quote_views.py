@@ -2,6 +2,7 @@
 CRM, the buyer counters, the manager revises, the buyer accepts and checks out at the quoted
 prices. Plus the refusals a user meets on the way, and who may see what."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -548,3 +549,65 @@ def test_sales_managers_find_pending_approvals_and_decide_with_a_reason(
     response = client.post(reverse("crm:quote-action", args=[quote.pk, "send"]), follow=True)
     quote.refresh_from_db()
     assert quote.state == State.OFFERED, response.content.decode()[-3000:]
+
+
+# What a person needs to see while quoting (issue 10) -----------------------------------------
+
+
+def test_the_request_form_shows_the_buyers_price_today_for_each_quantity(
+    client, buyer_member, products
+):
+    from shop.pricing.models import PriceList, PriceListEntry
+
+    contract = PriceList.objects.create(code="alpha-q", name="Alpha", company=buyer_member.company)
+    PriceListEntry.objects.create(
+        price_list=contract, product=products[0], value=Decimal("15.00"), min_quantity=100
+    )
+    client.force_login(buyer_member.user)
+    _basket_with(client, [("QT-1", 100), ("QT-2", 400)])
+    page = client.get(reverse("quotes:request")).content.decode()
+    assert "Your unit price today" in page
+    cells = re.findall(r'<td class="text-right price-today">(.*?)</td>', page, re.S)
+    assert len(cells) == 2
+    assert "15.00" in cells[0] and "at 100 units" in cells[0]  # the contract's tier at 100
+    assert "8.00" in cells[1] and "at 400 units" in cells[1]  # list price
+    # A single product asked from its page is priced at the quantity asked.
+    page = client.get(reverse("quotes:request"), {"product": products[0].pk, "quantity": "5"})
+    (cell,) = re.findall(
+        r'<td class="text-right price-today">(.*?)</td>', page.content.decode(), re.S
+    )
+    assert "20.00" in cell and "at 5 units" in cell
+
+
+def test_the_quote_editor_shows_cost_margin_discount_and_why_approval_is_needed(
+    client, buyer_member, account_manager, products
+):
+    from oscar.core.loading import get_model
+
+    get_model("partner", "StockRecord").objects.filter(partner_sku="QT-1").update(
+        cost_price=Decimal("16.00")
+    )
+    quote = _quote_from_basket(client, buyer_member, products)
+    client.force_login(account_manager)
+    line = quote.lines.get(sku="QT-1")
+    client.post(reverse("crm:quote-lines", args=[quote.pk]), {f"price_{line.pk}": "17.00"})
+    page = client.get(reverse("crm:quote-detail", args=[quote.pk])).content.decode()
+    row = re.search(r'<tr data-sku="QT-1">(.*?)</tr>', page, re.S).group(1)
+    cost = re.search(r'line-cost">(.*?)</td>', row).group(1)
+    margin = re.search(r'line-margin[^"]*">(.*?)</td>', row).group(1)
+    discount = re.search(r'line-discount[^"]*">(.*?)</td>', row).group(1)
+    assert "16.00" in cost and margin == "5.9 %" and discount == "15.0 %"
+    other = re.search(r'<tr data-sku="QT-2">(.*?)</tr>', page, re.S).group(1)
+    assert re.search(r'line-cost">—</td>', other)  # no cost price known, no offered price yet
+    # The notice comes from the rule the send applies, before anyone presses "send".
+    assert "This offer needs a sales manager’s approval because:" in page
+    assert "QT-1: 5.9% margin (less than 10%)" in page
+
+
+def test_the_reassign_list_names_people_with_their_email(client, sales_manager, company):
+    client.force_login(sales_manager)
+    page = client.get(reverse("crm:company-detail", args=[company.pk])).content.decode()
+    select = re.search(r'<select name="account_manager".*?</select>', page, re.S).group(0)
+    manager = company.account_manager
+    assert f"{manager.get_full_name()} ({manager.email})" in select
+    assert f">{manager.username}<" not in select
