@@ -104,6 +104,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # SQLite only: page views read beside the writer; other requests take the write lock.
+    "config.sqlite.SQLiteReadRequestsDeferredMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -185,14 +187,16 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default must serve a small team at once. WAL lets readers run beside
-    # the one writer (and the dev server share the file with a worker); a writer waits up
-    # to 5 s for the lock instead of failing; IMMEDIATE takes the write lock when a
-    # transaction begins, so a transaction that has read never fails on upgrading to a
-    # write ("database is locked" under 8 concurrent visitors).
+    # the one writer (and the dev server share the file with a worker); IMMEDIATE takes
+    # the write lock when a transaction begins, so a transaction that has read never fails
+    # on upgrading to a write ("database is locked" under 8 concurrent visitors). Writers
+    # queue: a login holds the lock while it hashes the password, and 4 logins at once on
+    # a busy 2-core machine waited past 5 s, so a writer waits up to 20 s for its turn.
+    # Page views do not queue: config.sqlite begins their transactions DEFERRED.
     _sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
     _sqlite_options.setdefault(
         "init_command",
-        "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL",
+        "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=20000; PRAGMA synchronous=NORMAL",
     )
     _sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

@@ -14,6 +14,7 @@ runs; without a broker (the embedded default) a daemon thread in each web proces
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
@@ -203,15 +204,22 @@ def _flusher_ensure() -> None:
             return
         _flusher_pid = os.getpid()
         threading.Thread(target=_flush_forever, name="analytics-flush", daemon=True).start()
+        # A process-local cache dies with the process: flush on a normal exit too. (A kill
+        # loses at most ANALYTICS_FLUSH_SECONDS of counts; they are statistics, not orders.)
+        atexit.register(_flush_quietly)
+
+
+def _flush_quietly() -> None:
+    try:
+        events_flush()
+    except Exception:
+        log.warning("analytics flush failed; the events stay buffered", exc_info=True)
+    finally:
+        close_old_connections()
 
 
 def _flush_forever() -> None:
     interval = getattr(settings, "ANALYTICS_FLUSH_SECONDS", 60)
     while True:
         time.sleep(interval)
-        try:
-            events_flush()
-        except Exception:
-            log.warning("analytics flush failed; the events stay buffered", exc_info=True)
-        finally:
-            close_old_connections()
+        _flush_quietly()

@@ -108,3 +108,33 @@ def test_a_second_flush_while_one_runs_applies_nothing():
 def test_flush_is_on_the_beat_schedule(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "shop.analytics.tasks.flush" in tasks
+
+
+# --- the embedded SQLite's transaction modes ----------------------------------------------
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's transaction modes only")
+@pytest.mark.parametrize(
+    ("method", "inside"), [("GET", None), ("HEAD", None), ("POST", "IMMEDIATE")]
+)
+def test_page_views_read_beside_the_writer_and_posts_take_the_write_lock(rf, method, inside):
+    """GET requests begin DEFERRED (no write lock: they never queue behind a writer);
+    POST requests begin IMMEDIATE (a read never fails upgrading to a write)."""
+    from django.db.backends.signals import connection_created
+
+    from config.sqlite import SQLiteReadRequestsDeferredMiddleware
+
+    seen = []
+
+    def view(request):
+        seen.append(connection.transaction_mode)
+        # A connection opened during the request reads the setting; the mode follows.
+        connection.transaction_mode = "IMMEDIATE"
+        connection_created.send(sender=connection.__class__, connection=connection)
+        seen.append(connection.transaction_mode)
+        return "response"
+
+    request = rf.generic(method, "/shop/catalogue/")
+    assert SQLiteReadRequestsDeferredMiddleware(view)(request) == "response"
+    assert seen == [inside, inside]
+    assert connection.transaction_mode == "IMMEDIATE"  # the setting again afterwards
