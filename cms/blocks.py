@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
@@ -7,7 +8,7 @@ class CallToActionBlock(blocks.StructBlock):
     text = blocks.TextBlock(required=False)
     button_label = blocks.CharBlock(max_length=40)
     button_url = blocks.CharBlock(
-        max_length=200, help_text="A path on this site (/shop/...) or a full https:// address."
+        max_length=200, help_text=_("A path on this site (/shop/...) or a full https:// address.")
     )
 
     class Meta:

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -15,7 +16,7 @@ class HomePage(Page):
     hero_button_url = models.CharField(max_length=200, blank=True)
     body = StreamField(BodyBlock(), blank=True)
     show_categories = models.BooleanField(
-        default=True, help_text="List the catalogue's top-level categories below the hero."
+        default=True, help_text=_("List the catalogue's top-level categories below the hero.")
     )
 
     content_panels = Page.content_panels + [

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -49,10 +50,10 @@ class PriceListForm(TextGuardMixin, forms.ModelForm):
 class EntryForm(TextGuardMixin, forms.Form):
     sku = forms.CharField(required=False, max_length=64)
     category = forms.CharField(
-        required=False, max_length=255, help_text="e.g. Automotive spare parts > Filters"
+        required=False, max_length=255, help_text=_("e.g. Automotive spare parts > Filters")
     )
     kind = forms.ChoiceField(
-        choices=[("fixed", "Fixed unit price"), ("percent", "Percent off list")]
+        choices=[("fixed", _("Fixed unit price")), ("percent", _("Percent off list"))]
     )
     value = forms.CharField(max_length=20)
     min_quantity = forms.IntegerField(min_value=1, initial=1)
@@ -62,11 +63,13 @@ class EntryForm(TextGuardMixin, forms.Form):
 
 class ImportForm(TextGuardMixin, forms.Form):
     MODES = [
-        ("check", "Check only"),
-        ("all", "Apply if every line is valid"),
-        ("valid", "Apply the valid lines only"),
+        ("check", _("Check only")),
+        ("all", _("Apply if every line is valid")),
+        ("valid", _("Apply the valid lines only")),
     ]
-    file = forms.FileField(help_text=f"CSV with the columns {', '.join(CSV_COLUMNS)}")
+    file = forms.FileField(
+        help_text=format_lazy(_("CSV with the columns {columns}"), columns=", ".join(CSV_COLUMNS))
+    )
     mode = forms.ChoiceField(choices=MODES, initial="check", widget=forms.RadioSelect)
 
 
@@ -86,7 +89,7 @@ def _list_or_404(request: HttpRequest, pk: int) -> PriceList:
 def _editable_or_403(request: HttpRequest, price_list: PriceList) -> None:
     if not selectors.price_list_editable_by(price_list=price_list, user=request.user):
         raise PermissionDenied(
-            "Only this account's manager or a sales manager can change this list."
+            _("Only this account's manager or a sales manager can change this list.")
         )
 
 
@@ -110,7 +113,7 @@ def price_list_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
         except PricingError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, f"{saved} saved.")
+            messages.success(request, _("%(list)s saved.") % {"list": saved})
             return redirect("crm:price-list-detail", pk=saved.pk)
     return render(request, "crm/price_list_form.html", {"form": form, "price_list": price_list})
 
@@ -167,7 +170,7 @@ def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
     services.price_list_import_apply(
         price_list=price_list, report=report, by_user=request.user, valid_only=False
     )
-    messages.success(request, "Price saved." if report.updated else "Price added.")
+    messages.success(request, _("Price saved.") if report.updated else _("Price added."))
     return redirect("crm:price-list-detail", pk=price_list.pk)
 
 
@@ -178,7 +181,7 @@ def entry_delete(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     _editable_or_403(request, price_list)
     get_object_or_404(price_list.entries, pk=entry_pk)
     services.entry_delete(price_list=price_list, entry_id=entry_pk, by_user=request.user)
-    messages.success(request, "Price removed.")
+    messages.success(request, _("Price removed."))
     return redirect("crm:price-list-detail", pk=price_list.pk)
 
 
@@ -241,7 +244,9 @@ def price_list_copy(request: HttpRequest, pk: int) -> HttpResponse:
     except PricingError as exc:
         form.add_error(None, exc.message)
         return _render_detail(request, source, copy_form=form, status=400)
-    messages.success(request, f"Copied to {copy.name}; adjust its prices and validity here.")
+    messages.success(
+        request, _("Copied to %(name)s; adjust its prices and validity here.") % {"name": copy.name}
+    )
     return redirect("crm:price-list-detail", pk=copy.pk)
 
 

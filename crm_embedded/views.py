@@ -125,7 +125,7 @@ class ReassignForm(TextGuardMixin, forms.Form):
         )
         .distinct()
         .order_by("first_name", "last_name", "email"),
-        label="Account manager",
+        label=_("Account manager"),
     )
 
 
@@ -167,7 +167,7 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.error(request, exc.message)
         else:
-            messages.success(request, f"{company} saved.")
+            messages.success(request, _("%(company)s saved.") % {"company": company})
             return redirect("crm:company-detail", pk=company.pk)
     return render(request, "crm/company_edit.html", {"company": company, "form": form})
 
@@ -178,7 +178,7 @@ def company_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     company = _company_or_404(request, pk)
     form = ReassignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose an account manager from the list.")
+        messages.error(request, _("Choose an account manager from the list."))
         return redirect("crm:company-detail", pk=company.pk)
     try:
         services.company_reassign(
@@ -207,7 +207,11 @@ def company_act_as(request: HttpRequest, pk: int, member_pk: int) -> HttpRespons
     except CompanyError as exc:
         messages.error(request, exc.message)
         return redirect("crm:company-detail", pk=company.pk)
-    messages.success(request, f"You are now acting as {member.user.email} of {company}.")
+    messages.success(
+        request,
+        _("You are now acting as %(email)s of %(company)s.")
+        % {"email": member.user.email, "company": company},
+    )
     return redirect("catalogue:index")
 
 
@@ -238,7 +242,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     request, "Application declined; the applicant was emailed the reason."
                 )
             else:
-                messages.error(request, "Choose approve or decline.")
+                messages.error(request, _("Choose approve or decline."))
         except CompanyError as exc:
             if exc.field == "reason":
                 form.add_error("note", exc.message)
@@ -261,5 +265,5 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(Task, pk=pk, owner=request.user)
     task.done_at = timezone.now()
     task.save(update_fields=["done_at"])
-    messages.success(request, f"Done: {task.title}")
+    messages.success(request, _("Done: %(task)s") % {"task": task.title})
     return redirect("crm:home")

@@ -11,35 +11,35 @@ class RequestForm(TextGuardMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
-        label="Note for your account manager",
+        label=_("Note for your account manager"),
     )
-    needed_by = forms.DateField(required=False, widget=DateInput(), label="Needed by")
-    delivery_address = forms.ChoiceField(required=False, label="Deliver to")
+    needed_by = forms.DateField(required=False, widget=DateInput(), label=_("Needed by"))
+    delivery_address = forms.ChoiceField(required=False, label=_("Deliver to"))
 
     def __init__(self, *args, addresses=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["delivery_address"].choices = [("", "— our default address —")] + [
+        self.fields["delivery_address"].choices = [("", _("— our default address —"))] + [
             (str(a.pk), str(a)) for a in addresses
         ]
 
     def clean_needed_by(self):
         value = self.cleaned_data.get("needed_by")
         if value and value < timezone.localdate():
-            raise forms.ValidationError("This date is in the past: choose a later one.")
+            raise forms.ValidationError(_("This date is in the past: choose a later one."))
         return value
 
 
 class MessageForm(TextGuardMixin, forms.Form):
     body = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label="Message"
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label=_("Message")
     )
     line = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class TermsForm(TextGuardMixin, forms.Form):
-    valid_until = forms.DateField(required=False, widget=DateInput(), label="Valid until")
+    valid_until = forms.DateField(required=False, widget=DateInput(), label=_("Valid until"))
     terms = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label="Terms"
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label=_("Terms")
     )
 
 

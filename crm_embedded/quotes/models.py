@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from crm_embedded.quotes.states import BUYER_NAMES, STAFF_NAMES, State
 
@@ -41,7 +42,9 @@ class Quote(models.Model):
     )
     valid_until = models.DateField(null=True, blank=True)
     terms = models.TextField(blank=True)
-    reason = models.TextField(blank=True, help_text="Why it was declined, rejected or cancelled.")
+    reason = models.TextField(
+        blank=True, help_text=_("Why it was declined, rejected or cancelled.")
+    )
     # Approval of a discount beyond the threshold, for the lines as they were approved.
     approval_requested_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
@@ -142,7 +145,7 @@ class QuoteVersion(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise ValidationError("A sent quote version is frozen: it cannot be changed.")
+            raise ValidationError(_("A sent quote version is frozen: it cannot be changed."))
         super().save(*args, **kwargs)
 
 

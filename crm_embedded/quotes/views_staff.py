@@ -85,13 +85,15 @@ def quote_lines(request: HttpRequest, pk: int) -> HttpResponse:
     for key, value in request.POST.items():
         if not key.startswith(("qty_", "price_", "pct_")):
             continue
-        field, _, line_id = key.partition("_")
+        field, _sep, line_id = key.partition("_")
         if not is_whole(line_id):
             continue
         value = value.strip().replace(",", ".")
         if field == "qty" and not is_whole(value):
             messages.error(
-                request, f"'{value[:20]}' is not a quantity: use a whole number (0 removes)."
+                request,
+                _("'%(value)s' is not a quantity: use a whole number (0 removes).")
+                % {"value": value[:20]},
             )
             return redirect("crm:quote-detail", pk=pk)
         name = {"qty": "quantity", "price": "unit_price", "pct": "percent_off"}[field]
@@ -105,9 +107,9 @@ def quote_lines(request: HttpRequest, pk: int) -> HttpResponse:
     except (services.QuoteError, IllegalTransition) as exc:
         messages.error(request, exc.message)
     except (ArithmeticError, ValueError):
-        messages.error(request, "Prices and percentages must be numbers such as 12.50 or 15.")
+        messages.error(request, _("Prices and percentages must be numbers such as 12.50 or 15."))
     else:
-        messages.success(request, "Lines saved.")
+        messages.success(request, _("Lines saved."))
     return redirect("crm:quote-detail", pk=pk)
 
 
@@ -117,7 +119,7 @@ def quote_line_add(request: HttpRequest, pk: int) -> HttpResponse:
     quote = _quote_or_404(request, pk)
     quantity = request.POST.get("quantity", "").strip()
     if not is_whole(quantity) or int(quantity) == 0:
-        messages.error(request, "The quantity must be a whole number from 1.")
+        messages.error(request, _("The quantity must be a whole number from 1."))
         return redirect("crm:quote-detail", pk=pk)
     try:
         line = services.quote_line_add(
@@ -126,7 +128,7 @@ def quote_line_add(request: HttpRequest, pk: int) -> HttpResponse:
     except services.QuoteError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{line.sku} added: give it an offered price.")
+        messages.success(request, _("%(sku)s added: give it an offered price.") % {"sku": line.sku})
     return redirect("crm:quote-detail", pk=pk)
 
 
@@ -136,7 +138,7 @@ def quote_terms(request: HttpRequest, pk: int) -> HttpResponse:
     quote = _quote_or_404(request, pk)
     form = TermsForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give the validity as a date (dd.mm.yyyy or the date picker).")
+        messages.error(request, _("Give the validity as a date (dd.mm.yyyy or the date picker)."))
         return redirect("crm:quote-detail", pk=pk)
     try:
         services.quote_terms_update(
@@ -146,7 +148,7 @@ def quote_terms(request: HttpRequest, pk: int) -> HttpResponse:
     except services.QuoteError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Validity and terms saved.")
+        messages.success(request, _("Validity and terms saved."))
     return redirect("crm:quote-detail", pk=pk)
 
 
@@ -175,7 +177,7 @@ DONE = {
 def quote_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     quote = _quote_or_404(request, pk)
     if action not in ACTIONS:
-        raise Http404("No such action.")
+        raise Http404(_("No such action."))
     try:
         ACTIONS[action](quote, request)
     except (services.QuoteError, IllegalTransition) as exc:
@@ -230,7 +232,7 @@ def quote_message(request: HttpRequest, pk: int) -> HttpResponse:
     quote = _quote_or_404(request, pk)
     form = MessageForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Write a message first (up to 4,000 characters).")
+        messages.error(request, _("Write a message first (up to 4,000 characters)."))
         return redirect("crm:quote-detail", pk=pk)
     internal = bool(request.POST.get("internal"))
     try:
