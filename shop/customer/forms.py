@@ -1,3 +1,4 @@
+from oscar.apps.address.forms import UserAddressForm as OscarUserAddressForm
 from oscar.apps.customer.forms import *  # noqa: F403
 from oscar.apps.customer.forms import UserForm
 
@@ -9,3 +10,7 @@ class ProfileForm(TextGuardMixin, UserForm):
 
     class Meta(UserForm.Meta):
         fields = ["first_name", "last_name"]
+
+
+class UserAddressForm(TextGuardMixin, OscarUserAddressForm):
+    """Oscar's address book form; names and address lines refuse control characters."""

@@ -8,6 +8,7 @@ from orders.selectors import orders_for_user
 from shop.bulk import services as bulk_services
 from shop.bulk.views import report_price_changes, report_refused
 from shop.companies.permissions import ordering_refusal
+from shop.customer.forms import UserAddressForm
 
 
 def order_again(request, order, line_ids=None):
@@ -65,3 +66,11 @@ class OrderLineView(views.OrderLineView):
 
     def do_reorder(self, line):
         self.response = order_again(self.request, line.order, line_ids={line.pk})
+
+
+class AddressCreateView(views.AddressCreateView):
+    form_class = UserAddressForm
+
+
+class AddressUpdateView(views.AddressUpdateView):
+    form_class = UserAddressForm

@@ -251,3 +251,21 @@ def test_a_typed_delivery_address_with_a_line_break_in_a_name_is_refused(client,
     })  # fmt: skip
     assert response.status_code == 200
     assert "must be on one line" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_address_book_entry_with_a_line_break_in_a_name_is_refused(client):
+    from oscar.core.loading import get_model
+
+    get_model("address", "Country").objects.get_or_create(
+        iso_3166_1_a2="DE", defaults={"name": "Germany", "is_shipping_country": True}
+    )
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(reverse("customer:address-create"), {
+        "first_name": "Jonas", "last_name": "Weber\nX", "line1": "Ring 1", "line4": "Koeln",
+        "postcode": "50667", "country": "DE", "phone_number": "",
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert "must be on one line" in response.content.decode()
+    assert not user.addresses.exists()
