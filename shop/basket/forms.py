@@ -10,6 +10,7 @@ from oscar.apps.basket import forms as oscar_forms
 from oscar.apps.basket.forms import *  # noqa: F403
 
 from shop.pricing.engine import QuantityRule
+from shop.validators import TextGuardMixin
 
 
 def _rule(strategy, product, stockrecord=None) -> QuantityRule:
@@ -28,7 +29,7 @@ def quantity_input_attrs(rule: QuantityRule, *, zero_removes: bool = False) -> d
     return {"min": 0 if zero_removes else rule.nearest(1), "step": rule.order_multiple}
 
 
-class AddToBasketForm(oscar_forms.AddToBasketForm):
+class AddToBasketForm(TextGuardMixin, oscar_forms.AddToBasketForm):
     def __init__(self, basket, product, *args, **kwargs):
         super().__init__(basket, product, *args, **kwargs)
         if "quantity" in self.fields and not product.is_parent:

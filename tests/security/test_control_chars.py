@@ -269,3 +269,23 @@ def test_an_address_book_entry_with_a_line_break_in_a_name_is_refused(client):
     assert response.status_code == 200
     assert "must be on one line" in response.content.decode()
     assert not user.addresses.exists()
+
+
+@pytest.mark.django_db
+def test_a_product_option_typed_with_a_line_break_is_refused(client, buyer_member):
+    from oscar.core.loading import get_model
+
+    from tests.factories import ProductFactory
+
+    Option = get_model("catalogue", "Option")
+    engraving = Option.objects.create(name="Engraving", type=Option.TEXT, required=False)
+    product = ProductFactory()
+    product.product_options.add(engraving)
+    client.force_login(buyer_member.user)
+    response = client.post(
+        reverse("basket:add", kwargs={"pk": product.pk}),
+        {"quantity": 2, engraving.code: "PH-1\r\nX"},
+        follow=True,
+    )
+    assert "must be on one line" in response.content.decode()
+    assert not get_model("basket", "Line").objects.filter(product=product).exists()
