@@ -4,6 +4,7 @@ import difflib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from shop.bulk import parser
 from shop.bulk.models import RequisitionLine, RequisitionList
 from shop.bulk.parser import ParsedLine
 from shop.partner.stock import StockInfo, stock_info
+from shop.validators import validate_single_line
 
 StockRecord = get_model("partner", "StockRecord")
 Line = get_model("basket", "Line")
@@ -224,10 +226,22 @@ class ListError(Exception):
         self.message = message
 
 
+def _list_name(name: str) -> str:
+    """A list's name on one line: runs of spaces, tabs and line breaks become one space."""
+    name = " ".join(name.split())[:120]
+    try:
+        validate_single_line(name)
+    except ValidationError as exc:
+        raise ListError(
+            _("A list's name cannot contain control characters: type the name again.")
+        ) from exc
+    return name
+
+
 @transaction.atomic
 def requisition_from_basket(*, member, basket, name: str):
     """Save the basket's lines as a new list of the member's."""
-    name = " ".join(name.split())[:120]
+    name = _list_name(name)
     if not name:
         raise ListError(_("Give the list a name."))
     if RequisitionList.objects.filter(owner=member.user, name__iexact=name).exists():
@@ -371,7 +385,7 @@ def requisition_add(
     if not items:
         raise ListError(_("There is nothing to add: no product with a quantity."))
     if requisition is None:
-        name = " ".join(name.split())[:120]
+        name = _list_name(name)
         if not name:
             raise ListError(_("Choose one of your lists, or give the new list a name."))
         if RequisitionList.objects.filter(owner=member.user, name__iexact=name).exists():

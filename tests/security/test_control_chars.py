@@ -289,3 +289,18 @@ def test_a_product_option_typed_with_a_line_break_is_refused(client, buyer_membe
     )
     assert "must be on one line" in response.content.decode()
     assert not get_model("basket", "Line").objects.filter(product=product).exists()
+
+
+@pytest.mark.django_db
+def test_a_list_name_with_a_control_character_is_refused(client, buyer_member):
+    from shop.bulk.models import RequisitionList
+    from tests.factories import ProductFactory
+
+    client.force_login(buyer_member.user)
+    client.post(reverse("basket:add", kwargs={"pk": ProductFactory().pk}), {"quantity": 2})
+    response = client.post(reverse("bulk:list-index"), {"name": "Monthly\x00restock"}, follow=True)
+    assert "cannot contain control characters" in response.content.decode()
+    assert not RequisitionList.objects.exists()
+    # Line breaks and tabs in a name are folded into spaces, as before.
+    client.post(reverse("bulk:list-index"), {"name": "Monthly\r\n\trestock"})
+    assert list(RequisitionList.objects.values_list("name", flat=True)) == ["Monthly restock"]
