@@ -9,6 +9,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 from oscar.defaults import *  # noqa: F403  (Oscar's OSCAR_* defaults, overridden below)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -351,7 +352,7 @@ if SHOP_STOCK_DISPLAY not in ("quantity", "band"):
 
 # Oscar.
 OSCAR_SHOP_NAME = SITE_NAME
-OSCAR_SHOP_TAGLINE = "Parts and industrial supplies for business"
+OSCAR_SHOP_TAGLINE = gettext_lazy("Parts and industrial supplies for business")
 OSCAR_HOMEPAGE = "/"
 OSCAR_DEFAULT_CURRENCY = "EUR"
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL

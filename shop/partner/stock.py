@@ -9,6 +9,8 @@ low stock under ``SHOP_STOCK_LOW_BELOW``, out of stock).
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 DISPLAYS = ("quantity", "band")
 
@@ -23,9 +25,11 @@ class StockInfo:
     @property
     def lead_time(self) -> str:
         if self.lead_time_days is None:
-            return "Lead time on request"
+            return _("Lead time on request")
         days = self.lead_time_days
-        return f"Lead time {days} working day{'s' if days != 1 else ''}"
+        return ngettext(
+            "Lead time %(days)s working day", "Lead time %(days)s working days", days
+        ) % {"days": days}
 
 
 def stock_info(stockrecord, *, strategy, product=None) -> StockInfo | None:
@@ -39,7 +43,11 @@ def stock_info(stockrecord, *, strategy, product=None) -> StockInfo | None:
     low_below = settings.SHOP_STOCK_LOW_BELOW
     code = "outofstock" if available == 0 else "lowstock" if available < low_below else "instock"
     if settings.SHOP_STOCK_DISPLAY == "band":
-        label = {"outofstock": "Out of stock", "lowstock": "Low stock", "instock": "In stock"}[code]
+        label = {
+            "outofstock": _("Out of stock"),
+            "lowstock": _("Low stock"),
+            "instock": _("In stock"),
+        }[code]
     else:
-        label = f"{available} in stock" if available else "Out of stock"
+        label = _("%(count)s in stock") % {"count": available} if available else _("Out of stock")
     return StockInfo(available, label, code, stockrecord.lead_time_days)
