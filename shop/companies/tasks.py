@@ -18,7 +18,9 @@ from django.urls import reverse
 log = logging.getLogger(__name__)
 
 KINDS = ("application_received", "application_approved", "application_declined", "invitation")
-SENT_KEY = "shop:companies:email-sent:{kind}:{object_id}"
+# The record's creation time is part of the key: a database rebuilt beside a kept cache
+# (ids start again at 1) must not silence the new records' emails.
+SENT_KEY = "shop:companies:email-sent:{kind}:{object_id}:{stamp}"
 SENT_KEY_SECONDS = 60 * 60 * 24 * 30
 
 
@@ -27,8 +29,8 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _message(kind: str, object_id: int) -> tuple[list[str], str, str] | None:
-    """Recipients, subject and body of one company email, or None if its record is gone."""
+def _message(kind: str, object_id: int) -> tuple[str, list[str], str, str] | None:
+    """Idempotency key, recipients, subject and body of one email; None if the record is gone."""
     from shop.companies import selectors, services
     from shop.companies.models import CompanyApplication, Invitation
 
@@ -41,6 +43,7 @@ def _message(kind: str, object_id: int) -> tuple[list[str], str, str] | None:
         if invitation is None:
             return None
         recipients = [invitation.email]
+        stamp = invitation.created_at
         token = services.invitation_token(invitation=invitation)
         context.update(
             invitation=invitation,
@@ -58,6 +61,7 @@ def _message(kind: str, object_id: int) -> tuple[list[str], str, str] | None:
         )
         if application is None:
             return None
+        stamp = application.submitted_at
         if kind == "application_received":
             staff = get_user_model().objects.filter(
                 groups__name=selectors.SALES_MANAGERS_GROUP, is_active=True
@@ -74,7 +78,8 @@ def _message(kind: str, object_id: int) -> tuple[list[str], str, str] | None:
         )
     subject = render_to_string(f"companies/email/{kind}_subject.txt", context)
     body = render_to_string(f"companies/email/{kind}_body.txt", context)
-    return [address for address in recipients if address], _one_line(subject), body
+    key = SENT_KEY.format(kind=kind, object_id=object_id, stamp=int(stamp.timestamp()))
+    return key, [address for address in recipients if address], _one_line(subject), body
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
@@ -82,15 +87,14 @@ def company_email_send(kind: str, object_id: int) -> int:
     """Send one company email once (a duplicate delivery sends nothing); return the recipients."""
     if kind not in KINDS:
         raise ValueError(f"Unknown company email kind: {kind}")
-    key = SENT_KEY.format(kind=kind, object_id=object_id)
-    if cache.get(key):
-        log.info("company email %s for %s already sent", kind, object_id)
-        return 0
     message = _message(kind, object_id)
     if message is None:
         log.warning("company email %s: record %s no longer exists", kind, object_id)
         return 0
-    recipients, subject, body = message
+    key, recipients, subject, body = message
+    if cache.get(key):
+        log.info("company email %s for %s already sent", kind, object_id)
+        return 0
     if not recipients:
         return 0
     try:
