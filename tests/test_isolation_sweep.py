@@ -266,6 +266,7 @@ SCOPED: dict[str, Probe] = {
     "crm:quote-message": Probe("post", lambda s: {"pk": s.extra["quote"].pk}, actor="staff", data={"body": "Hi"}),
     "crm:quote-pdf": Probe("get", lambda s: {"pk": s.extra["quote"].pk, "version": 1}, actor="staff"),
     "crm:quote-action": Probe("post", lambda s: {"pk": s.extra["quote"].pk, "action": "revise"}, actor="staff"),
+    "crm:quote-approval": Probe("post", lambda s: {"pk": s.extra["quote"].pk}, actor="staff", data={"decision": "approve"}),
 }  # fmt: skip
 
 

@@ -233,7 +233,7 @@ def _manager_sends_first_offer(manager: Page, number: str) -> None:
     expect(manager).to_have_url(re.compile(r"/crm/quotes/\d+/$"))
     expect(manager.locator("h1")).to_contain_text(f"Quote {number} · {COMPANY}")
     expect(manager.locator("#quote-state")).to_have_text("New request")
-    expect(manager.locator("body")).to_contain_text(f"Buyer's note: {NOTE}")
+    expect(manager.locator("body")).to_contain_text(f"Buyer’s note: {NOTE}")
     expect(manager.locator('#quote-lines tr[data-sku="QJ-100"]')).to_contain_text("17.50")
     manager.locator("#quote-review").click()
 
