@@ -112,9 +112,11 @@ def home_page_ensure() -> bool:
 
 
 # Wagtail's data migrations create "Editors" (draft, submit for moderation) and
-# "Moderators" (also publish) with rights on the whole page tree; the demo relies on
-# them but puts them back if an operator removed them. Neither group is staff: editors
-# see the Wagtail admin only, never the Oscar dashboard, the CRM or Django admin.
+# "Moderators" (also publish) with rights on the tree's root, where a page has no URL and
+# the explorer opens on "Root". The demo grants the same rights on the site's home page
+# instead, so the content team starts there and every page it adds is on the site.
+# Neither group is staff: editors see the Wagtail admin only, never the Oscar dashboard,
+# the CRM or Django admin.
 EDITOR_GROUPS = {
     "Editors": ("add_page", "change_page", "lock_page"),
     "Moderators": ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
@@ -130,16 +132,20 @@ CONTENT_TEAM = (
 def editors_ensure() -> list[tuple[str, str]]:
     """Give the content team its Wagtail groups and logins; return (role, email) logins."""
     root = Page.get_first_root_node()
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    home = site.root_page if site else root
     access_admin = Permission.objects.get(
         content_type__app_label="wagtailadmin", codename="access_admin"
     )
     for name, codenames in EDITOR_GROUPS.items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.add(access_admin)
+        if home != root:
+            GroupPagePermission.objects.filter(group=group, page=root).delete()
         for codename in codenames:
             GroupPagePermission.objects.get_or_create(
                 group=group,
-                page=root,
+                page=home,
                 permission=Permission.objects.get(
                     content_type__app_label="wagtailcore", codename=codename
                 ),

@@ -73,3 +73,22 @@ def test_editors_ensure_is_idempotent(seeded):
     before = GroupPagePermission.objects.count()
     assert editors_ensure() == editors_ensure()
     assert GroupPagePermission.objects.count() == before
+
+
+def test_the_content_team_starts_at_the_home_page_not_the_root(client, seeded):
+    """Rights on the site's home page: the explorer opens there, and no page is added
+    at the tree's root, where it would have no URL."""
+    from wagtail.models import GroupPagePermission, Page, Site
+
+    home = Site.objects.get(is_default_site=True).root_page
+    granted = GroupPagePermission.objects.filter(group__name__in=["Editors", "Moderators"])
+    assert set(granted.values_list("page", flat=True)) == {home.pk}
+    _login(client, EDITOR)
+    root = Page.get_first_root_node()
+
+    def add_page_form(parent):
+        return client.get(reverse("wagtailadmin_pages:add", args=["cms", "contentpage", parent.pk]))
+
+    refused = add_page_form(root)
+    assert refused.status_code in {302, 403} and "/add/" not in refused.get("Location", "")
+    assert add_page_form(home).status_code == 200
