@@ -18,9 +18,6 @@ WHITENOISE_AUTOREFRESH = True
 # Tests flush the analytics buffer themselves (shop.analytics.tasks.flush); a background
 # thread writing into the test database would race the test's own transactions.
 ANALYTICS_FLUSH_IN_PROCESS = False
-# Tests flush the analytics buffer themselves (shop.analytics.tasks.flush); a background
-# thread writing into the test database would race the test's own transactions.
-ANALYTICS_FLUSH_IN_PROCESS = False
 # Base's loggers and filters (a 403 without traceback), quieter and without the console.
 LOGGING = {**LOGGING, "root": {"level": "WARNING"}}  # noqa: F405
 
