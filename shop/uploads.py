@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from shop.errors import PortalError
+
 MAX_MEMBERS = 200  # a workbook from Excel or LibreOffice holds a few dozen parts
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # all parts of the archive together, inflated
 MAX_RATIO = 100  # inflated : compressed, per part; spreadsheets reach about 10-30
@@ -31,12 +33,8 @@ _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 DELIMITERS = ("\t", ";", ",")
 
 
-class UploadError(Exception):
+class UploadError(PortalError):
     """A whole-file problem with an upload, in words for the person who sent it."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
 
 
 @dataclass

@@ -4,7 +4,7 @@ Everything is read from the frozen version (lines, total, dates, terms), so the 
 version is the same whenever it is produced; only the parties come from the live quote.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -12,8 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 
 from crm_embedded.quotes.models import QuoteVersion
+from shop.money import money_format, money_round
 
-CENT = Decimal("0.01")
 TEMPLATE = "quotes/pdf/quote_version.html"
 # Relative URLs in the template (none today) resolve next to it, never over the network.
 BASE_URL = str(Path(__file__).resolve().parent / "templates" / "quotes" / "pdf") + "/"
@@ -28,7 +28,7 @@ class DocumentUnavailable(Exception):
 
 def money(amount: Decimal, currency: str) -> str:
     """Format an amount with two decimals and its currency code."""
-    return f"{Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP):,.2f} {currency}"
+    return money_format(amount, currency)
 
 
 def long_date(value) -> str:
@@ -40,8 +40,8 @@ def quote_version_totals(version: QuoteVersion) -> dict[str, Decimal]:
     """Return the net, VAT and gross totals of a version, rounded to cents."""
     percent = Decimal(settings.QUOTE_VAT_PERCENT)
     # The frozen total is what the buyer was offered; it is the sum of the line totals.
-    net = Decimal(version.total).quantize(CENT, rounding=ROUND_HALF_UP)
-    vat = (net * percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    net = money_round(version.total)
+    vat = money_round(net * percent / 100)
     return {"percent": percent, "net": net, "vat": vat, "gross": net + vat}
 
 

@@ -9,7 +9,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -24,20 +24,19 @@ from crm_embedded.quotes.models import Quote, QuoteEvent, QuoteLine, QuoteMessag
 from crm_embedded.quotes.states import STAFF_EDITABLE, IllegalTransition, State, transition_check
 from shop.basket import services as basket_services
 from shop.companies.selectors import user_is_sales_manager
+from shop.errors import PortalError
+from shop.money import money_round
 from shop.partner.strategy import CompanyPricing
 
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
-CENT = Decimal("0.01")
 MAX_QUANTITY = 1_000_000
 MAX_PRICE = Decimal("10000000")  # unit prices stay below ten million (fits every money column)
 MAX_TOTAL = Decimal("999999999999")  # a version's total fits its column (14 digits, 2 decimals)
 
 
-class QuoteError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class QuoteError(PortalError):
+    """A quote request or change that cannot be done, with a message for the person who asked."""
 
 
 @dataclass(frozen=True)
@@ -262,13 +261,11 @@ def _offered_from(line: QuoteLine, *, unit_price, percent_off) -> Decimal | None
             raise QuoteError(
                 _("%(sku)s: the percentage off must be from 0 to 100.") % {"sku": line.sku}
             )
-        return (line.list_price * (Decimal(100) - percent) / Decimal(100)).quantize(
-            CENT, ROUND_HALF_UP
-        )
+        return money_round(line.list_price * (Decimal(100) - percent) / Decimal(100))
     if unit_price not in (None, ""):
         price = Decimal(unit_price)
         _check_price(price, f"price of {line.sku}")
-        return price.quantize(CENT, ROUND_HALF_UP)
+        return money_round(price)
     return line.offered_price
 
 

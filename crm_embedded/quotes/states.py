@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from shop.errors import PortalError
+
 
 class State(models.TextChoices):
     REQUESTED = "requested", _("Requested")
@@ -77,14 +79,13 @@ OPEN_STATES = (
 STAFF_EDITABLE = (State.REQUESTED, State.IN_REVIEW)
 
 
-class IllegalTransition(Exception):
+class IllegalTransition(PortalError):
     def __init__(self, current: str, target: str):
         self.current, self.target = State(current), State(target)
         super().__init__(
             gettext("A quote that is '%(current)s' cannot become '%(target)s'.")
             % {"current": self.current.label, "target": self.target.label}
         )
-        self.message = str(self)
 
 
 def transition_check(current: str, target: str) -> None:

@@ -15,6 +15,7 @@ from crm_embedded.quotes.forms import MessageForm, RequestForm
 from crm_embedded.quotes.states import IllegalTransition, State
 from shop.bulk.parser import is_whole
 from shop.companies.selectors import company_addresses
+from shop.money import money_round
 
 Product = get_model("catalogue", "Product")
 
@@ -49,7 +50,7 @@ def _money(text: str, what: str) -> Decimal | None:
         raise services.QuoteError(
             _("%(what)s: a target price cannot be negative.") % {"what": what}
         )
-    return value.quantize(Decimal("0.01"))
+    return money_round(value)
 
 
 @login_required

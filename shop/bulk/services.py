@@ -14,6 +14,7 @@ from oscar.core.loading import get_model
 from shop.bulk import parser
 from shop.bulk.models import RequisitionLine, RequisitionList
 from shop.bulk.parser import ParsedLine
+from shop.errors import PortalError
 from shop.partner.stock import StockInfo, stock_info
 from shop.validators import validate_single_line
 
@@ -220,10 +221,8 @@ def quick_order_add(*, basket, checked: list[CheckedLine]) -> int:
 # Requisition lists ---------------------------------------------------------------------
 
 
-class ListError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class ListError(PortalError):
+    """A requisition-list request that cannot be done, with a message for the buyer."""
 
 
 def _list_name(name: str) -> str:

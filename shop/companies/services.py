@@ -23,18 +23,14 @@ from shop.companies.models import (
     Invitation,
 )
 from shop.companies.vat import vat_number_check
+from shop.errors import PortalError
 
 INVITATION_SALT = "shop.companies.invitation"
 INVITATION_DAYS = 7
 
 
-class CompanyError(Exception):
+class CompanyError(PortalError):
     """A request that cannot be done, with a message for the person who asked."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def audit_record(

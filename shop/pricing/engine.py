@@ -12,7 +12,7 @@ A ``PriceBook`` loads everything one page needs in a fixed number of queries
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import Q
@@ -21,12 +21,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy, ngettext
 from oscar.core.loading import get_model
 
+from shop.money import money_round
 from shop.pricing.models import PriceList, PriceListEntry, when_as_date
 
 Category = get_model("catalogue", "Category")
 ProductCategory = get_model("catalogue", "ProductCategory")
 
-CENT = Decimal("0.01")
 LAYERS = (
     ("contract", gettext_lazy("Your contract")),
     ("group", gettext_lazy("Your customer group's list")),
@@ -112,16 +112,14 @@ class ResolvedPrice:
 
 def _apply(entry: EntryRow, list_price: Decimal) -> Decimal:
     if entry.kind == PriceListEntry.Kind.PERCENT_OFF:
-        return (list_price * (Decimal(100) - entry.value) / Decimal(100)).quantize(
-            CENT, ROUND_HALF_UP
-        )
-    return entry.value.quantize(CENT, ROUND_HALF_UP)
+        return money_round(list_price * (Decimal(100) - entry.value) / Decimal(100))
+    return money_round(entry.value)
 
 
 def _describe(entry: EntryRow) -> str:
     if entry.kind == PriceListEntry.Kind.PERCENT_OFF:
         return gettext("%(value)s%% off list") % {"value": f"{entry.value.normalize():f}"}
-    return gettext("fixed %(price)s") % {"price": entry.value.quantize(CENT)}
+    return gettext("fixed %(price)s") % {"price": money_round(entry.value)}
 
 
 def _from_quantity(quantity: int) -> str:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from shop import csv_export, uploads
+from shop.errors import PortalError
 from shop.pricing.models import PriceChange, PriceList, PriceListEntry
 
 Category = get_model("catalogue", "Category")
@@ -33,10 +34,8 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 CHUNK = 5000
 
 
-class PricingError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
+class PricingError(PortalError):
+    """A price-list change that cannot be done, with a message for the person who asked."""
 
 
 def _entry_state(entry: PriceListEntry) -> dict:
