@@ -5,7 +5,7 @@ from django.http import HttpRequest
 def portal(request: HttpRequest) -> dict:
     """Values every page's layout needs: the site name and the staff areas the user may open."""
     from shop.companies.permissions import ordering_refusal
-    from shop.companies.selectors import user_is_account_staff
+    from shop.companies.selectors import user_is_account_staff, user_is_sales_manager
 
     user = getattr(request, "user", None)
     is_staff = bool(user and user.is_authenticated and user.is_staff)
@@ -16,7 +16,8 @@ def portal(request: HttpRequest) -> dict:
         "hide_anonymous_prices": settings.SHOP_ANONYMOUS_PRICES == "login"
         and not (user and user.is_authenticated),
         "nav_staff": {
-            "dashboard": is_staff,
+            # Oscar's dashboard is store-wide: account managers work in the CRM instead.
+            "dashboard": bool(is_staff and user_is_sales_manager(user=user)),
             "cms": bool(
                 user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin")
             ),

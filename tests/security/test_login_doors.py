@@ -112,7 +112,7 @@ def _first_redirect_to_allauth(client, url: str):
     ("protected", "make_user"),
     [
         ("/cms/", lambda: _editor()),
-        ("/shop/dashboard/", lambda: UserFactory(is_staff=True)),
+        ("/shop/dashboard/", lambda: _sales_manager()),
         ("/django-admin/", lambda: UserFactory(is_staff=True, is_superuser=True)),
     ],
     ids=["wagtail admin", "oscar dashboard", "django admin"],
@@ -124,6 +124,12 @@ def test_a_protected_area_sends_to_allauth_and_comes_back_after_login(client, pr
     assert response.status_code == 302
     assert response["Location"] == protected
     assert client.get(protected).status_code == 200
+
+
+def _sales_manager():
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get_or_create(name="Sales managers")[0])
+    return user
 
 
 def _editor():
