@@ -117,6 +117,18 @@ class ShippingAddressView(views.ShippingAddressView):
             )
         return self.render_to_response(self.get_context_data(company_address_form=form))
 
+    def get_initial(self):
+        initial = super().get_initial()
+        member = getattr(self.request, "company_member", None)
+        if not initial and member is not None:
+            # A typed address starts in the company's country, not the first in the list.
+            country = Country.objects.filter(
+                pk=member.company.country, is_shipping_country=True
+            ).first()
+            if country is not None:
+                initial = {"country": country}
+        return initial
+
     def form_valid(self, form):
         self.checkout_session._unset("shipping", COMPANY_ADDRESS_KEY)
         return super().form_valid(form)
