@@ -389,6 +389,28 @@ def _price(rng: random.Random, low: float, high: float) -> Decimal:
     return Decimal(str(round(rng.uniform(low, high), 2)))
 
 
+def cost_price_for(*, sku: str, price: Decimal) -> Decimal:
+    """Return the demo cost price of a SKU: 55-70 % of its list price, the same on every run."""
+    share = Decimal(str(round(random.Random(f"cost {sku}").uniform(0.55, 0.70), 3)))
+    return (price * share).quantize(Decimal("0.01"))
+
+
+def stock_cost_prices_ensure(*, partner) -> int:
+    """Give the partner's stock records without a cost price one; return how many were filled.
+
+    The CRM's quote margins and the margin approval rule need cost prices to apply.
+    """
+    records = list(
+        StockRecord.objects.filter(
+            partner=partner, cost_price__isnull=True, price__isnull=False
+        ).only("id", "partner_sku", "price")
+    )
+    for record in records:
+        record.cost_price = cost_price_for(sku=record.partner_sku, price=record.price)
+    StockRecord.objects.bulk_update(records, ["cost_price"], batch_size=BATCH_SIZE)
+    return len(records)
+
+
 def product_specs(count: int) -> Iterator[dict]:
     """Yield ``count`` believable product definitions, the same ones on every run."""
     for index in range(count):
@@ -475,6 +497,7 @@ def catalogue_ensure(*, products: int, progress: Progress | None = None) -> int:
                         partner_sku=spec["sku"],
                         price_currency=CURRENCY,
                         price=spec["price"],
+                        cost_price=cost_price_for(sku=spec["sku"], price=spec["price"]),
                         num_in_stock=spec["stock"],
                         num_allocated=0,
                         lead_time_days=spec["lead_time_days"],
@@ -494,6 +517,7 @@ def catalogue_ensure(*, products: int, progress: Progress | None = None) -> int:
             progress(done, products)
     if batch:
         flush()
+    stock_cost_prices_ensure(partner=partner)  # records seeded before cost prices existed
     return created
 
 

@@ -1,5 +1,6 @@
 """The demo data command is complete, believable and idempotent."""
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -103,3 +104,22 @@ def test_demo_buyer_can_log_in_with_the_printed_password(client):
     assert client.login(
         username="jonas.weber@rheinland-auto.example", password="partshub-demo-2026"
     )
+
+
+def test_seed_demo_gives_the_stock_cost_prices_and_fills_only_missing_ones():
+    call_command("seed_demo", products=30, verbosity=0)
+    records = list(StockRecord.objects.order_by("id"))
+    assert len(records) == 30
+    for record in records:  # 55-70 % of the list price, so quote margins can be computed
+        assert record.cost_price is not None, record.partner_sku
+        assert (
+            record.price * Decimal("0.549") <= record.cost_price <= record.price * Decimal("0.701")
+        )
+    assert len({record.cost_price / record.price for record in records}) > 1
+    # A database seeded before cost prices existed gets them; a cost someone set is kept.
+    missing, edited = records[0], records[1]
+    StockRecord.objects.filter(pk=missing.pk).update(cost_price=None)
+    StockRecord.objects.filter(pk=edited.pk).update(cost_price=Decimal("1.23"))
+    call_command("seed_demo", products=30, verbosity=0)
+    assert StockRecord.objects.get(pk=missing.pk).cost_price == missing.cost_price
+    assert StockRecord.objects.get(pk=edited.pk).cost_price == Decimal("1.23")
