@@ -611,3 +611,17 @@ def test_the_reassign_list_names_people_with_their_email(client, sales_manager, 
     manager = company.account_manager
     assert f"{manager.get_full_name()} ({manager.email})" in select
     assert f">{manager.username}<" not in select
+
+
+def test_the_staff_quote_list_keeps_numbers_whole_and_names_the_manager(
+    client, buyer_member, account_manager, products
+):
+    account_manager.first_name, account_manager.last_name = "Anna", "Berg"
+    account_manager.save()
+    _make_quotes(buyer_member.company, buyer_member.user, products[0], 1)
+    client.force_login(account_manager)
+    html = client.get(reverse("crm:quote-list")).content.decode()
+    row = re.search(r'<table[^>]*id="staff-quote-list".*?</table>', html, re.S).group(0)
+    assert re.search(r'<td class="[^"]*text-nowrap[^"]*"><a [^>]*>Q-\d{6}</a></td>', row)
+    assert '<td class="quote-manager">Anna Berg</td>' in row
+    assert account_manager.email not in row
