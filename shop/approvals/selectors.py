@@ -1,0 +1,99 @@
+"""Reads for purchase approvals: what waits, for whom, and how much it holds back."""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from shop.approvals.models import ApprovalRequest
+from shop.approvals.states import State
+from shop.companies.models import Company, CompanyMember
+
+Order = get_model("order", "Order")
+
+# Orders that count against a buyer's spending period (not cancelled ones).
+COUNTED_ORDER_STATUSES = ("Pending", "Awaiting approval", "Processing", "Shipped", "Delivered")
+ZERO = Decimal("0.00")
+
+
+def pending_total_for_company(company: Company) -> Decimal:
+    """Return the sum of the company's pending approval requests' totals."""
+    total = ApprovalRequest.objects.filter(company=company, status=State.PENDING).aggregate(
+        total=Sum("total")
+    )["total"]
+    return total or ZERO
+
+
+def period_start(*, member: CompanyMember, now: datetime | None = None) -> datetime:
+    """Return the start of the member's current spending period (a calendar month if unset)."""
+    local = timezone.localtime(now or timezone.now())
+    day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    if member.period == CompanyMember.Period.DAY:
+        return day
+    if member.period == CompanyMember.Period.WEEK:
+        return day - timedelta(days=day.weekday())
+    if member.period == CompanyMember.Period.QUARTER:
+        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    return day.replace(day=1)
+
+
+def member_period_spend(*, member: CompanyMember, now: datetime | None = None) -> Decimal:
+    """Return what the member has ordered or has waiting for approval in the current period."""
+    start = period_start(member=member, now=now)
+    ordered = Order.objects.filter(
+        user=member.user,
+        company=member.company,
+        date_placed__gte=start,
+        status__in=COUNTED_ORDER_STATUSES,
+    ).aggregate(total=Sum("total_incl_tax"))["total"]
+    waiting = ApprovalRequest.objects.filter(
+        requester=member.user,
+        company=member.company,
+        status=State.PENDING,
+        created_at__gte=start,
+    ).aggregate(total=Sum("total"))["total"]
+    return (ordered or ZERO) + (waiting or ZERO)
+
+
+def approval_requests_for_member(*, member: CompanyMember) -> QuerySet[ApprovalRequest]:
+    """Return the requests a member may see: their own, and the company's if they decide."""
+    requests = ApprovalRequest.objects.filter(company=member.company).select_related(
+        "requester", "decided_by", "order"
+    )
+    if member.role in (CompanyMember.Role.APPROVER, CompanyMember.Role.ADMIN):
+        return requests
+    return requests.filter(requester=member.user)
+
+
+def approval_inbox_for_member(*, member: CompanyMember) -> QuerySet[ApprovalRequest]:
+    """Return the pending requests waiting for this member's decision (none for buyers)."""
+    if member.role not in (CompanyMember.Role.APPROVER, CompanyMember.Role.ADMIN):
+        return ApprovalRequest.objects.none()
+    return (
+        ApprovalRequest.objects.filter(company=member.company, status=State.PENDING)
+        .exclude(requester=member.user)
+        .select_related("requester")
+    )
+
+
+def approvers_for(*, company: Company, requester) -> list[str]:
+    """Return the emails to ask: the approvers, or the admins when only the requester approves."""
+    active = CompanyMember.objects.filter(company=company, is_active=True).select_related("user")
+    approvers = [
+        m.user.email
+        for m in active.filter(role=CompanyMember.Role.APPROVER).exclude(user=requester)
+        if m.user.email
+    ]
+    if approvers:
+        return sorted(approvers)
+    admins = active.filter(role=CompanyMember.Role.ADMIN).exclude(user=requester)
+    return sorted(m.user.email for m in admins if m.user.email)
+
+
+def requests_due_to_expire(*, now: datetime | None = None) -> QuerySet[ApprovalRequest]:
+    """Return pending requests whose expiry has passed."""
+    return ApprovalRequest.objects.filter(
+        Q(status=State.PENDING) & Q(expires_at__lte=now or timezone.now())
+    )

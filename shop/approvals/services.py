@@ -1,0 +1,340 @@
+"""Writes for purchase approvals: ask, approve (places the order), reject, cancel, expire."""
+
+import logging
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from oscar.apps.order.exceptions import UnableToPlaceOrder
+from oscar.apps.payment.exceptions import PaymentError, UnableToTakePayment
+from oscar.core.loading import get_class, get_model
+
+from shop.approvals import tasks
+from shop.approvals.models import DEFAULT_EXPIRY_DAYS, ApprovalPolicy, ApprovalRequest
+from shop.approvals.selectors import member_period_spend, requests_due_to_expire
+from shop.approvals.states import State, transition_check
+from shop.companies.models import Company, CompanyMember
+from shop.errors import PortalError
+
+log = logging.getLogger(__name__)
+CENT = Decimal("0.01")
+
+Basket = get_model("basket", "Basket")
+OrderNote = get_model("order", "OrderNote")
+ShippingAddress = get_model("order", "ShippingAddress")
+Repository = get_class("shipping.repository", "Repository")
+OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
+Selector = get_class("partner.strategy", "Selector")
+
+DECIDERS = (CompanyMember.Role.APPROVER, CompanyMember.Role.ADMIN)
+
+
+class ApprovalError(PortalError):
+    pass
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    return f"{amount.quantize(CENT)} {currency}"
+
+
+def approval_required(*, member: CompanyMember | None, total: Decimal, currency: str = "") -> list:
+    """Return why an order of ``total`` by this member needs approval (empty: it does not)."""
+    if member is None:
+        return []
+    reasons = []
+    if member.order_limit is not None and total > member.order_limit:
+        reasons.append(
+            _("The order total %(total)s is above your limit per order of %(limit)s.")
+            % {
+                "total": _money(total, currency or member.company.currency),
+                "limit": _money(member.order_limit, member.company.currency),
+            }
+        )
+    if member.period_limit is not None:
+        spent = member_period_spend(member=member)
+        if spent + total > member.period_limit:
+            reasons.append(
+                _(
+                    "With this order you would spend %(sum)s this period (%(spent)s already "
+                    "ordered or waiting for approval), above your limit per period of %(limit)s."
+                )
+                % {
+                    "sum": _money(spent + total, member.company.currency),
+                    "spent": _money(spent, member.company.currency),
+                    "limit": _money(member.period_limit, member.company.currency),
+                }
+            )
+    return reasons
+
+
+def _expiry(*, company: Company, now: datetime) -> datetime:
+    policy = ApprovalPolicy.objects.filter(company=company).first()
+    return now + timedelta(days=policy.expiry_days if policy else DEFAULT_EXPIRY_DAYS)
+
+
+def _address_snapshot(address) -> dict:
+    """Return an unsaved Oscar shipping address as JSON-safe fields."""
+    if address is None:
+        return {}
+    snapshot = {}
+    for field in address._meta.concrete_fields:
+        if field.attname in ("id", "search_text"):
+            continue
+        value = getattr(address, field.attname)
+        snapshot[field.attname] = None if value is None else str(value)
+    return snapshot
+
+
+def _queue_email(kind: str, approval_request: ApprovalRequest) -> None:
+    pk = approval_request.pk
+    transaction.on_commit(lambda: tasks.approval_email_send.delay(kind, pk))
+
+
+@transaction.atomic
+def approval_request_create(
+    *,
+    basket,
+    member: CompanyMember,
+    order_total,
+    shipping_address=None,
+    shipping_method=None,
+    note: str = "",
+    purchase_order_number: str = "",
+    reasons: list | None = None,
+) -> ApprovalRequest:
+    """Freeze the basket into a pending request and email the company's approvers."""
+    if basket.is_empty:
+        raise ApprovalError(_("Your basket is empty: add products before you check out."))
+    now = timezone.now()
+    basket.freeze()
+    approval_request = ApprovalRequest.objects.create(
+        company=member.company,
+        requester=member.user,
+        basket=basket,
+        total=order_total.incl_tax,
+        currency=order_total.currency,
+        shipping_address=_address_snapshot(shipping_address),
+        shipping_method_code=getattr(shipping_method, "code", "") or "",
+        purchase_order_number=purchase_order_number,
+        note=note,
+        reasons="\n".join(str(r) for r in reasons or ()),
+        created_at=now,
+        expires_at=_expiry(company=member.company, now=now),
+    )
+    _queue_email("requested", approval_request)
+    return approval_request
+
+
+def _locked(approval_request: ApprovalRequest) -> ApprovalRequest:
+    return ApprovalRequest.objects.select_for_update().get(pk=approval_request.pk)
+
+
+def _decider_check(*, approval_request: ApprovalRequest, member: CompanyMember) -> None:
+    if member.company_id != approval_request.company_id or not member.is_active:
+        raise ApprovalError(_("This request belongs to another company."))
+    if member.user_id == approval_request.requester_id:
+        raise ApprovalError(
+            _(
+                "You cannot decide on your own request: an approver or the company admin of "
+                "%(company)s decides."
+            )
+            % {"company": member.company}
+        )
+    if member.role not in DECIDERS:
+        raise ApprovalError(
+            _("Only approvers and company admins decide on requests; you are a %(role)s.")
+            % {"role": member.get_role_display().lower()}
+        )
+
+
+def _return_lines(approval_request: ApprovalRequest) -> None:
+    """Merge the request's frozen basket into the requester's open basket."""
+    frozen = approval_request.basket
+    if frozen.status != Basket.FROZEN:
+        return
+    open_basket = Basket.open.filter(owner=approval_request.requester).order_by(
+        "-id"
+    ).first() or Basket.open.create(owner=approval_request.requester)
+    open_basket.merge(frozen, add_quantities=True)
+
+
+def _placement_view():
+    """The checkout view's placement, answering with the order instead of a redirect."""
+    # Imported here: the checkout view imports this module.
+    from shop.checkout.views import PaymentDetailsView
+
+    class ApprovedOrderPlacement(PaymentDetailsView):
+        def handle_successful_order(self, order):
+            # No checkout session or thank-you page here: the approver is not the buyer,
+            # and the buyer hears from us by the "approved" email.
+            return order
+
+    return ApprovedOrderPlacement()
+
+
+def _place_order(*, approval_request: ApprovalRequest, request):
+    """Place the order from the frozen basket, paid the way checkout pays (on account)."""
+    requester = approval_request.requester
+    basket = approval_request.basket
+    basket.strategy = Selector().strategy(request=request, user=requester)
+    fields = dict(approval_request.shipping_address)
+    if hasattr(basket.strategy, "ship_to"):
+        # Tax follows the delivery country, as in checkout (before any line is priced).
+        basket.strategy.ship_to(fields.get("country_id"))
+    shipping_address = ShippingAddress(**fields) if fields else None
+    methods = Repository().get_shipping_methods(
+        basket=basket, user=requester, shipping_addr=shipping_address, request=request
+    )
+    method = next(
+        (m for m in methods if m.code == approval_request.shipping_method_code), methods[0]
+    )
+    charge = method.calculate(basket)
+    order_total = OrderTotalCalculator(request).calculate(basket, charge)
+    if order_total.incl_tax != approval_request.total:
+        raise ApprovalError(
+            _(
+                "Prices have changed since the request: it was %(then)s, it would now be "
+                "%(now)s. Reject it so the buyer can check out again at today's prices."
+            )
+            % {
+                "then": _money(approval_request.total, approval_request.currency),
+                "now": _money(order_total.incl_tax, order_total.currency),
+            }
+        )
+    placer = _placement_view()
+    placer.request, placer.args, placer.kwargs = request, (), {}
+    order_number = placer.generate_order_number(basket)
+    order_kwargs = {
+        "company": approval_request.company,
+        "purchase_order_number": approval_request.purchase_order_number,
+    }
+    references = sorted(
+        {line.quote_reference for line in basket.all_lines() if line.quote_reference}
+    )
+    if references:
+        order_kwargs["quote_reference"] = references[0]
+    try:
+        placer.handle_payment(order_number, order_total)
+        with transaction.atomic():
+            # The checkout's own placement (quote check, credit ledger, basket submitted).
+            return placer.handle_order_placement(
+                order_number,
+                requester,
+                basket,
+                shipping_address,
+                method,
+                charge,
+                None,
+                order_total,
+                **order_kwargs,
+            )
+    except (UnableToTakePayment, UnableToPlaceOrder, PaymentError) as exc:
+        raise ApprovalError(
+            _("The order could not be placed: %(why)s The request stays open.") % {"why": exc}
+        ) from exc
+    except IntegrityError as exc:
+        raise ApprovalError(
+            _(
+                "The order could not be placed (its quote has already been ordered): reject "
+                "the request so the buyer gets the lines back."
+            )
+        ) from exc
+
+
+@transaction.atomic
+def approval_request_approve(
+    *, approval_request: ApprovalRequest, member: CompanyMember, request
+) -> ApprovalRequest:
+    """Approve a pending request and place its order; record who approved and when."""
+    _decider_check(approval_request=approval_request, member=member)
+    approval_request = _locked(approval_request)
+    transition_check(current=approval_request.status, target=State.APPROVED)
+    order = _place_order(approval_request=approval_request, request=request)
+    approval_request.status = State.APPROVED
+    approval_request.decided_by = member.user
+    approval_request.decided_at = timezone.now()
+    approval_request.order = order
+    approval_request.save(update_fields=["status", "decided_by", "decided_at", "order"])
+    OrderNote.objects.create(
+        order=order,
+        user=member.user,
+        note_type=OrderNote.SYSTEM,
+        message=_("Approved by %(name)s (%(email)s) on %(when)s, approval request #%(pk)s.")
+        % {
+            "name": member.user.get_full_name() or member.user.email,
+            "email": member.user.email,
+            "when": timezone.localtime(approval_request.decided_at).strftime("%Y-%m-%d %H:%M"),
+            "pk": approval_request.pk,
+        },
+    )
+    _queue_email("approved", approval_request)
+    return approval_request
+
+
+@transaction.atomic
+def approval_request_reject(
+    *, approval_request: ApprovalRequest, member: CompanyMember, reason: str
+) -> ApprovalRequest:
+    """Reject a pending request with a reason; the lines go back to the buyer's basket."""
+    _decider_check(approval_request=approval_request, member=member)
+    if not reason.strip():
+        raise ApprovalError(_("Give the buyer a reason for the rejection."), field="reason")
+    approval_request = _locked(approval_request)
+    transition_check(current=approval_request.status, target=State.REJECTED)
+    approval_request.status = State.REJECTED
+    approval_request.decided_by = member.user
+    approval_request.decided_at = timezone.now()
+    approval_request.reason = reason.strip()
+    approval_request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    _return_lines(approval_request)
+    _queue_email("rejected", approval_request)
+    return approval_request
+
+
+@transaction.atomic
+def approval_request_cancel(
+    *, approval_request: ApprovalRequest, member: CompanyMember
+) -> ApprovalRequest:
+    """Withdraw one's own pending request; the lines go back to one's basket."""
+    if member.user_id != approval_request.requester_id:
+        raise ApprovalError(_("Only the buyer who sent a request can withdraw it."))
+    approval_request = _locked(approval_request)
+    transition_check(current=approval_request.status, target=State.CANCELLED)
+    approval_request.status = State.CANCELLED
+    approval_request.decided_by = member.user
+    approval_request.decided_at = timezone.now()
+    approval_request.save(update_fields=["status", "decided_by", "decided_at"])
+    _return_lines(approval_request)
+    return approval_request
+
+
+def approval_policy_set(*, member: CompanyMember, expiry_days: int) -> ApprovalPolicy:
+    """Set the company's request expiry (company admins only)."""
+    if not member.can_manage:
+        raise ApprovalError(_("Only your company's admin sets the approval expiry."))
+    if not 1 <= expiry_days <= 90:
+        raise ApprovalError(_("Enter between 1 and 90 days."), field="expiry_days")
+    policy, _created = ApprovalPolicy.objects.update_or_create(
+        company=member.company, defaults={"expiry_days": expiry_days}
+    )
+    return policy
+
+
+def approval_requests_expire(*, now: datetime | None = None) -> int:
+    """Expire pending requests past their date (safe to run twice); return how many."""
+    now = now or timezone.now()
+    expired = 0
+    for pk in requests_due_to_expire(now=now).values_list("pk", flat=True):
+        with transaction.atomic():
+            approval_request = ApprovalRequest.objects.select_for_update().get(pk=pk)
+            if approval_request.status != State.PENDING:
+                continue  # decided meanwhile
+            approval_request.status = State.EXPIRED
+            approval_request.decided_at = now
+            approval_request.save(update_fields=["status", "decided_at"])
+            _return_lines(approval_request)
+            _queue_email("expired", approval_request)
+            expired += 1
+    return expired

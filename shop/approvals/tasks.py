@@ -1,0 +1,81 @@
+"""Approval emails and the expiry sweep, run by Celery after the transaction commits.
+
+Each email is sent once per request and kind (a duplicate delivery sends nothing); a mail
+server that fails is retried with backoff and never turns a decision into an error page.
+"""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+log = logging.getLogger(__name__)
+
+KINDS = ("requested", "approved", "rejected", "expired")
+SENT_KEY = "shop:approvals:email-sent:{kind}:{object_id}:{stamp}"
+SENT_KEY_SECONDS = 60 * 60 * 24 * 30
+
+
+def _message(kind: str, object_id: int) -> tuple[str, list[str], str, str] | None:
+    from shop.approvals.models import ApprovalRequest
+    from shop.approvals.selectors import approvers_for
+
+    approval = (
+        ApprovalRequest.objects.select_related("company", "requester", "decided_by", "order")
+        .filter(pk=object_id)
+        .first()
+    )
+    if approval is None:
+        return None
+    if kind == "requested":
+        recipients = approvers_for(company=approval.company, requester=approval.requester)
+    else:
+        recipients = [approval.requester.email]
+    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    context = {
+        "site_name": settings.SITE_NAME,
+        "approval": approval,
+        "company": approval.company,
+        "request_url": base_url + reverse("approvals:detail", kwargs={"pk": approval.pk}),
+        "basket_url": base_url + reverse("basket:summary"),
+    }
+    subject = " ".join(render_to_string(f"approvals/email/{kind}_subject.txt", context).split())
+    body = render_to_string(f"approvals/email/{kind}_body.txt", context)
+    key = SENT_KEY.format(
+        kind=kind, object_id=object_id, stamp=int(approval.created_at.timestamp())
+    )
+    return key, [address for address in recipients if address], subject, body
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
+def approval_email_send(kind: str, object_id: int) -> int:
+    """Send one approval email once; return the number of recipients."""
+    if kind not in KINDS:
+        raise ValueError(f"Unknown approval email kind: {kind}")
+    message = _message(kind, object_id)
+    if message is None:
+        log.warning("approval email %s: request %s no longer exists", kind, object_id)
+        return 0
+    key, recipients, subject, body = message
+    if cache.get(key) or not recipients:
+        return 0
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    except Exception:
+        log.exception("approval email %s for %s to %s failed", kind, object_id, recipients)
+        raise
+    cache.set(key, True, SENT_KEY_SECONDS)
+    log.info("approval email %s for %s sent to %s", kind, object_id, ", ".join(recipients))
+    return len(recipients)
+
+
+@shared_task
+def expire() -> int:
+    """Expire pending requests past their date (idempotent: a second run finds none)."""
+    from shop.approvals.services import approval_requests_expire
+
+    return approval_requests_expire()

@@ -1,0 +1,157 @@
+"""Approvals pages: the inbox, one request with its lines, and the decisions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shop.approvals import selectors, services
+from shop.approvals.forms import ApprovalPolicyForm, RejectForm
+from shop.approvals.models import DEFAULT_EXPIRY_DAYS, ApprovalPolicy
+from shop.errors import PortalError
+
+
+def _member_or_404(request: HttpRequest):
+    member = getattr(request, "company_member", None)
+    if member is None:
+        raise Http404(_("No such approval request."))
+    return member
+
+
+def _request_or_404(request: HttpRequest, pk: int):
+    member = _member_or_404(request)
+    return member, get_object_or_404(selectors.approval_requests_for_member(member=member), pk=pk)
+
+
+@login_required
+def approval_list(request: HttpRequest) -> HttpResponse:
+    member = _member_or_404(request)
+    inbox = list(selectors.approval_inbox_for_member(member=member))
+    others = list(
+        selectors.approval_requests_for_member(member=member).exclude(pk__in=[r.pk for r in inbox])[
+            :100
+        ]
+    )
+    return render(
+        request,
+        "approvals/list.html",
+        {"inbox": inbox, "others": others, "member": member},
+    )
+
+
+def _detail(request: HttpRequest, pk: int, *, sent: bool, reject_form=None) -> HttpResponse:
+    member, approval = _request_or_404(request, pk)
+    lines = list(approval.basket.lines.select_related("product", "stockrecord"))
+    for line in lines:
+        line.total_incl_tax = (line.price_incl_tax or 0) * line.quantity
+    can_decide = (
+        approval.is_pending
+        and member.user_id != approval.requester_id
+        and member.role in services.DECIDERS
+    )
+    return render(
+        request,
+        "approvals/detail.html",
+        {
+            "approval": approval,
+            "lines": lines,
+            "sent": sent,
+            "can_decide": can_decide,
+            "can_cancel": approval.is_pending and member.user_id == approval.requester_id,
+            "reject_form": reject_form or RejectForm(),
+        },
+        status=400 if reject_form is not None else 200,
+    )
+
+
+@login_required
+def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, pk, sent=False)
+
+
+@login_required
+def approval_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, pk, sent=True)
+
+
+@login_required
+@require_POST
+def approval_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    member, approval = _request_or_404(request, pk)
+    try:
+        approval = services.approval_request_approve(
+            approval_request=approval, member=member, request=request
+        )
+    except PortalError as exc:
+        messages.error(request, exc.message)
+        return redirect("approvals:detail", pk=pk)
+    messages.success(
+        request,
+        _("Approved: order %(number)s is placed for %(buyer)s.")
+        % {"number": approval.order.number, "buyer": approval.requester.email},
+    )
+    return redirect("approvals:list")
+
+
+@login_required
+@require_POST
+def approval_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    member, approval = _request_or_404(request, pk)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, pk, sent=False, reject_form=form)
+    try:
+        services.approval_request_reject(
+            approval_request=approval, member=member, reason=form.cleaned_data["reason"]
+        )
+    except PortalError as exc:
+        messages.error(request, exc.message)
+        return redirect("approvals:detail", pk=pk)
+    messages.success(request, _("Rejected: the products are back in the buyer's basket."))
+    return redirect("approvals:list")
+
+
+@login_required
+@require_POST
+def approval_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    member, approval = _request_or_404(request, pk)
+    try:
+        services.approval_request_cancel(approval_request=approval, member=member)
+    except PortalError as exc:
+        messages.error(request, exc.message)
+        return redirect("approvals:detail", pk=pk)
+    messages.success(request, _("Request withdrawn: the products are back in your basket."))
+    return redirect("basket:summary")
+
+
+@login_required
+def approval_policy(request: HttpRequest) -> HttpResponse:
+    member = _member_or_404(request)
+    if not member.can_manage:
+        messages.error(request, _("Only your company's admin sets the approval expiry."))
+        return redirect("approvals:list")
+    policy = ApprovalPolicy.objects.filter(company=member.company).first()
+    current = policy.expiry_days if policy else DEFAULT_EXPIRY_DAYS
+    form = ApprovalPolicyForm(request.POST or None, initial={"expiry_days": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.approval_policy_set(
+                member=member, expiry_days=form.cleaned_data["expiry_days"]
+            )
+        except PortalError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Saved: new requests expire after %(days)s days.")
+                % {"days": form.cleaned_data["expiry_days"]},
+            )
+            return redirect("approvals:list")
+    return render(
+        request,
+        "approvals/policy.html",
+        {"form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
