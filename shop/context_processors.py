@@ -9,6 +9,10 @@ def portal(request: HttpRequest) -> dict:
 
     user = getattr(request, "user", None)
     is_staff = bool(user and user.is_authenticated and user.is_staff)
+    cms = bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin"))
+    # The seller's own people (staff, content editors) who belong to no client company have
+    # no company area to open, and content-only users do not shop.
+    internal_only = (is_staff or cms) and getattr(request, "company_member", None) is None
     return {
         "site_name": settings.SITE_NAME,
         # Why this company member may not order ('' if they may): pages hide ordering controls.
@@ -18,12 +22,12 @@ def portal(request: HttpRequest) -> dict:
         "nav_staff": {
             # Oscar's dashboard is store-wide: account managers work in the CRM instead.
             "dashboard": bool(is_staff and user_is_sales_manager(user=user)),
-            "cms": bool(
-                user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin")
-            ),
+            "cms": cms,
             "django_admin": bool(user and user.is_authenticated and user.is_superuser),
             "crm": bool(is_staff and user_is_account_staff(user=user)),
         },
+        "nav_company": not internal_only,
+        "nav_basket": not (internal_only and not is_staff),
     }
 
 

@@ -190,3 +190,25 @@ def test_500_page_is_self_contained(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert 'id="error_500"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "company_link", "basket"),
+    [
+        (None, False, True),  # a visitor shops and may apply for a business account
+        ("buyer", True, True),  # signed up, no company yet: the link leads to the application
+        ("buyer_member", True, True),
+        ("editor", False, False),  # content editors neither belong to a company nor shop
+        ("account_manager", False, True),
+        ("superuser", False, True),
+    ],
+)
+def test_the_top_bar_offers_company_and_basket_only_to_those_who_use_them(
+    request, client, user_fixture, company_link, basket
+):
+    if user_fixture:
+        user = request.getfixturevalue(user_fixture)
+        client.force_login(getattr(user, "user", user))
+    html = client.get(reverse("catalogue:index")).content.decode()
+    assert ('id="nav_company"' in html) is company_link
+    assert ('class="basket-mini' in html) is basket
