@@ -1,5 +1,7 @@
 """Every main page renders, for the users who may see it, and only for them."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -212,3 +214,10 @@ def test_the_top_bar_offers_company_and_basket_only_to_those_who_use_them(
     html = client.get(reverse("catalogue:index")).content.decode()
     assert ('id="nav_company"' in html) is company_link
     assert ('class="basket-mini' in html) is basket
+
+
+def test_the_language_switch_names_languages_not_locales(client, db):
+    html = client.get(reverse("catalogue:index")).content.decode()
+    switch = re.search(r'<form id="language_switch".*?</form>', html, re.S).group(0)
+    labels = [label.strip() for label in re.findall(r"<button[^>]*>(.*?)</button>", switch, re.S)]
+    assert labels == ["EN", "DE"]
