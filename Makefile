@@ -23,10 +23,27 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $@
 
+# Card payments in the demo: unless real Stripe keys are in the environment, a local fake
+# Stripe (localstripe, loopback only) runs beside runserver with test keys, sends its signed
+# webhooks to the portal, and stops when runserver stops.
+LOCALSTRIPE_PORT ?= 8420
+LOCALSTRIPE_WEBHOOK_SECRET ?= whsec_localstripe_demo
+
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --products $(PRODUCTS)
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@if [ -n "$$STRIPE_SECRET_KEY" ]; then \
+		exec $(BIN)/python manage.py runserver $(HOST):$(PORT); \
+	fi; \
+	$(BIN)/python config/localstripe_server.py --port $(LOCALSTRIPE_PORT) \
+		--webhook http://$(HOST):$(PORT)/shop/payment/stripe/webhook/ \
+		--secret $(LOCALSTRIPE_WEBHOOK_SECRET) & LOCALSTRIPE_PID=$$!; \
+	trap 'kill $$LOCALSTRIPE_PID 2>/dev/null' EXIT INT TERM; \
+	echo "localstripe (fake Stripe) on http://127.0.0.1:$(LOCALSTRIPE_PORT); test card 4242 4242 4242 4242"; \
+	STRIPE_SECRET_KEY=sk_test_localstripe STRIPE_PUBLISHABLE_KEY=pk_test_localstripe \
+	STRIPE_API_BASE=http://127.0.0.1:$(LOCALSTRIPE_PORT) \
+	STRIPE_WEBHOOK_SECRET=$(LOCALSTRIPE_WEBHOOK_SECRET) \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 serve: install

@@ -38,6 +38,7 @@ urlpatterns += [
     path("crm/", include("crm_embedded.urls")),
     path("shop/company/", include("shop.companies.urls")),
     path("shop/quotes/", include("crm_embedded.quotes.urls_buyer")),
+    path("shop/payment/", include("shop.payment.urls")),
     path("shop/", include("shop.bulk.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
 ]

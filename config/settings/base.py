@@ -130,9 +130,19 @@ MIDDLEWARE = [
 # stay allowed (style-src-attr 'unsafe-inline'): they cannot run code and many templates
 # size inputs with them. The Wagtail admin, Django admin and Oscar's dashboard (staff only)
 # ship their own inline scripts and are excluded. Payment scripts (https://js.stripe.com,
-# or localstripe's URL) are allowed only when CSP_PAYMENT_ORIGINS lists them: there is no
-# card payment form yet, so by default no third-party origin is allowed at all.
-CSP_PAYMENT_ORIGINS = env.list("CSP_PAYMENT_ORIGINS", default=[])
+# or localstripe's URL) are allowed only when CSP_PAYMENT_ORIGINS lists them: by default the
+# Stripe.js origin in use once card payment is configured (Stripe keys set), otherwise none.
+if env("STRIPE_API_BASE", default=""):
+    _stripe_origins = [env("STRIPE_API_BASE").rstrip("/")]
+elif env("STRIPE_PUBLISHABLE_KEY", default=""):
+    _stripe_origins = [
+        "https://js.stripe.com",
+        "https://api.stripe.com",
+        "https://hooks.stripe.com",
+    ]
+else:
+    _stripe_origins = []
+CSP_PAYMENT_ORIGINS = env.list("CSP_PAYMENT_ORIGINS", default=_stripe_origins)
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/cms/", "/django-admin/", "/shop/dashboard/"],
     "DIRECTIVES": {
@@ -368,7 +378,9 @@ OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
 OSCAR_INITIAL_ORDER_STATUS = "Pending"
 OSCAR_INITIAL_LINE_STATUS = "Pending"
 OSCAR_ORDER_STATUS_PIPELINE = {
-    "Pending": ("Awaiting approval", "Processing", "Cancelled"),
+    "Pending": ("Awaiting approval", "Awaiting payment", "Processing", "Cancelled"),
+    # A card payment still "processing" at Stripe: its webhook moves the order on.
+    "Awaiting payment": ("Processing", "Cancelled"),
     "Awaiting approval": ("Processing", "Cancelled"),
     "Processing": ("Shipped", "Cancelled"),
     "Shipped": ("Delivered",),

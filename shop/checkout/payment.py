@@ -1,5 +1,6 @@
 """How a buyer may pay for an order: the one place checkout asks, and where card payment plugs in."""
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from shop.companies.models import Company, CompanyMember
@@ -12,8 +13,8 @@ CARD = "card"
 
 
 def card_payment_available() -> bool:
-    """Return whether the card route (Stripe) can take payments; it is not built yet."""
-    return False
+    """Return whether the card route (Stripe) can take payments: both Stripe keys are set."""
+    return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_PUBLISHABLE_KEY)
 
 
 def payment_route(*, member: CompanyMember | None) -> str:

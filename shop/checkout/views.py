@@ -11,9 +11,11 @@ from oscar.apps.payment.exceptions import UnableToTakePayment
 from oscar.core.loading import get_model
 
 from shop.checkout.forms import CompanyShippingAddressForm, PurchaseOrderForm
-from shop.checkout.payment import ON_ACCOUNT, payment_refusal, payment_route
+from shop.checkout.payment import CARD, ON_ACCOUNT, payment_refusal, payment_route
 from shop.companies.models import CompanyAddress
 from shop.companies.selectors import company_addresses
+from shop.payment import services as card
+from shop.payment.forms import CardPaymentForm
 
 Country = get_model("address", "Country")
 Order = get_model("order", "Order")
@@ -145,7 +147,22 @@ class PaymentDetailsView(views.PaymentDetailsView):
         ctx = super().get_context_data(**kwargs)
         ctx.setdefault("po_form", PurchaseOrderForm())
         ctx["payment_route"] = payment_route(member=getattr(self.request, "company_member", None))
+        if self.preview and ctx["payment_route"] == CARD:
+            ctx.update(self._card_context(ctx["basket"], ctx["order_total"]))
         return ctx
+
+    def _card_context(self, basket, total) -> dict:
+        """The intent the browser confirms with Stripe.js (created once per basket and total)."""
+        try:
+            intent = card.card_intent_for_basket(
+                basket_id=basket.id,
+                order_number=self.generate_order_number(basket),
+                amount=total.incl_tax,
+                currency=total.currency,
+            )
+        except card.CardPaymentRefused as exc:
+            return {"card_unavailable": exc.message}
+        return {"card_intent": intent, **card.card_browser_settings()}
 
     def handle_payment_details_submission(self, request):
         form = PurchaseOrderForm(request.POST)
@@ -158,6 +175,13 @@ class PaymentDetailsView(views.PaymentDetailsView):
         if not form.is_valid():
             return self.render_payment_details(request, po_form=form)
         submission = self.build_submission()
+        if payment_route(member=getattr(request, "company_member", None)) == CARD:
+            card_form = CardPaymentForm(request.POST)
+            if not card_form.is_valid():
+                return self.render_preview(
+                    request, po_form=form, error=card_form.errors["payment_intent"][0]
+                )
+            submission["payment_kwargs"]["card_form"] = card_form
         submission["order_kwargs"]["purchase_order_number"] = form.cleaned_data[
             "purchase_order_number"
         ]
@@ -179,6 +203,35 @@ class PaymentDetailsView(views.PaymentDetailsView):
                     reference=str(member.company.get_payment_terms_display()),
                 )
             )
+        elif payment_route(member=member) == CARD:
+            self._take_card_payment(order_number, total, kwargs.get("card_form"))
+
+    def _take_card_payment(self, order_number, total, card_form) -> None:
+        """Verify the intent the browser confirmed and record it; "processing" awaits payment."""
+        if card_form is None or not card_form.is_valid():
+            raise UnableToTakePayment(_("Enter your card details and place the order again."))
+        intent_id = card_form.cleaned_data["payment_intent"]
+        status = card.card_intent_verify(
+            intent_id=intent_id,
+            basket_id=self.request.basket.id,
+            expected_amount=total.incl_tax,
+            currency=total.currency,
+        )
+        card.card_intent_claim(intent_id=intent_id, order_number=order_number)
+        paid = status == card.SUCCEEDED
+        self.add_payment_source(
+            Source(
+                source_type=card.card_source_type(),
+                currency=total.currency,
+                amount_allocated=total.incl_tax,
+                amount_debited=total.incl_tax if paid else 0,
+                reference=intent_id,
+            )
+        )
+        if paid:
+            self.add_payment_event("Settled", total.incl_tax, reference=intent_id)
+        else:
+            self._card_awaiting_payment = True
 
     def build_submission(self, **kwargs):
         submission = super().build_submission(**kwargs)
@@ -204,6 +257,8 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 _("Quote %(quote)s has already been ordered: it converts into one order only.")
                 % {"quote": reference}
             )
+        if getattr(self, "_card_awaiting_payment", False):
+            kwargs["status"] = card.AWAITING_PAYMENT
         try:
             return super().handle_order_placement(order_number, user, basket, *args, **kwargs)
         except IntegrityError as exc:

@@ -22,3 +22,9 @@ def stripe_client() -> stripe.StripeClient:
         )
     base = settings.STRIPE_API_BASE
     return stripe.StripeClient(key, base_addresses={"api": base} if base else {})
+
+
+def stripe_js_url() -> str:
+    """Return where the browser loads Stripe.js: Stripe's own, or localstripe's mock of it."""
+    base = settings.STRIPE_API_BASE
+    return f"{base.rstrip('/')}/js.stripe.com/v3/" if base else "https://js.stripe.com/v3/"
