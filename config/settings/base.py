@@ -262,6 +262,9 @@ WAGTAILADMIN_LOGIN_URL = "/cms/login/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/_util/login/"
 # Passwords are reset through allauth only.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# No avatars from gravatar.com: the admin works offline and sends no hash of an editor's
+# email to a third party (Wagtail shows its default avatar instead).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Staff acting as a buyer: the acting ends by itself after this many minutes.
 ACTING_MAX_MINUTES = env.int("ACTING_MAX_MINUTES", default=60)
 # One language per page: English or German. Any other browser language falls back to
