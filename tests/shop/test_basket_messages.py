@@ -1,0 +1,23 @@
+"""What the buyer is told when parts go into the basket."""
+
+from decimal import Decimal
+
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from tests.factories import ProductFactory
+
+
+def test_adding_parts_says_how_many_not_copies(client, buyer_member):
+    product = ProductFactory(
+        upc="MSG-1",
+        title="Hex bolt M8 & nut",
+        stock__price=Decimal("0.40"),
+        stock__num_in_stock=500,
+    )
+    client.force_login(buyer_member.user)
+    response = client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 50})
+    assert response.status_code == 302
+    messages = [" ".join(str(m).split()) for m in get_messages(response.wsgi_request)]
+    assert "Added 50 × <strong>Hex bolt M8 &amp; nut</strong> to your basket." in messages
+    assert not any("copies" in message for message in messages)
