@@ -21,3 +21,17 @@ def test_adding_parts_says_how_many_not_copies(client, buyer_member):
     messages = [" ".join(str(m).split()) for m in get_messages(response.wsgi_request)]
     assert "Added 50 × <strong>Hex bolt M8 &amp; nut</strong> to your basket." in messages
     assert not any("copies" in message for message in messages)
+
+
+def test_the_addition_message_is_translated(client, buyer_member):
+    product = ProductFactory(
+        upc="MSG-2", title="Washer", stock__price=Decimal("0.10"), stock__num_in_stock=500
+    )
+    client.force_login(buyer_member.user)
+    response = client.post(
+        reverse("basket:add", kwargs={"pk": product.pk}),
+        {"quantity": 20},
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    messages = [" ".join(str(m).split()) for m in get_messages(response.wsgi_request)]
+    assert "20 × <strong>Washer</strong> in den Warenkorb gelegt." in messages
