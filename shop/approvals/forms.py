@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shop.approvals.models import ApprovalRule
+from shop.companies.models import CompanyMember
 from shop.validators import TextGuardMixin
 
 
@@ -43,3 +45,57 @@ class ApprovalPolicyForm(forms.Form):
             "required": _("Enter a number of days, e.g. 7."),
         },
     )
+
+
+class MemberChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: CompanyMember) -> str:
+        return f"{obj.user.get_full_name() or obj.user.email} ({obj.get_role_display()})"
+
+
+class ApprovalRuleForm(TextGuardMixin, forms.ModelForm):
+    """A company admin's approval rule; approvers are the company's approvers and admins."""
+
+    tier1 = MemberChoices(
+        queryset=CompanyMember.objects.none(), label=_("First approvers"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one first approver.")},
+    )  # fmt: skip
+    tier2 = MemberChoices(
+        queryset=CompanyMember.objects.none(), label=_("Second approvers (optional)"),
+        widget=forms.CheckboxSelectMultiple, required=False,
+        help_text=_("They decide only after the first approvers have approved."),
+    )  # fmt: skip
+
+    class Meta:
+        model = ApprovalRule
+        fields = [
+            "name", "is_active", "min_total", "min_lines", "category", "buyer_role",
+            "tier1", "tier1_mode", "tier2", "tier2_mode", "escalate_after_hours",
+        ]  # fmt: skip
+        help_texts = {
+            "min_total": _("Empty: any total. Every condition you set must hold."),
+            "escalate_after_hours": _(
+                "Empty: no escalation. Otherwise a request nobody acts on for this many hours "
+                "goes to the second approvers, or after them to the company admins."
+            ),
+        }
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        deciders = CompanyMember.objects.filter(
+            company=company, is_active=True,
+            role__in=(CompanyMember.Role.APPROVER, CompanyMember.Role.ADMIN),
+        ).select_related("user")  # fmt: skip
+        self.fields["tier1"].queryset = deciders
+        self.fields["tier2"].queryset = deciders
+
+    def clean(self):
+        cleaned = super().clean()
+        both = set(cleaned.get("tier1") or ()) & set(cleaned.get("tier2") or ())
+        if both:
+            self.add_error(
+                "tier2",
+                _("%(names)s cannot be in both tiers: a second approver checks the first.")
+                % {"names": ", ".join(m.user.email for m in both)},
+            )
+        return cleaned

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shop.approvals.states import State
-from shop.companies.models import Company
+from shop.companies.models import Company, CompanyMember
 
 DEFAULT_EXPIRY_DAYS = 7
 
@@ -68,6 +68,15 @@ class ApprovalRequest(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    # Set when an approval rule applies: its tiers decide, from tier 1 on.
+    rule = models.ForeignKey(
+        "approvals.ApprovalRule", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="requests",
+    )  # fmt: skip
+    tier = models.PositiveSmallIntegerField(default=1)
+    tier_started_at = models.DateTimeField(null=True, blank=True)
+    # After the last tier's time ran out: the company admins decide.
+    escalated_to_admin = models.BooleanField(default=False)
     order = models.OneToOneField(
         "order.Order",
         null=True,
@@ -97,3 +106,78 @@ class ApprovalRequest(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == State.PENDING
+
+
+class ApprovalRule(models.Model):
+    """A company admin's rule: orders matching every condition set need these approvers.
+
+    Tier 1 decides first; tier 2 (optional) only after tier 1. "Any" needs one approval of
+    the tier, "all" every member's. Nobody acting within ``escalate_after_hours`` moves the
+    request to the next tier, or after the last to the company admins.
+    """
+
+    class Mode(models.TextChoices):
+        ANY = "any", _("Any one of them")
+        ALL = "all", _("All of them")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="approval_rules")
+    name = models.CharField(_("name"), max_length=80)
+    is_active = models.BooleanField(_("active"), default=True)
+    min_total = models.DecimalField(
+        _("order total from"), max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )  # fmt: skip
+    min_lines = models.PositiveIntegerField(_("number of lines from"), null=True, blank=True)
+    category = models.ForeignKey(
+        "catalogue.Category", verbose_name=_("contains products of category"), null=True,
+        blank=True, on_delete=models.CASCADE, related_name="+",
+    )  # fmt: skip
+    buyer_role = models.CharField(
+        _("buyer's role"), max_length=16, blank=True, choices=CompanyMember.Role.choices
+    )
+    tier1 = models.ManyToManyField(
+        CompanyMember, verbose_name=_("first approvers"), related_name="+"
+    )
+    tier1_mode = models.CharField(max_length=3, choices=Mode.choices, default=Mode.ANY)
+    tier2 = models.ManyToManyField(
+        CompanyMember, verbose_name=_("second approvers"), related_name="+", blank=True
+    )
+    tier2_mode = models.CharField(max_length=3, choices=Mode.choices, default=Mode.ANY)
+    escalate_after_hours = models.PositiveIntegerField(
+        _("escalate after (hours)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 30)],
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["company", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_total__isnull=True) | Q(min_total__gte=0),
+                name="approvalrule_min_total_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApprovalVote(models.Model):
+    """One approver's approval of a request at a tier of its rule."""
+
+    approval_request = models.ForeignKey(
+        ApprovalRequest, on_delete=models.CASCADE, related_name="votes"
+    )
+    member = models.ForeignKey(CompanyMember, on_delete=models.CASCADE, related_name="+")
+    tier = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["approval_request", "member", "tier"], name="approvalvote_once_per_tier"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Approval of request #{self.approval_request_id} at tier {self.tier}"

@@ -67,29 +67,18 @@ def approval_requests_for_member(*, member: CompanyMember) -> QuerySet[ApprovalR
     return requests.filter(requester=member.user)
 
 
-def approval_inbox_for_member(*, member: CompanyMember) -> QuerySet[ApprovalRequest]:
+def approval_inbox_for_member(*, member: CompanyMember) -> list[ApprovalRequest]:
     """Return the pending requests waiting for this member's decision (none for buyers)."""
+    from shop.approvals.rules import deciders
+
     if member.role not in (CompanyMember.Role.APPROVER, CompanyMember.Role.ADMIN):
-        return ApprovalRequest.objects.none()
-    return (
+        return []
+    pending = (
         ApprovalRequest.objects.filter(company=member.company, status=State.PENDING)
         .exclude(requester=member.user)
-        .select_related("requester")
+        .select_related("requester", "rule")
     )
-
-
-def approvers_for(*, company: Company, requester) -> list[str]:
-    """Return the emails to ask: the approvers, or the admins when only the requester approves."""
-    active = CompanyMember.objects.filter(company=company, is_active=True).select_related("user")
-    approvers = [
-        m.user.email
-        for m in active.filter(role=CompanyMember.Role.APPROVER).exclude(user=requester)
-        if m.user.email
-    ]
-    if approvers:
-        return sorted(approvers)
-    admins = active.filter(role=CompanyMember.Role.ADMIN).exclude(user=requester)
-    return sorted(m.user.email for m in admins if m.user.email)
+    return [r for r in pending if member.pk in {m.pk for m in deciders(r)}]
 
 
 def requests_due_to_expire(*, now: datetime | None = None) -> QuerySet[ApprovalRequest]:

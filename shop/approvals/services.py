@@ -11,7 +11,7 @@ from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.apps.payment.exceptions import PaymentError, UnableToTakePayment
 from oscar.core.loading import get_class, get_model
 
-from shop.approvals import tasks
+from shop.approvals import rules, tasks
 from shop.approvals.models import DEFAULT_EXPIRY_DAYS, ApprovalPolicy, ApprovalRequest
 from shop.approvals.selectors import member_period_spend, requests_due_to_expire
 from shop.approvals.states import State, transition_check
@@ -39,11 +39,16 @@ def _money(amount: Decimal, currency: str) -> str:
     return f"{amount.quantize(CENT)} {currency}"
 
 
-def approval_required(*, member: CompanyMember | None, total: Decimal, currency: str = "") -> list:
+def approval_required(
+    *, member: CompanyMember | None, total: Decimal, currency: str = "", basket=None
+) -> list:
     """Return why an order of ``total`` by this member needs approval (empty: it does not)."""
     if member is None:
         return []
     reasons = []
+    rule = rules.approval_rule_matching(member=member, basket=basket, total=total)
+    if rule is not None:
+        reasons.append(rules.rule_reason(rule))
     if member.order_limit is not None and total > member.order_limit:
         reasons.append(
             _("The order total %(total)s is above your limit per order of %(limit)s.")
@@ -122,6 +127,9 @@ def approval_request_create(
         reasons="\n".join(str(r) for r in reasons or ()),
         created_at=now,
         expires_at=_expiry(company=member.company, now=now),
+        rule=rules.approval_rule_matching(member=member, basket=basket, total=order_total.incl_tax),
+        tier=1,
+        tier_started_at=now,
     )
     _queue_email("requested", approval_request)
     return approval_request
@@ -146,6 +154,12 @@ def _decider_check(*, approval_request: ApprovalRequest, member: CompanyMember) 
         raise ApprovalError(
             _("Only approvers and company admins decide on requests; you are a %(role)s.")
             % {"role": member.get_role_display().lower()}
+        )
+    allowed = rules.deciders(approval_request)
+    if member.pk not in {m.pk for m in allowed}:
+        raise ApprovalError(
+            _("At this stage the request waits for %(names)s.")
+            % {"names": ", ".join(m.user.get_full_name() or m.user.email for m in allowed)}
         )
 
 
@@ -251,6 +265,10 @@ def approval_request_approve(
     _decider_check(approval_request=approval_request, member=member)
     approval_request = _locked(approval_request)
     transition_check(current=approval_request.status, target=State.APPROVED)
+    if not rules.tier_vote(approval_request=approval_request, member=member):
+        if approval_request.tier_started_at and approval_request.tier == 2:
+            _queue_email("next_tier", approval_request)
+        return approval_request  # the rule's next approvers decide next
     order = _place_order(approval_request=approval_request, request=request)
     approval_request.status = State.APPROVED
     approval_request.decided_by = member.user

@@ -15,14 +15,14 @@ from django.urls import reverse
 
 log = logging.getLogger(__name__)
 
-KINDS = ("requested", "approved", "rejected", "expired")
+KINDS = ("requested", "next_tier", "approved", "rejected", "expired")
 SENT_KEY = "shop:approvals:email-sent:{kind}:{object_id}:{stamp}"
 SENT_KEY_SECONDS = 60 * 60 * 24 * 30
 
 
 def _message(kind: str, object_id: int) -> tuple[str, list[str], str, str] | None:
     from shop.approvals.models import ApprovalRequest
-    from shop.approvals.selectors import approvers_for
+    from shop.approvals.rules import deciders
 
     approval = (
         ApprovalRequest.objects.select_related("company", "requester", "decided_by", "order")
@@ -31,8 +31,8 @@ def _message(kind: str, object_id: int) -> tuple[str, list[str], str, str] | Non
     )
     if approval is None:
         return None
-    if kind == "requested":
-        recipients = approvers_for(company=approval.company, requester=approval.requester)
+    if kind in ("requested", "next_tier"):
+        recipients = sorted(m.user.email for m in deciders(approval) if m.user.email)
     else:
         recipients = [approval.requester.email]
     base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
@@ -45,9 +45,9 @@ def _message(kind: str, object_id: int) -> tuple[str, list[str], str, str] | Non
     }
     subject = " ".join(render_to_string(f"approvals/email/{kind}_subject.txt", context).split())
     body = render_to_string(f"approvals/email/{kind}_body.txt", context)
-    key = SENT_KEY.format(
-        kind=kind, object_id=object_id, stamp=int(approval.created_at.timestamp())
-    )
+    # A request moving to the next tier (or the admins) is a new stage: it gets its own email.
+    stamp = approval.tier_started_at if kind == "next_tier" else approval.created_at
+    key = SENT_KEY.format(kind=kind, object_id=object_id, stamp=int(stamp.timestamp()))
     return key, [address for address in recipients if address], subject, body
 
 
@@ -79,3 +79,15 @@ def expire() -> int:
     from shop.approvals.services import approval_requests_expire
 
     return approval_requests_expire()
+
+
+@shared_task
+def housekeeping() -> dict:
+    """Expire overdue requests and escalate idle ones (idempotent: a rerun changes nothing)."""
+    from shop.approvals.rules import approval_requests_escalate
+
+    expired = expire()
+    escalated = approval_requests_escalate()
+    for pk in escalated:
+        approval_email_send.delay("next_tier", pk)
+    return {"expired": expired, "escalated": len(escalated)}

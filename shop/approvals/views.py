@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shop.approvals import selectors, services
-from shop.approvals.forms import ApprovalPolicyForm, RejectForm
-from shop.approvals.models import DEFAULT_EXPIRY_DAYS, ApprovalPolicy
+from shop.approvals import rules, selectors, services
+from shop.approvals.forms import ApprovalPolicyForm, ApprovalRuleForm, RejectForm
+from shop.approvals.models import DEFAULT_EXPIRY_DAYS, ApprovalPolicy, ApprovalRule
 from shop.errors import PortalError
 
 
@@ -50,6 +50,7 @@ def _detail(request: HttpRequest, pk: int, *, sent: bool, reject_form=None) -> H
         approval.is_pending
         and member.user_id != approval.requester_id
         and member.role in services.DECIDERS
+        and member.pk in {m.pk for m in rules.deciders(approval)}
     )
     return render(
         request,
@@ -87,6 +88,11 @@ def approval_approve(request: HttpRequest, pk: int) -> HttpResponse:
     except PortalError as exc:
         messages.error(request, exc.message)
         return redirect("approvals:detail", pk=pk)
+    if approval.order is None:
+        messages.success(
+            request, _("Your approval is recorded: the request now waits for the next approvers.")
+        )
+        return redirect("approvals:list")
     messages.success(
         request,
         _("Approved: order %(number)s is placed for %(buyer)s.")
@@ -155,3 +161,57 @@ def approval_policy(request: HttpRequest) -> HttpResponse:
         {"form": form},
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+def _admin_or_redirect(request: HttpRequest):
+    member = _member_or_404(request)
+    if not member.can_manage:
+        messages.error(request, _("Only your company's admin manages approval rules."))
+        return member, redirect("approvals:list")
+    return member, None
+
+
+@login_required
+def rule_list(request: HttpRequest) -> HttpResponse:
+    member, refused = _admin_or_redirect(request)
+    if refused:
+        return refused
+    company_rules = (
+        ApprovalRule.objects.filter(company=member.company)
+        .select_related("category")
+        .prefetch_related("tier1__user", "tier2__user")
+    )
+    return render(request, "approvals/rules.html", {"rules": company_rules})
+
+
+@login_required
+def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    member, refused = _admin_or_redirect(request)
+    if refused:
+        return refused
+    rule = (
+        get_object_or_404(ApprovalRule, company=member.company, pk=pk)
+        if pk is not None
+        else ApprovalRule(company=member.company)
+    )
+    form = ApprovalRuleForm(request.POST or None, instance=rule, company=member.company)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved the approval rule “%(rule)s”.") % {"rule": rule})
+        return redirect("approvals:rules")
+    return render(
+        request, "approvals/rule_form.html", {"form": form, "rule": rule},
+        status=400 if form.is_bound and form.errors else 200,
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    member, refused = _admin_or_redirect(request)
+    if refused:
+        return refused
+    rule = get_object_or_404(ApprovalRule, company=member.company, pk=pk)
+    rule.delete()
+    messages.success(request, _("Deleted the approval rule “%(rule)s”.") % {"rule": rule})
+    return redirect("approvals:rules")
