@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crm_embedded import pricing_views, views
+from crm_embedded import credit_views, pricing_views, views
 from crm_embedded.quotes import views_staff as quote_views
 
 app_name = "crm"
@@ -21,6 +21,7 @@ urlpatterns = [
     path("companies/", views.company_list, name="company-list"),
     path("companies/<int:pk>/", views.company_detail, name="company-detail"),
     path("companies/<int:pk>/edit/", views.company_edit, name="company-edit"),
+    path("companies/<int:pk>/credit/", credit_views.company_credit, name="company-credit"),
     path("companies/<int:pk>/reassign/", views.company_reassign, name="company-reassign"),
     path("companies/<int:pk>/act-as/<int:member_pk>/", views.company_act_as, name="company-act-as"),
     path("applications/", views.application_list, name="application-list"),

@@ -105,6 +105,8 @@ class CompanyFactory(factory.django.DjangoModelFactory):
     status = Company.Status.ACTIVE
     # On account: until card payment exists, checkout refuses card-only companies.
     payment_terms = Company.PaymentTerms.NET_30
+    # Checkout on account is authorised against the credit line: room for the suite's orders.
+    credit_limit = Decimal("100000.00")
 
 
 class CompanyMemberFactory(factory.django.DjangoModelFactory):

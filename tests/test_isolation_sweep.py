@@ -241,6 +241,7 @@ SCOPED: dict[str, Probe] = {
     # The account manager's CRM: only their own accounts.
     "crm:company-detail": Probe("get", lambda s: {"pk": s.company.pk}, actor="staff"),
     "crm:company-edit": Probe("get", lambda s: {"pk": s.company.pk}, actor="staff"),
+    "crm:company-credit": Probe("get", lambda s: {"pk": s.company.pk}, actor="staff"),
     "crm:company-reassign": Probe("post", lambda s: {"pk": s.company.pk}, actor="staff"),
     "crm:company-act-as": Probe("post", lambda s: {"pk": s.company.pk, "member_pk": s.member.pk}, actor="staff"),
     "crm:application-detail": Probe("get", lambda s: {"pk": s.application.pk}, actor="staff"),

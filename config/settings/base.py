@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "shop.companies.apps.CompaniesConfig",
     "shop.pricing.apps.PricingConfig",
     "shop.bulk.apps.BulkConfig",
+    "shop.credit.apps.CreditConfig",
     # Oscar, with our forks in place of the apps we extend.
     "shop.oscar_config.PortalShop",
     "oscar.apps.analytics.apps.AnalyticsConfig",

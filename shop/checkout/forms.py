@@ -55,6 +55,19 @@ class PurchaseOrderForm(TextGuardMixin, forms.Form):
         ],
     )
 
+    def __init__(self, *args, po_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if po_required:
+            field = self.fields["purchase_order_number"]
+            field.required = True
+            field.help_text = _(
+                "Required by your company for every order. We print it on the order "
+                "confirmation and the invoice."
+            )
+            field.error_messages["required"] = _(
+                "Your company requires a purchase order number on every order: enter yours."
+            )
+
 
 class ShippingAddressForm(TextGuardMixin, OscarShippingAddressForm):
     """Oscar's typed-in delivery address; names and lines refuse control characters."""

@@ -2,7 +2,7 @@
 accepted quote the basket carries (an order per quote at most: a unique constraint)."""
 
 from django.contrib import messages
-from django.db import IntegrityError
+from django.db import IntegrityError, connection, transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from oscar.apps.checkout import views
@@ -11,9 +11,17 @@ from oscar.apps.payment.exceptions import UnableToTakePayment
 from oscar.core.loading import get_model
 
 from shop.checkout.forms import CompanyShippingAddressForm, PurchaseOrderForm
-from shop.checkout.payment import CARD, ON_ACCOUNT, payment_refusal, payment_route
+from shop.checkout.payment import (
+    CARD,
+    ON_ACCOUNT,
+    card_payment_available,
+    payment_refusal,
+    payment_route,
+)
 from shop.companies.models import CompanyAddress
 from shop.companies.selectors import company_addresses
+from shop.credit import services as credit_services
+from shop.credit.selectors import credit_account_settings
 from shop.payment import services as card
 from shop.payment.forms import CardPaymentForm
 
@@ -145,8 +153,10 @@ class PaymentDetailsView(views.PaymentDetailsView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.setdefault("po_form", PurchaseOrderForm())
+        if "po_form" not in ctx:
+            ctx["po_form"] = self._po_form()
         ctx["payment_route"] = payment_route(member=getattr(self.request, "company_member", None))
+        ctx.update(self._credit_context(ctx))
         if self.preview and ctx["payment_route"] == CARD:
             ctx.update(self._card_context(ctx["basket"], ctx["order_total"]))
         return ctx
@@ -164,14 +174,36 @@ class PaymentDetailsView(views.PaymentDetailsView):
             return {"card_unavailable": exc.message}
         return {"card_intent": intent, **card.card_browser_settings()}
 
+    credit_refusal = None
+
+    def _po_form(self, data=None) -> PurchaseOrderForm:
+        member = getattr(self.request, "company_member", None)
+        required = bool(
+            member and credit_account_settings(company=member.company).po_number_required
+        )
+        return PurchaseOrderForm(data, po_required=required)
+
+    def _credit_context(self, ctx) -> dict:
+        """A refusal with its ways out, or the warning-band notice, for on-account buyers."""
+        if self.credit_refusal is not None:
+            return {"credit_refusal": self.credit_refusal}
+        member = getattr(self.request, "company_member", None)
+        if ctx["payment_route"] == ON_ACCOUNT and ctx.get("order_total") is not None:
+            return {
+                "credit_warning": credit_services.credit_warning(
+                    company=member.company, amount=ctx["order_total"].incl_tax
+                )
+            }
+        return {}
+
     def handle_payment_details_submission(self, request):
-        form = PurchaseOrderForm(request.POST)
+        form = self._po_form(request.POST)
         if not form.is_valid():
             return self.render_payment_details(request, po_form=form)
         return self.render_preview(request, po_form=form)
 
     def handle_place_order_submission(self, request):
-        form = PurchaseOrderForm(request.POST)
+        form = self._po_form(request.POST)
         if not form.is_valid():
             return self.render_payment_details(request, po_form=form)
         submission = self.build_submission()
@@ -194,6 +226,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
         if refusal:
             raise UnableToTakePayment(refusal)
         if payment_route(member=member) == ON_ACCOUNT:
+            self._credit_authorise(member, order_number, total)
             source_type, _created = SourceType.objects.get_or_create(name="On account")
             self.add_payment_source(
                 Source(
@@ -233,6 +266,29 @@ class PaymentDetailsView(views.PaymentDetailsView):
         else:
             self._card_awaiting_payment = True
 
+    def _credit_authorise(self, member, order_number, total) -> None:
+        """Authorise the order against the credit line; the debit is undone if placing fails."""
+        self._credit_savepoint = transaction.savepoint() if connection.in_atomic_block else None
+        try:
+            authorisation = credit_services.credit_authorise_order(
+                company=member.company,
+                order_number=order_number,
+                amount=total.incl_tax,
+                currency=total.currency,
+                user=self.request.user,
+            )
+        except credit_services.CreditRefused as exc:
+            self.credit_refusal = {
+                "message": exc.message,
+                "on_hold": exc.on_hold,
+                "amount": total.incl_tax,
+                "currency": total.currency,
+                "card_available": card_payment_available(),
+            }
+            raise UnableToTakePayment(exc.message) from exc
+        if authorisation.warning:
+            messages.warning(self.request, authorisation.warning)
+
     def build_submission(self, **kwargs):
         submission = super().build_submission(**kwargs)
         member = getattr(self.request, "company_member", None)
@@ -251,6 +307,17 @@ class PaymentDetailsView(views.PaymentDetailsView):
         return submission
 
     def handle_order_placement(self, order_number, user, basket, *args, **kwargs):
+        savepoint = getattr(self, "_credit_savepoint", None)
+        try:
+            response = self._place_order(order_number, user, basket, *args, **kwargs)
+        except Exception:
+            if savepoint is not None:  # no order, so no debit on the company's ledger
+                transaction.savepoint_rollback(savepoint)
+            raise
+        credit_services.ledger_attach_order(order_number=order_number)
+        return response
+
+    def _place_order(self, order_number, user, basket, *args, **kwargs):
         reference = kwargs.get("quote_reference", "")
         if reference and Order.objects.filter(quote_reference=reference).exists():
             raise UnableToPlaceOrder(

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from shop.companies import views
+from shop.credit import views as credit_views
 
 app_name = "company"
 
@@ -17,4 +18,7 @@ urlpatterns = [
     path("addresses/<int:pk>/delete/", views.address_delete, name="address-delete"),
     path("join/<str:token>/", views.invitation_join, name="join"),
     path("acting/stop/", views.acting_stop, name="acting-stop"),
+    path("statement/", credit_views.statement, name="statement"),
+    path("statement.csv", credit_views.statement_csv, name="statement-csv"),
+    path("credit/limit-request/", credit_views.limit_request, name="credit-limit-request"),
 ]

@@ -278,7 +278,7 @@ def test_staff_edits_are_scoped_validated_and_audited(account_manager, company):
     company.refresh_from_db()
     assert company.vat_number == "DE136695976"
     entry = AuditEntry.objects.get(action="company.updated")
-    assert entry.detail["credit_limit"] == {"old": "0.00", "new": "1000.00"}
+    assert entry.detail["credit_limit"] == {"old": "100000.00", "new": "1000.00"}
     other = CompanyFactory()
     with pytest.raises(CompanyError, match="not one of your accounts"):
         services.company_update_by_staff(

@@ -1,0 +1,56 @@
+"""Input for the credit line: a higher-limit request, payments, credit notes, hold overrides."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shop.validators import TextGuardMixin
+
+AMOUNT_ERRORS = {
+    "required": _("Enter the amount, e.g. 1250.00."),
+    "invalid": _("Enter the amount as a number, e.g. 1250.00 (digits and one decimal point)."),
+    "min_value": _("Enter an amount greater than zero, e.g. 1250.00."),
+    "max_decimal_places": _("Enter the amount with at most two decimal places."),
+    "max_digits": _("That amount is too large: at most 999,999,999,999.99."),
+}
+
+
+def amount_field(label) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        error_messages=AMOUNT_ERRORS,
+    )
+
+
+class LimitRequestForm(forms.Form):
+    """The buyer asks for a higher limit; the amount is the order that did not fit."""
+
+    amount = amount_field(_("Order total"))
+    currency = forms.RegexField(regex=r"^[A-Z]{3}$", max_length=3)
+
+
+class LedgerCreditForm(TextGuardMixin, forms.Form):
+    """A payment received or a credit note, as staff record it."""
+
+    amount = amount_field(_("Amount"))
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=64,
+        help_text=_("The bank transfer's reference or the credit note number."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class HoldOverrideForm(TextGuardMixin, forms.Form):
+    """Staff lift a credit hold through a day, saying why."""
+
+    reason = forms.CharField(
+        label=_("Reason"), min_length=10, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    until = forms.DateField(
+        label=_("Lift the hold until (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
+    )
