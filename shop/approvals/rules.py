@@ -46,11 +46,11 @@ def approval_rule_matching(*, member: CompanyMember, basket, total: Decimal) -> 
     return None
 
 
-def _admins(approval_request: ApprovalRequest) -> list[CompanyMember]:
+def _company_deciders(approval_request: ApprovalRequest) -> list[CompanyMember]:
     return list(
         CompanyMember.objects.filter(
-            company_id=approval_request.company_id, is_active=True, role=CompanyMember.Role.ADMIN
-        ).exclude(user_id=approval_request.requester_id)
+            company_id=approval_request.company_id, is_active=True, role__in=DECIDER_ROLES
+        ).select_related("user")
     )
 
 
@@ -60,22 +60,25 @@ def _tier_members(approval_request: ApprovalRequest) -> list[CompanyMember]:
     return [m for m in tier.all() if m.is_active and m.user_id != approval_request.requester_id]
 
 
-def deciders(approval_request: ApprovalRequest) -> list[CompanyMember]:
+def deciders(
+    approval_request: ApprovalRequest, *, company_deciders: list[CompanyMember] | None = None
+) -> list[CompanyMember]:
     """Return who may decide now: the rule's current tier, else the approvers and admins.
 
     Never the requester: when nobody else is left, the company admins decide.
+    ``company_deciders`` (the company's active approvers and admins) saves a query per request
+    when a list is checked.
     """
-    if approval_request.rule_id is not None and not approval_request.escalated_to_admin:
-        return _tier_members(approval_request) or _admins(approval_request)
+    if company_deciders is None:
+        company_deciders = _company_deciders(approval_request)
+    others = [m for m in company_deciders if m.user_id != approval_request.requester_id]
+    admins = [m for m in others if m.role == CompanyMember.Role.ADMIN]
     if approval_request.escalated_to_admin:
-        return _admins(approval_request)
-    others = list(
-        CompanyMember.objects.filter(
-            company_id=approval_request.company_id, is_active=True, role__in=DECIDER_ROLES
-        ).exclude(user_id=approval_request.requester_id)
-    )
+        return admins
+    if approval_request.rule_id is not None:
+        return _tier_members(approval_request) or admins
     approvers = [m for m in others if m.role == CompanyMember.Role.APPROVER]
-    return others if approvers else [m for m in others if m.role == CompanyMember.Role.ADMIN]
+    return others if approvers else admins
 
 
 def tier_vote(*, approval_request: ApprovalRequest, member: CompanyMember) -> bool:

@@ -73,12 +73,24 @@ def approval_inbox_for_member(*, member: CompanyMember) -> list[ApprovalRequest]
 
     if member.role not in (CompanyMember.Role.APPROVER, CompanyMember.Role.ADMIN):
         return []
+    company_deciders = list(
+        CompanyMember.objects.filter(
+            company=member.company,
+            is_active=True,
+            role__in=(CompanyMember.Role.APPROVER, CompanyMember.Role.ADMIN),
+        )
+    )
     pending = (
         ApprovalRequest.objects.filter(company=member.company, status=State.PENDING)
         .exclude(requester=member.user)
         .select_related("requester", "rule")
+        .prefetch_related("rule__tier1", "rule__tier2")
     )
-    return [r for r in pending if member.pk in {m.pk for m in deciders(r)}]
+    return [
+        r
+        for r in pending
+        if member.pk in {m.pk for m in deciders(r, company_deciders=company_deciders)}
+    ]
 
 
 def requests_due_to_expire(*, now: datetime | None = None) -> QuerySet[ApprovalRequest]:
