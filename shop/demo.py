@@ -23,6 +23,7 @@ from shop.companies.models import (
     CompanyMember,
     CustomerGroup,
 )
+from shop.tax.demo import tax_rates_ensure
 
 Category = get_model("catalogue", "Category")
 Country = get_model("address", "Country")
@@ -670,6 +671,7 @@ def shipping_countries_ensure() -> int:
         if not country.is_shipping_country:
             country.is_shipping_country = True
             country.save(update_fields=["is_shipping_country"])
+    tax_rates_ensure()  # and each market's tax rates, or checkout charges no tax
     return created
 
 

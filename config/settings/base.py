@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "shop.apps.ShopConfig",
     "shop.companies.apps.CompaniesConfig",
     "shop.pricing.apps.PricingConfig",
+    "shop.tax.apps.TaxConfig",
     "shop.bulk.apps.BulkConfig",
     "shop.credit.apps.CreditConfig",
     # Oscar, with our forks in place of the apps we extend.
@@ -335,6 +336,9 @@ QUOTE_RESPONSE_TARGET_BUSINESS_DAYS = env.int("QUOTE_RESPONSE_TARGET_BUSINESS_DA
 QUOTE_REMIND_DAYS_BEFORE_EXPIRY = env.int("QUOTE_REMIND_DAYS_BEFORE_EXPIRY", default=3)
 QUOTE_DEFAULT_VALIDITY_DAYS = env.int("QUOTE_DEFAULT_VALIDITY_DAYS", default=30)
 QUOTE_VAT_PERCENT = env.int("QUOTE_VAT_PERCENT", default=19)
+# The seller's country (ISO code): its VAT applies at home; EU buyers abroad with a VAT
+# number are reverse-charged.
+SELLER_COUNTRY = env("SELLER_COUNTRY", default="DE")
 SELLER_DETAILS = env(
     "SELLER_DETAILS",
     default="PartsHub Industrial Supply GmbH · Hafenstraße 12 · 28217 Bremen · Germany · VAT DE123456788",

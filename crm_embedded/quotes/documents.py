@@ -10,9 +10,13 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
+from oscar.core.loading import get_model
 
 from crm_embedded.quotes.models import QuoteVersion
 from shop.money import money_format, money_round
+from shop.tax.services import TaxEngine, TaxResult
+
+Product = get_model("catalogue", "Product")
 
 TEMPLATE = "quotes/pdf/quote_version.html"
 # Relative URLs in the template (none today) resolve next to it, never over the network.
@@ -36,13 +40,41 @@ def long_date(value) -> str:
     return dateformat.format(value, "j F Y")
 
 
-def quote_version_totals(version: QuoteVersion) -> dict[str, Decimal]:
-    """Return the net, VAT and gross totals of a version, rounded to cents."""
-    percent = Decimal(settings.QUOTE_VAT_PERCENT)
+def quote_version_line_taxes(version: QuoteVersion) -> list[TaxResult]:
+    """Return the tax of each line of a version, from the shop's tax engine for the buyer."""
+    quote = version.quote
+    address = quote.delivery_address
+    engine = TaxEngine(
+        company=quote.company,
+        ship_to_country=address.country if address is not None else None,
+        day=timezone.localtime(version.sent_at).date() if version.sent_at else None,
+    )
+    ids = [int(row["product_id"]) for row in version.lines if row.get("product_id")]
+    products = Product.objects.in_bulk(ids)
+    return [
+        engine.line(
+            product=products.get(int(row.get("product_id") or 0)),
+            net=Decimal(row["line_total"]),
+        )
+        for row in version.lines
+    ]
+
+
+def quote_version_totals(version: QuoteVersion) -> dict:
+    """Return the net, VAT and gross totals of a version, rounded to cents; VAT per line."""
+    taxes = quote_version_line_taxes(version)
     # The frozen total is what the buyer was offered; it is the sum of the line totals.
     net = money_round(version.total)
-    vat = money_round(net * percent / 100)
-    return {"percent": percent, "net": net, "vat": vat, "gross": net + vat}
+    vat = sum((tax.amount for tax in taxes), Decimal("0.00"))
+    rates = {tax.rate for tax in taxes}
+    return {
+        "percent": rates.pop() if len(rates) == 1 else None,  # None: lines differ
+        "net": net,
+        "vat": vat,
+        "gross": net + vat,
+        "note": taxes[0].note if taxes else "",
+        "lines": taxes,
+    }
 
 
 def _person(user) -> dict[str, str] | None:
@@ -77,8 +109,9 @@ def quote_version_html(*, version: QuoteVersion) -> str:
             "list_price": money(Decimal(row["list_price"]), currency),
             "unit_price": money(Decimal(row["unit_price"]), currency),
             "line_total": money(Decimal(row["line_total"]), currency),
+            "vat_percent": f"{tax.rate.normalize():f}",
         }
-        for row in version.lines
+        for row, tax in zip(version.lines, totals["lines"], strict=True)
     ]
     context = {
         "site_name": settings.SITE_NAME,
@@ -103,7 +136,8 @@ def quote_version_html(*, version: QuoteVersion) -> str:
         "account_manager": _person(quote.account_manager or company.account_manager),
         "lines": lines,
         "net_total": money(totals["net"], currency),
-        "vat_percent": f"{totals['percent']:g}",
+        "vat_percent": f"{totals['percent'].normalize():f}" if totals["percent"] is not None else "",
+        "vat_note": totals["note"],
         "vat_total": money(totals["vat"], currency),
         "gross_total": money(totals["gross"], currency),
         "terms": version.terms.strip(),

@@ -24,6 +24,7 @@ from shop.credit import services as credit_services
 from shop.credit.selectors import credit_account_settings
 from shop.payment import services as card
 from shop.payment.forms import CardPaymentForm
+from shop.tax.services import basket_ship_to
 
 Country = get_model("address", "Country")
 Order = get_model("order", "Order")
@@ -290,6 +291,10 @@ class PaymentDetailsView(views.PaymentDetailsView):
             messages.warning(self.request, authorisation.warning)
 
     def build_submission(self, **kwargs):
+        # Tax follows the delivery address chosen at checkout, not the default one.
+        basket = kwargs.get("basket", self.request.basket)
+        address = self.get_shipping_address(basket)
+        basket_ship_to(basket=basket, country=address.country_id if address else None)
         submission = super().build_submission(**kwargs)
         member = getattr(self.request, "company_member", None)
         if member is not None:

@@ -7,7 +7,9 @@ from oscar.apps.partner.availability import Available, StockRequired
 from oscar.apps.partner.prices import FixedPrice
 from oscar.apps.partner.prices import Unavailable as UnavailablePrice
 
+from shop.money import money_round
 from shop.pricing.engine import PriceBook, QuantityRule, ResolvedPrice
+from shop.tax.services import TaxEngine
 
 
 class Selector(strategy.Selector):
@@ -43,6 +45,30 @@ class CompanyPricing(strategy.Default):
         super().__init__(request)
         self.company = company
         self.book = PriceBook(company=company) if company is not None else None
+        self._tax: TaxEngine | None = None
+        self._ship_to_country: str | None = None
+
+    # Tax: prices are net; the tax on top follows the buyer and the destination. Before
+    # checkout knows the delivery address, the destination is the company's default
+    # delivery country (the seller's country for visitors); checkout sets the chosen one.
+
+    @property
+    def tax(self) -> TaxEngine:
+        if self._tax is None:
+            self._tax = TaxEngine(company=self.company, ship_to_country=self._ship_to_country)
+        return self._tax
+
+    def ship_to(self, country: str | None) -> None:
+        """Tax the following prices for delivery to ``country`` (None: the default)."""
+        if country != self._ship_to_country:
+            self._ship_to_country, self._tax = country, None
+
+    def _price(self, product, currency: str, unit: Decimal, quantity: int = 1) -> FixedPrice:
+        """A net unit price with its tax; the tax is rounded per line of ``quantity`` units."""
+        quantity = max(1, quantity)
+        line_tax = self.tax.line(product=product, net=unit * quantity).amount
+        unit_tax = line_tax if quantity == 1 else (line_tax / quantity).quantize(Decimal("1e-10"))
+        return FixedPrice(currency=currency, excl_tax=money_round(unit), tax=unit_tax)
 
     def prime(self, products) -> None:
         if self.book is not None:
@@ -77,12 +103,10 @@ class CompanyPricing(strategy.Default):
         if not stockrecord or stockrecord.price is None:
             return UnavailablePrice()
         if self.book is None:
-            return super().pricing_policy(product, stockrecord)
+            return self._price(product, stockrecord.price_currency, stockrecord.price, quantity or 1)
         quantity = quantity or max(1, product.min_order_quantity)
         resolved = self.book.price(product, stockrecord, quantity)
-        return FixedPrice(
-            currency=resolved.currency, excl_tax=resolved.unit_price, tax=Decimal("0.00")
-        )
+        return self._price(product, resolved.currency, resolved.unit_price, quantity)
 
     def fetch_for_line(self, line, stockrecord=None):
         stockrecord = stockrecord or line.stockrecord
@@ -91,18 +115,23 @@ class CompanyPricing(strategy.Default):
             # A locked quoted price beats every list, and the quoted quantity was agreed
             # with its delivery: stock on hand does not limit it (the account manager
             # quoted beyond stock with the lead time in mind).
+            currency = getattr(line, "price_currency", "") or stockrecord.price_currency
             return strategy.PurchaseInfo(
-                price=FixedPrice(
-                    currency=stockrecord.price_currency, excl_tax=quoted, tax=Decimal("0.00")
-                ),
+                price=self._price(line.product, currency, quoted, line.quantity),
                 availability=QuotedAvailability(),
                 stockrecord=stockrecord,
             )
         if self.book is not None and not self.book.is_loaded(line.product_id) and line.basket_id:
             # First line priced on this request: load the whole basket at once.
             self.book.load([other.product for other in line.basket.all_lines()])
-        if self.book is None or stockrecord is None:
+        if stockrecord is None:
             return self.fetch_for_product(line.product, stockrecord)
+        if self.book is None:
+            return strategy.PurchaseInfo(
+                price=self.pricing_policy(line.product, stockrecord, quantity=line.quantity),
+                availability=self.availability_policy(line.product, stockrecord),
+                stockrecord=stockrecord,
+            )
         return strategy.PurchaseInfo(
             price=self.pricing_policy(line.product, stockrecord, quantity=line.quantity),
             availability=self.availability_policy(line.product, stockrecord),

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.utils import timezone
+from oscar.core.loading import get_model
 
 from crm_embedded.quotes.documents import (
     PANGO_MESSAGE,
@@ -17,9 +18,23 @@ from crm_embedded.quotes.documents import (
 )
 from crm_embedded.quotes.models import Quote, QuoteVersion
 from shop.companies.models import Company, CompanyAddress
+from shop.tax.models import ProductClassTax, TaxRate
+from shop.tax.services import REVERSE_CHARGE_TEXT
 from tests.factories import CompanyFactory, CompanyMemberFactory, ProductFactory, UserFactory
 
+Product = get_model("catalogue", "Product")
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def tax_rates():
+    """Germany's rates in the shop's tax engine (the PDF's VAT comes from there)."""
+    for tax_class, rate in (("standard", "19"), ("reduced", "7")):
+        TaxRate.objects.create(
+            country="DE", tax_class=tax_class, rate=Decimal(rate),
+            valid_from=datetime.date(2024, 1, 1),
+        )  # fmt: skip
+
 
 CENT = Decimal("0.01")
 VALID_UNTIL = datetime.date(2031, 3, 14)
@@ -125,12 +140,18 @@ def test_html_shows_the_version_parties_lines_and_totals():
 
     net = Decimal("438.00") + Decimal("23.31") + Decimal("212.50")
     assert version.total == net
-    vat = (net * Decimal(19) / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
-    assert vat == Decimal("128.02")  # 673.81 × 0.19 = 128.0239
+    # VAT is rounded per line, like basket and order: 83.22 + 4.43 (4.4289) + 40.38 (40.375).
+    vat = sum(
+        ((line * Decimal(19) / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+         for line in (Decimal("438.00"), Decimal("23.31"), Decimal("212.50"))),
+        Decimal(0),
+    )  # fmt: skip
+    assert vat == Decimal("128.03")
     assert f"Net total {net:,.2f} EUR" in text
     assert f"VAT 19 % {vat:,.2f} EUR" in text
     assert f"Total {net + vat:,.2f} EUR" in text
-    assert "Total 801.83 EUR" in text
+    assert "Total 801.84 EUR" in text
+    assert str(REVERSE_CHARGE_TEXT) not in text
 
     assert "Delivery within 10 working days.<br>Incoterms DAP." in html
     assert "Standard terms of sale apply." not in text
@@ -148,13 +169,28 @@ def test_vat_rounds_half_up_to_the_cent_and_money_has_thousands():
     assert "Total 3,132.68 EUR" in text
 
 
-def test_vat_follows_the_setting(settings):
-    settings.QUOTE_VAT_PERCENT = 7
+def test_vat_follows_the_tax_engine_for_the_products_tax_class():
     version = make_version(rows=[("PUMP-X1", "Gear pump", 1, "100.00", "100.00")])
+    product = Product.objects.get(upc="PUMP-X1")
+    ProductClassTax.objects.create(product_class=product.product_class, tax_class="reduced")
     text = text_of(quote_version_html(version=version))
 
     assert "VAT 7 % 7.00 EUR" in text
     assert "Total 107.00 EUR" in text
+
+
+def test_a_cross_border_eu_company_is_reverse_charged_on_the_pdf(settings):
+    settings.SELLER_COUNTRY = "DE"
+    version = make_version(rows=[("PUMP-X1", "Gear pump", 2, "100.00", "100.00")])
+    company = version.quote.company
+    Company.objects.filter(pk=company.pk).update(country="AT", vat_number="ATU13585627")
+    CompanyAddress.objects.filter(pk=version.quote.delivery_address_id).update(country="AT")
+    version = QuoteVersion.objects.select_related("quote").get(pk=version.pk)
+    text = text_of(quote_version_html(version=version))
+
+    assert "VAT 0 % 0.00 EUR" in text
+    assert "Total 200.00 EUR" in text
+    assert str(REVERSE_CHARGE_TEXT) in text
 
 
 def test_without_terms_or_delivery_address_or_manager():
