@@ -1,6 +1,8 @@
 """Oscar's checkout, recording the buyer's company, any staff member acting for them, and the
 accepted quote the basket carries (an order per quote at most: a unique constraint)."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.db import IntegrityError, connection, transaction
 from django.shortcuts import redirect
@@ -176,6 +178,9 @@ class PaymentDetailsView(views.PaymentDetailsView):
         return {"card_intent": intent, **card.card_browser_settings()}
 
     credit_refusal = None
+    # An approved request's total, set by the approval's placement: it is still counted as
+    # pending while its order is placed, and must not be counted twice.
+    credit_releasing_pending = Decimal("0.00")
 
     def _po_form(self, data=None) -> PurchaseOrderForm:
         member = getattr(self.request, "company_member", None)
@@ -277,6 +282,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 amount=total.incl_tax,
                 currency=total.currency,
                 user=self.request.user,
+                releasing_pending=self.credit_releasing_pending,
             )
         except credit_services.CreditRefused as exc:
             self.credit_refusal = {

@@ -95,8 +95,13 @@ def credit_authorise_order(
     amount: Decimal,
     currency: str,
     user: AbstractBaseUser | None,
+    releasing_pending: Decimal = Decimal("0.00"),
 ) -> Authorisation:
-    """Authorise an order against the company's credit and write its debit, under a row lock."""
+    """Authorise an order against the company's credit and write its debit, under a row lock.
+
+    ``releasing_pending`` is the approved request's total when the order comes from an approval
+    (still counted as pending while it is placed), so the order is not counted twice.
+    """
     amount = _money(amount)
     if currency != company.currency:
         raise CreditRefused(
@@ -121,7 +126,9 @@ def credit_authorise_order(
         if hold:
             raise CreditRefused(hold, on_hold=True)
         balance = selectors.credit_balance(company=company)
-        pending = selectors.pending_approval_total(company=company)
+        pending = max(
+            selectors.pending_approval_total(company=company) - releasing_pending, Decimal(0)
+        )
         available = company.credit_limit - balance - pending
         if amount > available:
             raise CreditRefused(

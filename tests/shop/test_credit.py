@@ -160,6 +160,24 @@ def test_authorise_refuses_bad_amounts(company, buyer_member, amount):
     assert not LedgerEntry.objects.exists()
 
 
+def test_an_approved_request_placed_as_an_order_is_not_counted_twice(
+    company, buyer_member, monkeypatch
+):
+    company.credit_limit = Decimal("1000.00")
+    # The request (600.00) is still pending while its order is placed.
+    monkeypatch.setattr(selectors, "pending_approval_total", lambda company: Decimal("600.00"))
+    with pytest.raises(CreditRefused):
+        services.credit_authorise_order(
+            company=company, order_number="100015", amount=Decimal("600.00"), currency="EUR",
+            user=buyer_member.user,
+        )  # fmt: skip
+    auth = services.credit_authorise_order(
+        company=company, order_number="100015", amount=Decimal("600.00"), currency="EUR",
+        user=buyer_member.user, releasing_pending=Decimal("600.00"),
+    )  # fmt: skip
+    assert auth.entry.amount == Decimal("600.00")
+
+
 def test_another_currency_is_refused(company, buyer_member):
     with pytest.raises(CreditRefused, match="kept in EUR"):
         services.credit_authorise_order(
@@ -457,3 +475,23 @@ def test_another_managers_company_is_a_404(client, account_manager):
     response = client.post(url, {"action": "payment", "payment-amount": "10",
                                  "payment-reference": "X"})  # fmt: skip
     assert response.status_code == 404 and not LedgerEntry.objects.exists()
+
+
+def test_statement_query_count_does_not_grow_with_the_ledger(client, admin_member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    company = admin_member.company
+    client.force_login(admin_member.user)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("company:statement")).status_code == 200
+        return len(queries)
+
+    _debit(company, "10.00", number="300000")
+    count()  # the first request fills per-process caches
+    small = count()
+    for n in range(1, 8):
+        _debit(company, "10.00", number=f"30000{n}", days_ago=n * 10)
+    assert count() == small
