@@ -5,6 +5,7 @@ import logging
 
 from django.db import transaction
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone
 
 from shop.credit.signals import credit_limit_requested
@@ -30,7 +31,7 @@ def credit_limit_task_create(*, company_id: int, user_id: int, amount: str, curr
             "due_at": timezone.now(),
             "title": f"Review the credit limit of {company.legal_name}: an order of "
             f"{amount} {currency} did not fit (limit {company.credit_limit} {company.currency})",
-            "url": f"/crm/companies/{company_id}/",
+            "url": reverse("crm:company-credit", kwargs={"pk": company_id}),
         },
     )
 

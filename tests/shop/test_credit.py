@@ -363,6 +363,7 @@ def test_request_a_higher_limit_creates_one_task_a_day(
     task = Task.objects.get()
     assert task.owner == account_manager and task.company == buyer_member.company
     assert "2500.00 EUR" in task.title
+    assert task.url == reverse("crm:company-credit", kwargs={"pk": buyer_member.company.pk})
     assert task.key == f"credit-limit:{buyer_member.company.pk}:{_today().isoformat()}"
     assert "account manager" in str(list(get_messages(response.wsgi_request))[-1])
 
