@@ -183,6 +183,7 @@ TEMPLATES = [
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
                 "shop.context_processors.portal",
+                "shop.tax.context_processors.tax",
             ],
         },
     }
@@ -335,7 +336,6 @@ QUOTE_MIN_MARGIN_PERCENT = env.int("QUOTE_MIN_MARGIN_PERCENT", default=10)
 QUOTE_RESPONSE_TARGET_BUSINESS_DAYS = env.int("QUOTE_RESPONSE_TARGET_BUSINESS_DAYS", default=1)
 QUOTE_REMIND_DAYS_BEFORE_EXPIRY = env.int("QUOTE_REMIND_DAYS_BEFORE_EXPIRY", default=3)
 QUOTE_DEFAULT_VALIDITY_DAYS = env.int("QUOTE_DEFAULT_VALIDITY_DAYS", default=30)
-QUOTE_VAT_PERCENT = env.int("QUOTE_VAT_PERCENT", default=19)
 # The seller's country (ISO code): its VAT applies at home; EU buyers abroad with a VAT
 # number are reverse-charged.
 SELLER_COUNTRY = env("SELLER_COUNTRY", default="DE")

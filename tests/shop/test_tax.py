@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
 from oscar.core.loading import get_model
 
 from shop.partner.strategy import CompanyPricing
@@ -192,7 +193,8 @@ def test_staff_cannot_save_a_negative_or_overlapping_rate_in_admin(client, super
     assert TaxRate.objects.count() == 5
 
 
-def test_a_placed_order_carries_the_tax_of_its_lines(client):
+def _demo_checkout(client, country: str):
+    """Seed the demo, and let Jonas (Rheinland Auto, Germany) order one product to ``country``."""
     from django.core.management import call_command
     from django.urls import reverse
 
@@ -212,15 +214,37 @@ def test_a_placed_order_carries_the_tax_of_its_lines(client):
     assert 'id="basket-tax"' in html and 'id="basket-total-incl-tax"' in html
     client.post(reverse("checkout:shipping-address"), {
         "first_name": "Jonas", "last_name": "Weber", "line1": "Hafenweg 3", "line4": "Bonn",
-        "postcode": "53121", "country": "DE", "phone_number": "",
+        "postcode": {"DE": "53121", "AT": "1020"}[country], "country": country, "phone_number": "",
     })  # fmt: skip
     client.get(reverse("checkout:shipping-method"), follow=True)
+    preview = client.post(reverse("checkout:preview"), {}).content.decode()
     response = client.post(reverse("checkout:preview"), {"action": "place_order"})
     assert response.status_code == 302, response.content.decode()[:3000]
+    assert response["Location"] == reverse("checkout:thank-you"), [
+        str(m) for m in get_messages(response.wsgi_request)
+    ]
     order = get_model("order", "Order").objects.get()
+    page = client.get(
+        reverse("customer:order", kwargs={"order_number": order.number})
+    ).content.decode()
+    return order, preview, page
+
+
+def test_a_placed_order_carries_the_tax_of_its_lines(client):
+    order, preview, page = _demo_checkout(client, "DE")
     line = order.lines.get()
     expected = (line.line_price_excl_tax * Decimal("0.19")).quantize(Decimal("0.01"))
     assert expected > 0
     assert line.line_price_incl_tax - line.line_price_excl_tax == expected
     assert order.total_tax == expected
     assert order.total_incl_tax == order.total_excl_tax + expected
+    assert f"{expected:,.2f}" in preview  # the checkout shows the tax apart
+    assert f"{expected:,.2f}" in page and 'id="order-tax-note"' not in page
+
+
+def test_a_german_company_delivering_to_austria_is_reverse_charged_at_checkout(client, settings):
+    settings.SELLER_COUNTRY = "DE"
+    order, _, page = _demo_checkout(client, "AT")  # the default delivery address is German
+    assert order.total_tax == 0
+    assert order.total_incl_tax == order.total_excl_tax > 0
+    assert 'id="order-tax-note"' in page and "Art. 196 Directive 2006/112/EC" in page
