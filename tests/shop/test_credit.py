@@ -299,6 +299,7 @@ def test_checkout_over_the_limit_is_refused_with_ways_out(client, buyer_member):
     assert response.status_code == 200
     assert "more than the credit available" in html and "credit limit 10.00" in html
     assert 'id="credit-limit-request"' in html and "Request a higher limit" in html
+    assert "Pay by card: card payment is not available right now" in html  # no Stripe keys
     assert not Order.objects.exists() and not LedgerEntry.objects.exists()
 
 
