@@ -219,6 +219,8 @@ def _place_order(*, approval_request: ApprovalRequest, request):
         )
     placer = _placement_view()
     placer.request, placer.args, placer.kwargs = request, (), {}
+    # Still pending while its order is placed: the credit check must not count it twice.
+    placer.credit_releasing_pending = approval_request.total
     order_number = placer.generate_order_number(basket)
     order_kwargs = {
         "company": approval_request.company,
