@@ -641,6 +641,7 @@ def quote_accept(*, quote: Quote, member, basket) -> Quote:
             reference=quote.number,
             valid_until=version.valid_until,
             delivery_address_id=quote.delivery_address_id,
+            currency=version.currency or quote.currency,
             lines=[
                 basket_services.QuotedLine(
                     int(row["product_id"]), int(row["quantity"]), Decimal(row["unit_price"])

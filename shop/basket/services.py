@@ -7,15 +7,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from shop.errors import PortalError
+
 Basket = get_model("basket", "Basket")
 Line = get_model("basket", "Line")
 StockRecord = get_model("partner", "StockRecord")
 
 
-class BasketQuoteError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class BasketQuoteError(PortalError):
+    """A quote that cannot go into the basket, with a message for the buyer."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ def basket_add_quoted_lines(
     lines: list[QuotedLine],
     valid_until=None,
     delivery_address_id: int | None = None,
+    currency: str | None = None,
 ) -> None:
     """Put an accepted quote's lines into the basket with their prices and quantities locked.
 
@@ -90,7 +91,8 @@ def basket_add_quoted_lines(
                 stockrecord=records[x.product_id],
                 quantity=x.quantity,
                 line_reference=f"{x.product_id}_{records[x.product_id].pk}_{reference}",
-                price_currency=records[x.product_id].price_currency,
+                # The quote's currency end to end (the stock record's only for old callers).
+                price_currency=currency or records[x.product_id].price_currency,
                 price_excl_tax=x.unit_price,
                 quoted_unit_price=x.unit_price,
                 quote_reference=reference,

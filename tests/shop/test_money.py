@@ -6,6 +6,7 @@ import pytest
 
 from crm_embedded.quotes.services import QuoteError
 from crm_embedded.quotes.states import IllegalTransition
+from shop.basket.services import BasketQuoteError
 from shop.bulk.services import ListError
 from shop.companies.services import CompanyError
 from shop.errors import PortalError
@@ -44,7 +45,8 @@ def test_money_format_two_decimals_thousands_and_currency():
 
 
 @pytest.mark.parametrize(
-    "error_class", [CompanyError, ListError, UploadError, PricingError, QuoteError]
+    "error_class",
+    [CompanyError, ListError, UploadError, PricingError, QuoteError, BasketQuoteError],
 )
 def test_domain_errors_share_the_portal_error_base(error_class):
     error = error_class("Something is wrong.")

@@ -248,3 +248,22 @@ def test_a_german_company_delivering_to_austria_is_reverse_charged_at_checkout(c
     assert order.total_tax == 0
     assert order.total_incl_tax == order.total_excl_tax > 0
     assert 'id="order-tax-note"' in page and "Art. 196 Directive 2006/112/EC" in page
+
+
+def test_a_quoted_line_keeps_the_quotes_currency_and_is_taxed(rates):
+    from shop.basket.services import QuotedLine, basket_add_quoted_lines
+
+    company = CompanyFactory(country="DE")
+    product = ProductFactory()  # its stock record is priced in EUR
+    basket = Basket.objects.create()
+    basket.strategy = CompanyPricing(None, company=company)
+    basket_add_quoted_lines(
+        basket=basket, reference="Q-000077", currency="CHF",
+        lines=[QuotedLine(product.pk, 4, Decimal("25.00"))],
+    )  # fmt: skip
+    line = basket.all_lines()[0]
+    assert line.price_currency == "CHF"
+    price = line.purchase_info.price
+    assert (price.currency, price.excl_tax) == ("CHF", Decimal("25.00"))
+    assert round(line.line_tax, 2) == Decimal("19.00")
+    assert basket.currency == "CHF"
