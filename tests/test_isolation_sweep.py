@@ -22,6 +22,8 @@ from oscar.test.factories import create_order
 from crm_embedded.models import Task
 from crm_embedded.quotes.models import Quote, QuoteLine, QuoteVersion
 from crm_embedded.quotes.states import State
+from shop.approvals.models import ApprovalRequest, ApprovalRule
+from shop.approvals.states import State as ApprovalState
 from shop.bulk.models import RequisitionList
 from shop.companies import services
 from shop.companies.models import (
@@ -38,6 +40,7 @@ Email = get_model("communication", "Email")
 Notification = get_model("communication", "Notification")
 ProductAlert = get_model("customer", "ProductAlert")
 WishList = get_model("wishlists", "WishList")
+Basket = get_model("basket", "Basket")
 Country = get_model("address", "Country")
 
 pytestmark = pytest.mark.django_db
@@ -199,7 +202,14 @@ def _quote_objects(name: str, company, buyer, account_manager, product) -> dict:
                 "unit_price": "11.00", "line_total": "55.00", "product_id": product.pk}],
     )  # fmt: skip
     task = Task.objects.create(owner=account_manager, company=company, title=f"Call {name}")
-    return {"quote": quote, "quote_line": line, "task": task}
+    # Decided already, so the sweep's approve/reject/cancel posts change nothing on one's own.
+    approval = ApprovalRequest.objects.create(
+        company=company, requester=buyer, basket=Basket.objects.create(owner=buyer),
+        total=Decimal("3000.00"), currency="EUR", status=ApprovalState.EXPIRED,
+        expires_at=timezone.now(),
+    )  # fmt: skip
+    rule = ApprovalRule.objects.create(company=company, name=f"{name} big orders")
+    return {"quote": quote, "quote_line": line, "task": task, "approval": approval, "rule": rule}
 
 
 @dataclass(frozen=True)
@@ -268,6 +278,14 @@ SCOPED: dict[str, Probe] = {
     "crm:quote-pdf": Probe("get", lambda s: {"pk": s.extra["quote"].pk, "version": 1}, actor="staff"),
     "crm:quote-action": Probe("post", lambda s: {"pk": s.extra["quote"].pk, "action": "revise"}, actor="staff"),
     "crm:quote-approval": Probe("post", lambda s: {"pk": s.extra["quote"].pk}, actor="staff", data={"decision": "approve"}),
+    # Purchase approvals: the company's requests only.
+    "approvals:detail": Probe("get", lambda s: {"pk": s.extra["approval"].pk}),
+    "approvals:sent": Probe("get", lambda s: {"pk": s.extra["approval"].pk}),
+    "approvals:approve": Probe("post", lambda s: {"pk": s.extra["approval"].pk}),
+    "approvals:reject": Probe("post", lambda s: {"pk": s.extra["approval"].pk}, data={"reason": "No"}),
+    "approvals:cancel": Probe("post", lambda s: {"pk": s.extra["approval"].pk}),
+    "approvals:rule-edit": Probe("get", lambda s: {"pk": s.extra["rule"].pk}),
+    "approvals:rule-delete": Probe("post", lambda s: {"pk": s.extra["rule"].pk}),
 }  # fmt: skip
 
 

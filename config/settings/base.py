@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "shop.pricing.apps.PricingConfig",
     "shop.tax.apps.TaxConfig",
     "shop.bulk.apps.BulkConfig",
+    "shop.approvals.apps.ApprovalsConfig",
     "shop.credit.apps.CreditConfig",
     # Oscar, with our forks in place of the apps we extend.
     "shop.oscar_config.PortalShop",
@@ -318,6 +319,8 @@ CELERY_BEAT_SCHEDULE = {
     "quotes-housekeeping": {"task": "crm_embedded.quotes.tasks.housekeeping", "schedule": 900.0},
     # Product views, searches and basket additions buffered in the cache (shop/analytics).
     "analytics-flush": {"task": "shop.analytics.tasks.flush", "schedule": 60.0},
+    # Purchase approvals: expire overdue requests, escalate idle ones (idempotent).
+    "approvals-housekeeping": {"task": "shop.approvals.tasks.housekeeping", "schedule": 900.0},
 }
 # Without a broker there is no beat: each web process flushes the analytics buffer itself,
 # from a background thread, every ANALYTICS_FLUSH_SECONDS.

@@ -12,6 +12,8 @@ from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.apps.payment.exceptions import UnableToTakePayment
 from oscar.core.loading import get_model
 
+from shop.approvals.forms import ApprovalNoteForm
+from shop.approvals.services import approval_request_create, approval_required
 from shop.checkout.forms import CompanyShippingAddressForm, PurchaseOrderForm
 from shop.checkout.payment import (
     CARD,
@@ -159,8 +161,10 @@ class PaymentDetailsView(views.PaymentDetailsView):
         if "po_form" not in ctx:
             ctx["po_form"] = self._po_form()
         ctx["payment_route"] = payment_route(member=getattr(self.request, "company_member", None))
+        ctx.update(self._approval_context(ctx))
         ctx.update(self._credit_context(ctx))
-        if self.preview and ctx["payment_route"] == CARD:
+        # An order sent for approval takes no card payment now (the buyer pays once approved).
+        if self.preview and ctx["payment_route"] == CARD and "approval_reasons" not in ctx:
             ctx.update(self._card_context(ctx["basket"], ctx["order_total"]))
         return ctx
 
@@ -202,6 +206,50 @@ class PaymentDetailsView(views.PaymentDetailsView):
             }
         return {}
 
+    def _approval_context(self, ctx) -> dict:
+        """Why this order needs approval (over the buyer's limits), and the note for approvers."""
+        member = getattr(self.request, "company_member", None)
+        total = ctx.get("order_total")
+        if not self.preview or member is None or total is None:
+            return {}
+        reasons = approval_required(
+            member=member, total=total.incl_tax, currency=total.currency, basket=ctx["basket"]
+        )
+        if not reasons:
+            return {}
+        return {
+            "approval_reasons": reasons,
+            "approval_note_form": ctx.get("approval_note_form") or ApprovalNoteForm(),
+        }
+
+    def _approval_submission(self, request, submission, po_form):
+        """Over the buyer's limits, the basket goes to the approvers before any payment."""
+        member = getattr(request, "company_member", None)
+        total = submission["order_total"]
+        reasons = approval_required(
+            member=member,
+            total=total.incl_tax,
+            currency=total.currency,
+            basket=submission["basket"],
+        )
+        if not reasons:
+            return None
+        note_form = ApprovalNoteForm(request.POST)
+        if not note_form.is_valid():
+            return self.render_preview(request, po_form=po_form, approval_note_form=note_form)
+        approval = approval_request_create(
+            basket=submission["basket"],
+            member=member,
+            order_total=total,
+            shipping_address=submission["shipping_address"],
+            shipping_method=submission["shipping_method"],
+            note=note_form.cleaned_data["approval_note"],
+            purchase_order_number=po_form.cleaned_data["purchase_order_number"],
+            reasons=reasons,
+        )
+        self.checkout_session.flush()
+        return redirect("approvals:sent", pk=approval.pk)
+
     def handle_payment_details_submission(self, request):
         form = self._po_form(request.POST)
         if not form.is_valid():
@@ -213,6 +261,9 @@ class PaymentDetailsView(views.PaymentDetailsView):
         if not form.is_valid():
             return self.render_payment_details(request, po_form=form)
         submission = self.build_submission()
+        sent_for_approval = self._approval_submission(request, submission, form)
+        if sent_for_approval is not None:
+            return sent_for_approval
         if payment_route(member=getattr(request, "company_member", None)) == CARD:
             card_form = CardPaymentForm(request.POST)
             if not card_form.is_valid():
