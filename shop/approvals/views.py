@@ -44,6 +44,7 @@ def approval_list(request: HttpRequest) -> HttpResponse:
 def _detail(request: HttpRequest, pk: int, *, sent: bool, reject_form=None) -> HttpResponse:
     member, approval = _request_or_404(request, pk)
     lines = list(approval.basket.lines.select_related("product", "stockrecord"))
+    votes = list(approval.votes.select_related("member__user"))
     for line in lines:
         line.total_incl_tax = (line.price_incl_tax or 0) * line.quantity
     can_decide = (
@@ -58,6 +59,8 @@ def _detail(request: HttpRequest, pk: int, *, sent: bool, reject_form=None) -> H
         {
             "approval": approval,
             "lines": lines,
+            "votes": votes,
+            "waiting_for": rules.deciders(approval) if approval.is_pending else [],
             "sent": sent,
             "can_decide": can_decide,
             "can_cancel": approval.is_pending and member.user_id == approval.requester_id,
@@ -90,7 +93,7 @@ def approval_approve(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("approvals:detail", pk=pk)
     if approval.order is None:
         messages.success(
-            request, _("Your approval is recorded: the request now waits for the next approvers.")
+            request, _("Your approval is recorded: the request now waits for the other approvers.")
         )
         return redirect("approvals:list")
     messages.success(

@@ -411,10 +411,13 @@ def test_an_all_tier_needs_every_approver(client, free_buyer, approver, company,
     client.force_login(approver.user)
     for _twice in range(2):  # a second click by the same approver is not a second approval
         response = client.post(url, follow=True)
-        assert b"waits for the next approvers" in response.content
+        assert b"waits for the other approvers" in response.content
     approval.refresh_from_db()
     assert approval.status == State.PENDING and approval.votes.count() == 1
     assert not Order.objects.exists()
+    html = client.get(reverse("approvals:detail", kwargs={"pk": approval.pk})).content.decode()
+    votes = html.split('id="approval-votes"')[1].split("</dd>")[0]
+    assert approver.user.get_full_name() in votes and second.user.get_full_name() not in votes
     client.force_login(second.user)
     client.post(url)
     approval.refresh_from_db()
