@@ -15,6 +15,7 @@ from shop.approvals import rules, tasks
 from shop.approvals.models import DEFAULT_EXPIRY_DAYS, ApprovalPolicy, ApprovalRequest
 from shop.approvals.selectors import member_period_spend, requests_due_to_expire
 from shop.approvals.states import State, transition_check
+from shop.checkout.payment import ON_ACCOUNT_TERMS
 from shop.companies.models import Company, CompanyMember
 from shop.errors import PortalError
 
@@ -267,6 +268,16 @@ def approval_request_approve(
     _decider_check(approval_request=approval_request, member=member)
     approval_request = _locked(approval_request)
     transition_check(current=approval_request.status, target=State.APPROVED)
+    if approval_request.company.payment_terms not in ON_ACCOUNT_TERMS:
+        # Card details are never held during approval; the pay-by-link step is not built yet.
+        raise ApprovalError(
+            _(
+                "%(company)s pays by card, and approving card orders (the buyer then gets a link "
+                "to pay) is not available yet. Reject the request with a note so the buyer gets "
+                "the lines back, or ask your account manager about paying on account."
+            )
+            % {"company": approval_request.company}
+        )
     if not rules.tier_vote(approval_request=approval_request, member=member):
         if approval_request.tier_started_at and approval_request.tier == 2:
             _queue_email("next_tier", approval_request)

@@ -503,3 +503,15 @@ def test_approving_counts_the_request_against_credit_once(client, buyer_member, 
     client.post(reverse("approvals:approve", kwargs={"pk": approval.pk}))
     approval.refresh_from_db()
     assert approval.status == State.APPROVED and Order.objects.count() == 1
+
+
+def test_a_card_company_request_cannot_be_approved_yet_and_says_why(
+    client, buyer_member, approver, product
+):
+    approval = _request(buyer_member, product, 6)
+    buyer_member.company.payment_terms = "card"
+    buyer_member.company.save()
+    client.force_login(approver.user)
+    response = client.post(reverse("approvals:approve", kwargs={"pk": approval.pk}), follow=True)
+    assert b"pays by card, and approving card orders" in response.content
+    assert ApprovalRequest.objects.get().status == State.PENDING and not Order.objects.exists()
