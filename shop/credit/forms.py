@@ -26,7 +26,7 @@ def amount_field(label) -> forms.DecimalField:
     )
 
 
-class LimitRequestForm(forms.Form):
+class LimitRequestForm(TextGuardMixin, forms.Form):
     """The buyer asks for a higher limit; the amount is the order that did not fit."""
 
     amount = amount_field(_("Order total"))

@@ -4,8 +4,10 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from shop.validators import TextGuardMixin
 
-class CardPaymentForm(forms.Form):
+
+class CardPaymentForm(TextGuardMixin, forms.Form):
     payment_intent = forms.CharField(
         widget=forms.HiddenInput,
         max_length=255,
