@@ -55,7 +55,8 @@ def basket_add_quoted_lines(
 ) -> None:
     """Put an accepted quote's lines into the basket with their prices and quantities locked.
 
-    A basket holds one quote at a time, so the order it becomes carries that one quote.
+    A basket holds one quote at a time, so the order it becomes carries that one quote; the
+    quote's delivery address (a company address id) is pre-selected at checkout.
     """
     if basket.id is None:
         basket.save()
