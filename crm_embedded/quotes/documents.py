@@ -136,7 +136,9 @@ def quote_version_html(*, version: QuoteVersion) -> str:
         "account_manager": _person(quote.account_manager or company.account_manager),
         "lines": lines,
         "net_total": money(totals["net"], currency),
-        "vat_percent": f"{totals['percent'].normalize():f}" if totals["percent"] is not None else "",
+        "vat_percent": f"{totals['percent'].normalize():f}"
+        if totals["percent"] is not None
+        else "",
         "vat_note": totals["note"],
         "vat_total": money(totals["vat"], currency),
         "gross_total": money(totals["gross"], currency),

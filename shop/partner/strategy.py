@@ -103,7 +103,9 @@ class CompanyPricing(strategy.Default):
         if not stockrecord or stockrecord.price is None:
             return UnavailablePrice()
         if self.book is None:
-            return self._price(product, stockrecord.price_currency, stockrecord.price, quantity or 1)
+            return self._price(
+                product, stockrecord.price_currency, stockrecord.price, quantity or 1
+            )
         quantity = quantity or max(1, product.min_order_quantity)
         resolved = self.book.price(product, stockrecord, quantity)
         return self._price(product, resolved.currency, resolved.unit_price, quantity)
