@@ -8,16 +8,15 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.core.cache import cache
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from shop.mail import email_send_once
 
 log = logging.getLogger(__name__)
 
 KINDS = ("requested", "next_tier", "approved", "rejected", "expired")
 SENT_KEY = "shop:approvals:email-sent:{kind}:{object_id}:{stamp}"
-SENT_KEY_SECONDS = 60 * 60 * 24 * 30
 
 
 def _message(kind: str, object_id: int) -> tuple[str, list[str], str, str] | None:
@@ -43,7 +42,7 @@ def _message(kind: str, object_id: int) -> tuple[str, list[str], str, str] | Non
         "request_url": base_url + reverse("approvals:detail", kwargs={"pk": approval.pk}),
         "basket_url": base_url + reverse("basket:summary"),
     }
-    subject = " ".join(render_to_string(f"approvals/email/{kind}_subject.txt", context).split())
+    subject = render_to_string(f"approvals/email/{kind}_subject.txt", context)
     body = render_to_string(f"approvals/email/{kind}_body.txt", context)
     # A request moving to the next tier (or the admins) is a new stage: it gets its own email.
     stamp = approval.tier_started_at if kind == "next_tier" else approval.created_at
@@ -61,16 +60,14 @@ def approval_email_send(kind: str, object_id: int) -> int:
         log.warning("approval email %s: request %s no longer exists", kind, object_id)
         return 0
     key, recipients, subject, body = message
-    if cache.get(key) or not recipients:
-        return 0
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-    except Exception:
-        log.exception("approval email %s for %s to %s failed", kind, object_id, recipients)
-        raise
-    cache.set(key, True, SENT_KEY_SECONDS)
-    log.info("approval email %s for %s sent to %s", kind, object_id, ", ".join(recipients))
-    return len(recipients)
+    return email_send_once(
+        key=key,
+        recipients=recipients,
+        subject=subject,
+        body=body,
+        what=f"approval email {kind} for {object_id}",
+        log=log,
+    )
 
 
 @shared_task

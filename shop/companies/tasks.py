@@ -10,10 +10,10 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from shop.mail import email_send_once
 
 log = logging.getLogger(__name__)
 
@@ -21,12 +21,6 @@ KINDS = ("application_received", "application_approved", "application_declined",
 # The record's creation time is part of the key: a database rebuilt beside a kept cache
 # (ids start again at 1) must not silence the new records' emails.
 SENT_KEY = "shop:companies:email-sent:{kind}:{object_id}:{stamp}"
-SENT_KEY_SECONDS = 60 * 60 * 24 * 30
-
-
-def _one_line(text: str) -> str:
-    # A subject is a mail header: whatever is stored, it is sent as one line.
-    return " ".join(text.split())
 
 
 def _message(kind: str, object_id: int) -> tuple[str, list[str], str, str] | None:
@@ -79,7 +73,7 @@ def _message(kind: str, object_id: int) -> tuple[str, list[str], str, str] | Non
     subject = render_to_string(f"companies/email/{kind}_subject.txt", context)
     body = render_to_string(f"companies/email/{kind}_body.txt", context)
     key = SENT_KEY.format(kind=kind, object_id=object_id, stamp=int(stamp.timestamp()))
-    return key, [address for address in recipients if address], _one_line(subject), body
+    return key, recipients, subject, body
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
@@ -92,16 +86,11 @@ def company_email_send(kind: str, object_id: int) -> int:
         log.warning("company email %s: record %s no longer exists", kind, object_id)
         return 0
     key, recipients, subject, body = message
-    if cache.get(key):
-        log.info("company email %s for %s already sent", kind, object_id)
-        return 0
-    if not recipients:
-        return 0
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-    except Exception:
-        log.exception("company email %s for %s to %s failed", kind, object_id, recipients)
-        raise
-    cache.set(key, True, SENT_KEY_SECONDS)
-    log.info("company email %s for %s sent to %s", kind, object_id, ", ".join(recipients))
-    return len(recipients)
+    return email_send_once(
+        key=key,
+        recipients=recipients,
+        subject=subject,
+        body=body,
+        what=f"company email {kind} for {object_id}",
+        log=log,
+    )
