@@ -18,9 +18,9 @@ from shop.approvals.states import State, transition_check
 from shop.checkout.payment import ON_ACCOUNT_TERMS
 from shop.companies.models import Company, CompanyMember
 from shop.errors import PortalError
+from shop.money import money_format
 
 log = logging.getLogger(__name__)
-CENT = Decimal("0.01")
 
 Basket = get_model("basket", "Basket")
 OrderNote = get_model("order", "OrderNote")
@@ -37,7 +37,7 @@ class ApprovalError(PortalError):
 
 
 def _money(amount: Decimal, currency: str) -> str:
-    return f"{amount.quantize(CENT)} {currency}"
+    return money_format(amount, currency)
 
 
 def approval_required(

@@ -6,11 +6,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from oscar.core.loading import get_class
 
 from shop.approvals import rules, selectors, services
 from shop.approvals.forms import ApprovalPolicyForm, ApprovalRuleForm, RejectForm
 from shop.approvals.models import DEFAULT_EXPIRY_DAYS, ApprovalPolicy, ApprovalRule
 from shop.errors import PortalError
+from shop.money import money_round
+
+Selector = get_class("partner.strategy", "Selector")
 
 
 def _member_or_404(request: HttpRequest):
@@ -29,11 +33,8 @@ def _request_or_404(request: HttpRequest, pk: int):
 def approval_list(request: HttpRequest) -> HttpResponse:
     member = _member_or_404(request)
     inbox = list(selectors.approval_inbox_for_member(member=member))
-    others = list(
-        selectors.approval_requests_for_member(member=member).exclude(pk__in=[r.pk for r in inbox])[
-            :100
-        ]
-    )
+    # Approvers and admins see every request of the company here, those waiting too.
+    others = list(selectors.approval_requests_for_member(member=member)[:100])
     return render(
         request,
         "approvals/list.html",
@@ -41,12 +42,31 @@ def approval_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _priced_lines(request: HttpRequest, approval) -> list:
+    """Return the frozen basket's lines priced as the request's total was.
+
+    A basket line only stores its net price (the tax depends on the destination), so
+    Oscar's line prices need the strategy attached: the requester's company prices, taxed
+    for the request's delivery country, as the approval places the order.
+    """
+    basket = approval.basket
+    basket.strategy = Selector().strategy(request=request, user=approval.requester)
+    if hasattr(basket.strategy, "ship_to"):
+        basket.strategy.ship_to((approval.shipping_address or {}).get("country_id"))
+    lines = list(basket.all_lines())
+    for line in lines:
+        unit = line.unit_price_incl_tax
+        if unit is None:
+            unit = line.unit_price_excl_tax
+        line.unit_price = None if unit is None else money_round(unit)
+        line.line_total = None if unit is None else money_round(unit * line.quantity)
+    return lines
+
+
 def _detail(request: HttpRequest, pk: int, *, sent: bool, reject_form=None) -> HttpResponse:
     member, approval = _request_or_404(request, pk)
-    lines = list(approval.basket.lines.select_related("product", "stockrecord"))
+    lines = _priced_lines(request, approval)
     votes = list(approval.votes.select_related("member__user"))
-    for line in lines:
-        line.total_incl_tax = (line.price_incl_tax or 0) * line.quantity
     can_decide = (
         approval.is_pending
         and member.user_id != approval.requester_id
@@ -181,7 +201,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
         return refused
     company_rules = (
         ApprovalRule.objects.filter(company=member.company)
-        .select_related("category")
+        .select_related("category", "company")
         .prefetch_related("tier1__user", "tier2__user")
     )
     return render(request, "approvals/rules.html", {"rules": company_rules})

@@ -515,3 +515,26 @@ def test_a_card_company_request_cannot_be_approved_yet_and_says_why(
     response = client.post(reverse("approvals:approve", kwargs={"pk": approval.pk}), follow=True)
     assert b"pays by card, and approving card orders" in response.content
     assert ApprovalRequest.objects.get().status == State.PENDING and not Order.objects.exists()
+
+
+def test_the_request_pages_show_each_lines_unit_price_and_total(
+    client, buyer_member, approver, product
+):
+    approval = _request(buyer_member, product, 6)
+    client.force_login(buyer_member.user)
+    html = client.get(reverse("approvals:sent", kwargs={"pk": approval.pk})).content.decode()
+    assert "None" not in html
+    assert "€100.00" in html and "€600.00" in html
+    client.force_login(approver.user)
+    html = client.get(reverse("approvals:detail", kwargs={"pk": approval.pk})).content.decode()
+    assert "€100.00" in html and "€600.00" in html
+
+
+def test_the_approvers_company_list_includes_the_pending_request(
+    client, buyer_member, approver, product
+):
+    approval = _request(buyer_member, product, 6)
+    client.force_login(approver.user)
+    html = client.get(reverse("approvals:list")).content.decode()
+    company_list = html.split('id="approval-requests"', 1)[1]
+    assert f"#{approval.pk}" in company_list and "No requests yet." not in company_list
