@@ -38,6 +38,9 @@ SourceType = get_model("payment", "SourceType")
 
 # Which address-book entry the buyer chose, kept beside Oscar's own shipping session data.
 COMPANY_ADDRESS_KEY = "company_address_id"
+# The PO number typed on the payment step: the checkout session holds it for the preview
+# (however it is reached) and for placing the order.
+PO_NAMESPACE, PO_KEY = "payment", "purchase_order_number"
 
 
 def _company_delivery_addresses(request):
@@ -159,7 +162,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         if "po_form" not in ctx:
-            ctx["po_form"] = self._po_form()
+            ctx["po_form"] = self._po_form(initial={PO_KEY: self._stored_po_number() or ""})
         ctx["payment_route"] = payment_route(member=getattr(self.request, "company_member", None))
         ctx.update(self._approval_context(ctx))
         ctx.update(self._credit_context(ctx))
@@ -186,12 +189,23 @@ class PaymentDetailsView(views.PaymentDetailsView):
     # pending while its order is placed, and must not be counted twice.
     credit_releasing_pending = Decimal("0.00")
 
-    def _po_form(self, data=None) -> PurchaseOrderForm:
+    def _po_form(self, data=None, initial=None) -> PurchaseOrderForm:
         member = getattr(self.request, "company_member", None)
         required = bool(
             member and credit_account_settings(company=member.company).po_number_required
         )
-        return PurchaseOrderForm(data, po_required=required)
+        return PurchaseOrderForm(data, initial=initial, po_required=required)
+
+    def _stored_po_number(self) -> str | None:
+        """The PO number saved by the payment step, or None when it has not been submitted."""
+        return self.checkout_session._get(PO_NAMESPACE, PO_KEY)
+
+    def _placement_po_data(self, post) -> dict:
+        """The PO number to place the order with: the session's, else the posted hidden field."""
+        stored = self._stored_po_number()
+        if stored is None:
+            return {PO_KEY: post.get(PO_KEY, "")}
+        return {PO_KEY: stored}
 
     def _credit_context(self, ctx) -> dict:
         """A refusal with its ways out, or the warning-band notice, for on-account buyers."""
@@ -254,10 +268,11 @@ class PaymentDetailsView(views.PaymentDetailsView):
         form = self._po_form(request.POST)
         if not form.is_valid():
             return self.render_payment_details(request, po_form=form)
+        self.checkout_session._set(PO_NAMESPACE, PO_KEY, form.cleaned_data[PO_KEY])
         return self.render_preview(request, po_form=form)
 
     def handle_place_order_submission(self, request):
-        form = self._po_form(request.POST)
+        form = self._po_form(self._placement_po_data(request.POST))
         if not form.is_valid():
             return self.render_payment_details(request, po_form=form)
         submission = self.build_submission()

@@ -127,6 +127,29 @@ def test_demo_buyer_checks_out_to_an_address_book_address_with_a_po_number(clien
     assert 'id="order-po-number">PO-2026/0815<' in html
 
 
+def test_the_po_number_survives_reaching_the_preview_by_get(client, demo):
+    """D2: the payment step's PO number is kept in the checkout session, not only posted on."""
+    _login(client, JONAS)
+    _add_a_stocked_product(client)
+    client.post(reverse("checkout:shipping-address"), {
+        "action": "ship_to_company_address",
+        "company_address": CompanyAddress.objects.get(label="Workshop Bonn").pk,
+    })  # fmt: skip
+    client.get(reverse("checkout:shipping-method"), follow=True)
+    response = client.post(reverse("checkout:preview"), {"purchase_order_number": "PO-77/A"})
+    assert response.status_code == 200 and "PO-77/A" in response.content.decode()
+
+    # A reload, or "Change" and back: the preview by GET still shows the number...
+    html = client.get(reverse("checkout:preview")).content.decode()
+    assert "PO-77/A" in html and "none given" not in html
+    # ...and so does the payment step, pre-filled.
+    assert 'value="PO-77/A"' in client.get(reverse("checkout:payment-details")).content.decode()
+
+    response = client.post(reverse("checkout:preview"), {"action": "place_order"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Order.objects.get().purchase_order_number == "PO-77/A"
+
+
 def test_a_typed_address_in_a_seeded_country_still_works(client, demo):
     _login(client, JONAS)
     _add_a_stocked_product(client)
