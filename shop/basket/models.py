@@ -3,6 +3,9 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.basket.abstract_models import AbstractBasket, AbstractLine
+from oscar.apps.partner.availability import Unavailable
+
+from shop.money import money_round
 
 
 class Basket(AbstractBasket):
@@ -52,6 +55,21 @@ class Line(AbstractLine):
 
     class Meta(AbstractLine.Meta):
         pass
+
+    def get_warning(self):
+        # Tax is rounded per line (shop.tax), so a unit price incl. tax carries fractions of a
+        # cent that the price stored at add time (two places) does not: Oscar's comparison
+        # then warned "increased from €36.52 to €36.52". A buyer pays the net unit price plus
+        # tax on the line, so the net unit price to the cent is what can have changed.
+        price = self.purchase_info.price
+        if (
+            self.price_excl_tax is not None
+            and getattr(price, "exists", False)
+            and money_round(price.excl_tax) == money_round(self.price_excl_tax)
+            and not isinstance(self.purchase_info.availability, Unavailable)
+        ):
+            return None
+        return super().get_warning()
 
     # A quoted price is final: Oscar's offers and vouchers leave quoted lines alone.
     def is_available_for_offer_discount(self, offer):

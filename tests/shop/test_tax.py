@@ -267,3 +267,32 @@ def test_a_quoted_line_keeps_the_quotes_currency_and_is_taxed(rates):
     assert (price.currency, price.excl_tax) == ("CHF", Decimal("25.00"))
     assert round(line.line_tax, 2) == Decimal("19.00")
     assert basket.currency == "CHF"
+
+
+def test_adding_a_taxed_product_reports_no_price_change(client):
+    """Tax is rounded per line, so a unit price incl. tax carries fractions of a cent.
+
+    Oscar compared that with the price stored at add time (two places) and told every buyer
+    "The price has increased from €36.52 to €36.52 since you added it".
+    """
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from shop.demo import DEMO_PASSWORD
+
+    call_command("seed_demo", products=12, verbosity=0)
+    assert client.login(username="jonas.weber@rheinland-auto.example", password=DEMO_PASSWORD)
+    records = [
+        r for r in get_model("partner", "StockRecord").objects.select_related("product")
+        if r.num_in_stock >= r.product.min_order_quantity > 1 and r.price
+    ][:6]  # fmt: skip
+    assert records
+    for record in records:
+        client.post(
+            reverse("basket:add", kwargs={"pk": record.product_id}),
+            {"quantity": record.product.min_order_quantity},
+        )
+    basket = get_model("basket", "Basket").objects.get(owner__email__startswith="jonas.weber")
+    assert basket.num_lines == len(records)
+    html = client.get(reverse("basket:summary")).content.decode()
+    assert "since you added it" not in html
