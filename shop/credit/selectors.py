@@ -12,6 +12,7 @@ from oscar.core.loading import get_model
 
 from shop.companies.models import Company
 from shop.credit.models import CreditAccount, LedgerEntry
+from shop.money import money_round
 
 ZERO = Decimal("0.00")
 AWAITING_APPROVAL = "Awaiting approval"
@@ -53,7 +54,8 @@ def credit_balance(*, company: Company) -> Decimal:
     total = LedgerEntry.objects.filter(company=company, currency=company.currency).aggregate(
         total=Sum("amount")
     )["total"]
-    return total if total is not None else ZERO
+    # SQLite sums decimals as floats ("1851.55000000000"): every entry is in cents.
+    return money_round(total) if total is not None else ZERO
 
 
 def pending_approval_total(*, company: Company) -> Decimal:
@@ -65,7 +67,7 @@ def pending_approval_total(*, company: Company) -> Decimal:
         except ImportError:
             pending_total_for_company = None
     if pending_total_for_company is not None:
-        return Decimal(pending_total_for_company(company=company) or ZERO)
+        return money_round(Decimal(pending_total_for_company(company=company) or ZERO))
     # Until the approvals app exposes its total: Oscar orders in "Awaiting approval" that
     # have no debit on the ledger yet (so nothing is counted twice).
     Order = get_model("order", "Order")
@@ -77,7 +79,7 @@ def pending_approval_total(*, company: Company) -> Decimal:
         .exclude(number__in=on_ledger)
         .aggregate(total=Sum("total_incl_tax"))["total"]
     )
-    return total if total is not None else ZERO
+    return money_round(total) if total is not None else ZERO
 
 
 def credit_available(*, company: Company) -> Decimal:

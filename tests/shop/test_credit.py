@@ -497,3 +497,15 @@ def test_statement_query_count_does_not_grow_with_the_ledger(client, admin_membe
     for n in range(1, 8):
         _debit(company, "10.00", number=f"30000{n}", days_ago=n * 10)
     assert count() == small
+
+
+def test_statement_csv_totals_are_in_cents(client, admin_member):
+    """SQLite sums decimals as floats: the CSV read "Open balance … 1851.55000000000"."""
+    company = admin_member.company
+    _debit(company, "1000.10", number="100001")
+    _debit(company, "851.45", number="100002")
+    client.force_login(admin_member.user)
+    body = client.get(reverse("company:statement-csv")).content.decode()
+    summary = {row.split(",")[0]: row.split(",")[5] for row in body.splitlines()[4:] if row}
+    assert summary["Open balance"] == "1851.55"
+    assert summary["Available credit"] == "98148.45"
