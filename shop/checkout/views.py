@@ -30,6 +30,7 @@ from shop.payment import services as card
 from shop.payment.forms import CardPaymentForm
 from shop.tax.services import basket_ship_to
 
+Basket = get_model("basket", "Basket")
 Country = get_model("address", "Country")
 Order = get_model("order", "Order")
 Source = get_model("payment", "Source")
@@ -272,6 +273,16 @@ class PaymentDetailsView(views.PaymentDetailsView):
         return self.render_preview(request, po_form=form)
 
     def handle_place_order_submission(self, request):
+        if not self._basket_still_open(request.basket):
+            # A double click or a replayed POST while the first one placed the order.
+            messages.info(
+                request,
+                _(
+                    "This order has already been placed (Place order was sent twice): it is "
+                    "in your order history, and nothing was charged twice."
+                ),
+            )
+            return redirect("customer:order-list")
         form = self._po_form(self._placement_po_data(request.POST))
         if not form.is_valid():
             return self.render_payment_details(request, po_form=form)
@@ -290,6 +301,11 @@ class PaymentDetailsView(views.PaymentDetailsView):
             "purchase_order_number"
         ]
         return self.submit(**submission)
+
+    @staticmethod
+    def _basket_still_open(basket) -> bool:
+        """Lock the basket's row and check no parallel "Place order" has submitted it."""
+        return Basket.objects.select_for_update().filter(pk=basket.pk, status=Basket.OPEN).exists()
 
     def handle_payment(self, order_number, total, **kwargs):
         member = getattr(self.request, "company_member", None)
@@ -392,6 +408,8 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 transaction.savepoint_rollback(savepoint)
             raise
         credit_services.ledger_attach_order(order_number=order_number)
+        # Stripe's webhook may have flagged the card payment before this order was placed.
+        card.card_payment_placed(order_number=order_number)
         return response
 
     def _place_order(self, order_number, user, basket, *args, **kwargs):

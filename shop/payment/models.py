@@ -39,7 +39,11 @@ class StripeEvent(models.Model):
 
 
 class UnmatchedPayment(models.Model):
-    """A card payment Stripe took that no order accounts for: staff must resolve it."""
+    """A card payment Stripe took that no order accounts for: staff must resolve it.
+
+    Stripe may report the payment while the buyer's "Place order" is still on its way: the
+    flag is then resolved by that order (``order_number``, ``resolved_at``).
+    """
 
     intent_id = models.CharField(max_length=255, unique=True)
     basket_id = models.PositiveIntegerField(null=True, blank=True)
@@ -48,6 +52,9 @@ class UnmatchedPayment(models.Model):
     reason = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    order_number = models.CharField(
+        _("order placed for it"), max_length=128, blank=True, db_index=True
+    )
 
     class Meta:
         verbose_name = _("unmatched card payment")

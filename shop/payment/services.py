@@ -219,9 +219,23 @@ def _payment_event(*, order, event_name: str, amount: Decimal, reference: str) -
         event.line_quantities.create(line=line, quantity=line.quantity)
 
 
+def card_payment_placed(*, order_number: str) -> None:
+    """Resolve the staff flag raised for this order's card payment before it was placed."""
+    intents = CardIntent.objects.filter(order_number=order_number).values("intent_id")
+    UnmatchedPayment.objects.filter(intent_id__in=intents, resolved_at__isnull=True).update(
+        order_number=order_number, resolved_at=timezone.now()
+    )
+
+
 def _intent_succeeded(intent: dict) -> None:
     intent_id = intent["id"]
     amount = Decimal(intent["amount"]) / 100
+    # The intent's row lock orders this after a "Place order" that is claiming it right now
+    # (card_intent_claim updates the same row): once we hold it, that order is committed and
+    # its source visible, or its placement has not begun and will resolve the flag below.
+    record = CardIntent.objects.select_for_update().filter(intent_id=intent_id).first()
+    if record is not None:
+        CardIntent.objects.filter(pk=record.pk).update(status=SUCCEEDED)
     source = (
         Source.objects.filter(source_type__name=CARD_SOURCE_TYPE, reference=intent_id)
         .select_related("order")
@@ -229,17 +243,15 @@ def _intent_succeeded(intent: dict) -> None:
     )
     if source is not None:
         order = source.order
-        CardIntent.objects.filter(intent_id=intent_id).update(status=SUCCEEDED)
         if order.status == AWAITING_PAYMENT:
             # The intent was still processing when the order was placed: now it is paid.
             source.debit(amount, reference=intent_id)
             _payment_event(order=order, event_name="Settled", amount=amount, reference=intent_id)
             order.set_status(PAID_STATUS)
         return
-    record = CardIntent.objects.filter(intent_id=intent_id).first()
-    CardIntent.objects.filter(intent_id=intent_id).update(status=SUCCEEDED)
-    # The buyer's browser paid but never came back to place the order: the shipping choice
-    # lived in their session, so staff place or refund it (never a silent loss).
+    # No order for it (yet): the buyer's browser paid but never came back to place the
+    # order, or its "Place order" is still on the way (that order resolves this flag). The
+    # shipping choice lived in their session, so staff place or refund it: never a silent loss.
     UnmatchedPayment.objects.get_or_create(
         intent_id=intent_id,
         defaults={
