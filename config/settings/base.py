@@ -398,6 +398,23 @@ OSCAR_ORDER_STATUS_PIPELINE = {
     "Delivered": (),
     "Cancelled": (),
 }
+# Oscar's dashboard menu, plus the card payments no order accounts for under "Fulfilment"
+# (found by its Orders entry: the labels are lazy translations).
+OSCAR_DASHBOARD_NAVIGATION = [
+    {
+        **_item,
+        "children": [
+            *_item["children"],
+            {
+                "label": gettext_lazy("Unmatched card payments"),
+                "url_name": "dashboard:payments-unmatched-list",
+            },
+        ],
+    }
+    if any(_child.get("url_name") == "dashboard:order-list" for _child in _item.get("children", ()))
+    else _item
+    for _item in OSCAR_DASHBOARD_NAVIGATION
+]
 
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 # Storefront listing and search read the database directly (see shop/search); the

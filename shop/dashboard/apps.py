@@ -7,12 +7,15 @@ here and work in the CRM instead.
 
 Oscar loads dashboard classes with ``get_class("dashboard.<app>.<module>", ...)``, which looks
 in the app labelled ``dashboard`` first: ``shop.dashboard.reports.reports`` and
-``shop.dashboard.orders.views`` each override one small hook; everything else is Oscar's.
+``shop.dashboard.orders.views`` each override one small hook (the order page gains a card
+refund); everything else is Oscar's. ``payments/unmatched/`` is ours: card payments Stripe
+took that no order accounts for, for staff to refund or mark handled.
 """
 
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.urls import path
 from django.utils.translation import gettext
 from oscar.apps.dashboard import apps
 
@@ -42,6 +45,34 @@ def sales_managers_only(view):
 
 class DashboardConfig(apps.DashboardConfig):
     name = "shop.dashboard"
+
+    def configure_permissions(self):
+        from shop.dashboard.access import VIEW_UNMATCHED_PERMISSION
+
+        super().configure_permissions()
+        self.permissions_map = {
+            **self.permissions_map,
+            "payments-unmatched-list": [VIEW_UNMATCHED_PERMISSION],
+            "payments-unmatched-detail": [VIEW_UNMATCHED_PERMISSION],
+        }
+
+    def get_urls(self):
+        from shop.dashboard.payments import views
+
+        return super().get_urls() + self.post_process_urls(
+            [
+                path(
+                    "payments/unmatched/",
+                    views.UnmatchedPaymentListView.as_view(),
+                    name="payments-unmatched-list",
+                ),
+                path(
+                    "payments/unmatched/<int:pk>/",
+                    views.UnmatchedPaymentDetailView.as_view(),
+                    name="payments-unmatched-detail",
+                ),
+            ]
+        )
 
     def get_url_decorator(self, pattern):
         # post_process_urls walks every included sub-app's patterns too, so this guards

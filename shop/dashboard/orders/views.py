@@ -1,9 +1,17 @@
-"""The dashboard's order list: its "download selected orders" CSV with safe cells."""
+"""The dashboard's order pages: the order list's CSV with safe cells, card refunds on an order."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.utils.translation import gettext
 from oscar.apps.dashboard.orders import views
 
 from shop.csv_export import SafeUnicodeCSVWriter
+from shop.dashboard.access import REFUND_PERMISSION
+from shop.dashboard.forms import CardRefundForm
+from shop.dashboard.services import DashboardPaymentError, order_card_refund
+from shop.money import money_format
+from shop.payment.selectors import card_payment_for_order
 
 
 class OrderListView(views.OrderListView):
@@ -19,3 +27,61 @@ class OrderListView(views.OrderListView):
             row_values = self.get_row_values(order)
             writer.writerow([row_values.get(column, "") for column in self.CSV_COLUMNS])
         return response
+
+
+class OrderDetailView(views.OrderDetailView):
+    """Oscar's order page with a card refund on the payment tab (issue 11)."""
+
+    order_actions = (*views.OrderDetailView.order_actions, "refund_card")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        card = card_payment_for_order(order=self.object)
+        ctx["card_payment"] = card
+        may_refund = card is not None and self.request.user.has_perm(REFUND_PERMISSION)
+        ctx["may_refund_card"] = may_refund
+        if may_refund and card.refundable > 0:
+            ctx["card_refund_form"] = kwargs.get("card_refund_form") or self._refund_form(card)
+        return ctx
+
+    def _refund_form(self, card, data=None):
+        return CardRefundForm(data, refundable=card.refundable, currency=card.currency)
+
+    def refund_card(self, request, order):
+        if not request.user.has_perm(REFUND_PERMISSION):
+            raise PermissionDenied(gettext("You may not refund card payments."))
+        card = card_payment_for_order(order=order)
+        if card is None:
+            return self.reload_page(
+                error=gettext("Order %(number)s was not paid by card: there is nothing to refund.")
+                % {"number": order.number}
+            )
+        if card.refundable <= 0:
+            return self.reload_page(
+                fragment="payment",
+                error=gettext("The card payment is refunded in full: nothing is left to refund."),
+            )
+        form = self._refund_form(card, data=request.POST)
+        if form.is_valid():
+            try:
+                refund_id = order_card_refund(
+                    order=order,
+                    amount=form.cleaned_data["amount"],
+                    reason=form.cleaned_data["reason"],
+                    user=request.user,
+                )
+            except DashboardPaymentError as exc:
+                form.add_error(exc.field, exc.message)
+            else:
+                messages.success(
+                    request,
+                    gettext("Refunded %(amount)s to the card (Stripe %(reference)s).")
+                    % {
+                        "amount": money_format(form.cleaned_data["amount"], card.currency),
+                        "reference": refund_id,
+                    },
+                )
+                return self.reload_page(fragment="payment")
+        messages.error(request, gettext("Nothing was refunded: correct the refund form below."))
+        ctx = self.get_context_data(card_refund_form=form, active_tab="payment")
+        return self.render_to_response(ctx, status=400)

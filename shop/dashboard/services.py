@@ -1,0 +1,122 @@
+"""Staff actions on card payments from the dashboard: refund an order, resolve a stray payment."""
+
+import logging
+from decimal import Decimal
+
+import stripe
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from shop.dashboard.models import UnmatchedPaymentResolution
+from shop.errors import PortalError
+from shop.money import money_format, money_round
+from shop.payment.gateway import PaymentNotConfigured, stripe_client
+from shop.payment.models import UnmatchedPayment
+from shop.payment.services import CARD_SOURCE_TYPE, CardPaymentRefused, card_refund
+
+logger = logging.getLogger(__name__)
+
+OrderNote = get_model("order", "OrderNote")
+Source = get_model("payment", "Source")
+
+
+class DashboardPaymentError(PortalError):
+    """A refund or resolution staff asked for cannot be done; the message says why."""
+
+
+def order_card_refund(*, order, amount: Decimal, reason: str, user) -> str:
+    """Refund part or all of an order's card payment and note who did it and why; return the refund id."""
+    amount = money_round(amount)
+    with transaction.atomic():
+        # Two staff refunding at once: the second waits here, then sees the first's refund
+        # in amount_refunded instead of refunding the same rest again.
+        locked = list(
+            Source.objects.select_for_update().filter(
+                order=order, source_type__name=CARD_SOURCE_TYPE
+            )
+        )
+        if not locked:
+            raise DashboardPaymentError(
+                _(
+                    "Order %(number)s was not paid by card: there is nothing to refund through Stripe."
+                )
+                % {"number": order.number}
+            )
+        try:
+            refund_id = card_refund(order=order, amount=amount)
+        except CardPaymentRefused as exc:
+            raise DashboardPaymentError(exc.message, field="amount") from exc
+        OrderNote.objects.create(
+            order=order,
+            user=user,
+            note_type=OrderNote.SYSTEM,
+            message=_("Card refund of %(amount)s (Stripe %(reference)s). Reason: %(reason)s")
+            % {
+                "amount": money_format(amount, locked[0].currency or order.currency),
+                "reference": refund_id,
+                "reason": reason,
+            },
+        )
+    return refund_id
+
+
+def _open_payment(payment_id: int) -> UnmatchedPayment:
+    payment = UnmatchedPayment.objects.select_for_update().filter(pk=payment_id).first()
+    if payment is None:
+        raise DashboardPaymentError(_("That card payment does not exist (any more)."))
+    if payment.resolved_at is not None:
+        raise DashboardPaymentError(
+            _("This card payment was resolved already on %(date)s: nothing was changed.")
+            % {"date": timezone.localtime(payment.resolved_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    return payment
+
+
+def _resolve(*, payment: UnmatchedPayment, kind: str, note: str, user, refund_reference=""):
+    now = timezone.now()
+    UnmatchedPaymentResolution.objects.create(
+        payment=payment,
+        kind=kind,
+        note=note,
+        actor=user,
+        refund_reference=refund_reference,
+        created_at=now,
+    )
+    UnmatchedPayment.objects.filter(pk=payment.pk).update(resolved_at=now)
+
+
+def unmatched_payment_refund(*, payment_id: int, note: str, user) -> str:
+    """Refund a card payment no order accounts for, in full, through Stripe; return the refund id."""
+    with transaction.atomic():
+        payment = _open_payment(payment_id)
+        try:
+            refund = stripe_client().v1.refunds.create(
+                params={"payment_intent": payment.intent_id},
+                # A retried click gets Stripe's first answer back, never a second refund.
+                options={"idempotency_key": f"unmatched-refund-{payment.intent_id}"},
+            )
+        except (stripe.StripeError, PaymentNotConfigured) as exc:
+            logger.warning("Stripe refused to refund unmatched payment %s: %s", payment.pk, exc)
+            raise DashboardPaymentError(
+                _("Stripe did not accept the refund, nothing was changed: %(error)s")
+                % {"error": str(exc)}
+            ) from exc
+        _resolve(
+            payment=payment,
+            kind=UnmatchedPaymentResolution.Kind.REFUNDED,
+            note=note,
+            user=user,
+            refund_reference=refund.id,
+        )
+    return refund.id
+
+
+def unmatched_payment_mark_handled(*, payment_id: int, note: str, user) -> None:
+    """Close a card payment no order accounts for without refunding it, saying how it was handled."""
+    with transaction.atomic():
+        payment = _open_payment(payment_id)
+        _resolve(
+            payment=payment, kind=UnmatchedPaymentResolution.Kind.HANDLED, note=note, user=user
+        )

@@ -1,0 +1,113 @@
+"""What a sales manager may do in Oscar's dashboard: orders, reports, refunds; not the shop's setup."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from oscar.core.loading import get_model
+
+from shop.demo import DEMO_PASSWORD
+from tests.shop.test_card_payment import localstripe_url, stripe_on  # noqa: F401
+from tests.shop.test_dashboard_refunds import card_order, stripe_refunded
+
+OrderNote = get_model("order", "OrderNote")
+
+# Every test talks to a localstripe on loopback (started once per session).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stripe_on")]
+
+SALES_MANAGER_PERMISSIONS = {
+    "order.view_order",
+    "order.change_order",
+    "order.view_line",
+    "order.view_ordernote",
+    "order.add_ordernote",
+    "order.change_ordernote",
+    "order.view_paymentevent",
+    "order.view_shippingevent",
+    "payment.view_source",
+    "payment.refund_card",
+    "payment.view_unmatchedpayment",
+    "payment.change_unmatchedpayment",
+    "analytics.view_userrecord",
+}
+SALES_MANAGER_PAGES = [
+    "/shop/dashboard/",
+    "/shop/dashboard/orders/",
+    "/shop/dashboard/orders/statistics/",
+    "/shop/dashboard/reports/",
+    "/shop/dashboard/payments/unmatched/",
+]
+SETUP_PAGES = [
+    "/shop/dashboard/catalogue/",
+    "/shop/dashboard/catalogue/product-types/",
+    "/shop/dashboard/catalogue/categories/",
+    "/shop/dashboard/partners/",
+    "/shop/dashboard/users/",
+    "/shop/dashboard/offers/",
+    "/shop/dashboard/vouchers/",
+    "/shop/dashboard/pages/",
+]
+
+
+def test_the_sales_managers_group_holds_exactly_the_dashboard_permissions_it_needs():
+    group = Group.objects.get(name="Sales managers")
+    granted = {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in group.permissions.select_related("content_type")
+    }
+    assert granted == SALES_MANAGER_PERMISSIONS
+
+
+@pytest.mark.parametrize("url", SALES_MANAGER_PAGES)
+def test_a_sales_manager_opens_orders_reports_and_payments(client, sales_manager, url):
+    client.force_login(sales_manager)
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", SETUP_PAGES)
+def test_a_sales_manager_cannot_change_the_catalogue_partners_users_or_offers(
+    client, sales_manager, url
+):
+    client.force_login(sales_manager)
+    assert client.get(url).status_code == 403
+
+
+def test_the_sales_managers_menu_shows_only_what_they_may_open(client, sales_manager):
+    client.force_login(sales_manager)
+    html = client.get("/shop/dashboard/").content.decode()
+    assert set(re.findall(r'class="dropdown-item" href="([^"]+)"', html)) == {
+        "/shop/dashboard/orders/",
+        "/shop/dashboard/orders/statistics/",
+        "/shop/dashboard/payments/unmatched/",
+    }
+    assert 'href="/shop/dashboard/reports/"' in html
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo", products=6, verbosity=0)
+
+
+def test_the_demo_sales_manager_opens_an_order_and_refunds_it(client, demo):
+    order = card_order(number="100900")
+    assert client.login(username="sofia.sales@partshub.example", password=DEMO_PASSWORD)
+    assert client.get("/shop/dashboard/orders/").status_code == 200
+    html = client.get(f"/shop/dashboard/orders/{order.number}/").content.decode()
+    assert 'id="card-refund-form"' in html
+    response = client.post(
+        f"/shop/dashboard/orders/{order.number}/",
+        {"order_action": "refund_card", "amount": "4.00", "reason": "damaged in transit"},
+    )
+    assert response.status_code == 302
+    assert stripe_refunded(order) == 400
+    assert OrderNote.objects.get(order=order).user.email == "sofia.sales@partshub.example"
+
+
+@pytest.mark.parametrize(
+    "email", ["anna.berg@partshub.example", "jonas.weber@rheinland-auto.example"]
+)
+def test_demo_account_managers_and_buyers_cannot_open_the_dashboard(client, demo, email):
+    assert client.login(username=email, password=DEMO_PASSWORD)
+    for url in ("/shop/dashboard/", "/shop/dashboard/orders/"):
+        assert client.get(url).status_code == 403
