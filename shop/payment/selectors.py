@@ -3,21 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from oscar.core.loading import get_model
-
 from shop.money import money_round
 from shop.payment.services import CARD_SOURCE_TYPE
-
-PaymentEvent = get_model("order", "PaymentEvent")
-
-REFUNDED_EVENT = "Refunded"
-
-
-@dataclass(frozen=True)
-class CardRefund:
-    amount: Decimal
-    reference: str
-    date_created: object
 
 
 @dataclass(frozen=True)
@@ -28,7 +15,6 @@ class CardPaymentSummary:
     currency: str
     paid: Decimal
     refunded: Decimal
-    refunds: tuple[CardRefund, ...]
 
     @property
     def refundable(self) -> Decimal:
@@ -40,16 +26,9 @@ def card_payment_for_order(*, order) -> CardPaymentSummary | None:
     source = order.sources.filter(source_type__name=CARD_SOURCE_TYPE).first()
     if source is None:
         return None
-    events = PaymentEvent.objects.filter(order=order, event_type__name=REFUNDED_EVENT).order_by(
-        "date_created", "id"
-    )
     return CardPaymentSummary(
         reference=source.reference,
         currency=source.currency or order.currency,
         paid=money_round(source.amount_debited),
         refunded=money_round(source.amount_refunded),
-        refunds=tuple(
-            CardRefund(amount=e.amount, reference=e.reference, date_created=e.date_created)
-            for e in events
-        ),
     )

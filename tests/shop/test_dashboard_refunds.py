@@ -145,6 +145,8 @@ def test_a_bad_amount_is_refused_clearly_and_refunds_nothing(manager_client, amo
     html = response.content.decode()
     assert message in html
     assert "Nothing was refunded" in html
+    # Only the refund form complains, not Oscar's note and status forms on the same page.
+    assert html.count("Oops! We found some errors") == 1
     assert order.sources.get().amount_refunded == 0
     assert not PaymentEvent.objects.filter(order=order).exists()
     assert stripe_refunded(order) == 0

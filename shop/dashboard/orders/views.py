@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils.translation import gettext
 from oscar.apps.dashboard.orders import views
+from oscar.core.loading import get_classes
 
 from shop.csv_export import SafeUnicodeCSVWriter
 from shop.dashboard.access import REFUND_PERMISSION
@@ -12,6 +13,10 @@ from shop.dashboard.forms import CardRefundForm
 from shop.dashboard.services import DashboardPaymentError, order_card_refund
 from shop.money import money_format
 from shop.payment.selectors import card_payment_for_order
+
+OrderNoteForm, OrderStatusForm = get_classes(
+    "dashboard.orders.forms", ["OrderNoteForm", "OrderStatusForm"]
+)
 
 
 class OrderListView(views.OrderListView):
@@ -36,6 +41,11 @@ class OrderDetailView(views.OrderDetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        if self.request.POST.get("order_action") == "refund_card":
+            # Oscar binds the note and status forms to every POST: after a refused refund
+            # they would show errors of their own for fields nobody filled in.
+            ctx["note_form"] = OrderNoteForm(order=self.object, user=self.request.user)
+            ctx["order_status_form"] = OrderStatusForm(order=self.object)
         card = card_payment_for_order(order=self.object)
         ctx["card_payment"] = card
         may_refund = card is not None and self.request.user.has_perm(REFUND_PERMISSION)
