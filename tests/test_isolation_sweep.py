@@ -32,6 +32,7 @@ from shop.companies.models import (
     CompanyMember,
     Invitation,
 )
+from shop.credit.models import LedgerEntry
 from shop.pricing.models import PriceList, PriceListEntry
 from tests.factories import CompanyFactory, CompanyMemberFactory, ProductFactory, UserFactory
 
@@ -209,14 +210,22 @@ def _quote_objects(name: str, company, buyer, account_manager, product) -> dict:
         expires_at=timezone.now(),
     )  # fmt: skip
     rule = ApprovalRule.objects.create(company=company, name=f"{name} big orders")
-    return {"quote": quote, "quote_line": line, "task": task, "approval": approval, "rule": rule}
+    # An open invoice on the company's ledger: its statement and the CRM credit page show it.
+    ledger = LedgerEntry.objects.create(
+        company=company, kind=LedgerEntry.Kind.ORDER, amount=Decimal("123.45"), currency="EUR",
+        reference=f"INV-{name}", due_date=timezone.localdate() + timedelta(days=30),
+    )  # fmt: skip
+    return {"quote": quote, "quote_line": line, "task": task, "approval": approval, "rule": rule,
+            "ledger": ledger}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Probe:
     method: str
     kwargs: object  # (Side) -> dict
-    actor: str = "admin"  # "admin": the company's admin; "staff": its account manager
+    # "admin": the company's admin; "buyer": its buyer (who sent the approval request);
+    # "staff": its account manager
+    actor: str = "admin"
     data: dict | None = None
 
 
@@ -284,6 +293,7 @@ SCOPED: dict[str, Probe] = {
     "approvals:approve": Probe("post", lambda s: {"pk": s.extra["approval"].pk}),
     "approvals:reject": Probe("post", lambda s: {"pk": s.extra["approval"].pk}, data={"reason": "No"}),
     "approvals:cancel": Probe("post", lambda s: {"pk": s.extra["approval"].pk}),
+    "approvals:pay": Probe("get", lambda s: {"pk": s.extra["approval"].pk}, actor="buyer"),
     "approvals:rule-edit": Probe("get", lambda s: {"pk": s.extra["rule"].pk}),
     "approvals:rule-delete": Probe("post", lambda s: {"pk": s.extra["rule"].pk}),
 }  # fmt: skip
@@ -322,7 +332,8 @@ def _call(client, probe: Probe, name: str, side: Side):
 def test_another_companys_object_is_404_and_ones_own_is_not(client, world, name):
     probe = SCOPED[name]
     a, b = world["a"], world["b"]
-    client.force_login(world["managers"][0] if probe.actor == "staff" else a.admin)
+    actors = {"staff": world["managers"][0], "buyer": a.member.user}
+    client.force_login(actors.get(probe.actor, a.admin))
     other = _call(client, probe, name, b)
     assert other.status_code == 404, f"{name}: {other.status_code} for another company's object"
     own = _call(client, probe, name, a)
@@ -330,6 +341,20 @@ def test_another_companys_object_is_404_and_ones_own_is_not(client, world, name)
     assert own.status_code in (200, 302, 400), f"{name}: {own.status_code} for one's own object"
     if own.status_code == 302:
         assert "/accounts/login/" not in own["Location"]
+
+
+def test_statements_ledgers_and_approval_lists_show_only_ones_own_company(client, world):
+    """Objects with no id in their URL: the lists and the statement are scoped by their content."""
+    a, b = world["a"], world["b"]
+    client.force_login(a.admin)
+    for url in (reverse("company:statement"), reverse("company:statement-csv")):
+        body = client.get(url).content.decode()
+        assert "INV-alpha" in body and "INV-beta" not in body, url
+    body = client.get(reverse("approvals:list")).content.decode()
+    assert f"#{a.extra['approval'].pk}<" in body and f"#{b.extra['approval'].pk}<" not in body
+    client.force_login(world["managers"][0])
+    body = client.get(reverse("crm:company-credit", kwargs={"pk": a.company.pk})).content.decode()
+    assert "INV-alpha" in body and "INV-beta" not in body
 
 
 def test_a_colleague_sees_the_companys_orders_but_another_company_does_not(client, world):

@@ -1,9 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from oscar.core.loading import get_model
 
 from shop.approvals.models import ApprovalRule
 from shop.companies.models import CompanyMember
 from shop.validators import TextGuardMixin
+
+Product = get_model("catalogue", "Product")
+StockRecord = get_model("partner", "StockRecord")
 
 
 class ApprovalNoteForm(TextGuardMixin, forms.Form):
@@ -52,6 +56,11 @@ class MemberChoices(forms.ModelMultipleChoiceField):
         return f"{obj.user.get_full_name() or obj.user.email} ({obj.get_role_display()})"
 
 
+def _product_sku(product) -> str:
+    record = product.stockrecords.order_by("id").first()
+    return record.partner_sku if record else product.upc or ""
+
+
 class ApprovalRuleForm(TextGuardMixin, forms.ModelForm):
     """A company admin's approval rule; approvers are the company's approvers and admins."""
 
@@ -59,6 +68,10 @@ class ApprovalRuleForm(TextGuardMixin, forms.ModelForm):
         queryset=CompanyMember.objects.none(), label=_("First approvers"),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one first approver.")},
+    )  # fmt: skip
+    product_sku = forms.CharField(
+        label=_("Contains the product (SKU)"), required=False, max_length=64,
+        help_text=_("Empty: any product. Otherwise orders with this SKU on a line match, e.g. BRK-1001."),
     )  # fmt: skip
     tier2 = MemberChoices(
         queryset=CompanyMember.objects.none(), label=_("Second approvers (optional)"),
@@ -69,8 +82,8 @@ class ApprovalRuleForm(TextGuardMixin, forms.ModelForm):
     class Meta:
         model = ApprovalRule
         fields = [
-            "name", "is_active", "min_total", "min_lines", "category", "buyer_role",
-            "tier1", "tier1_mode", "tier2", "tier2_mode", "escalate_after_hours",
+            "name", "is_active", "min_total", "min_lines", "category", "product_sku",
+            "buyer_role", "tier1", "tier1_mode", "tier2", "tier2_mode", "escalate_after_hours",
         ]  # fmt: skip
         help_texts = {
             "min_total": _("Empty: any total. Every condition you set must hold."),
@@ -88,6 +101,30 @@ class ApprovalRuleForm(TextGuardMixin, forms.ModelForm):
         ).select_related("user")  # fmt: skip
         self.fields["tier1"].queryset = deciders
         self.fields["tier2"].queryset = deciders
+        if self.instance.product_id and not self.is_bound:
+            self.initial["product_sku"] = _product_sku(self.instance.product)
+
+    def clean_product_sku(self) -> str:
+        sku = self.cleaned_data["product_sku"].strip()
+        self.product = None
+        if not sku:
+            return ""
+        record = (
+            StockRecord.objects.select_related("product").filter(partner_sku__iexact=sku).first()
+        )
+        product = record.product if record else Product.objects.filter(upc__iexact=sku).first()
+        if product is None:
+            raise forms.ValidationError(
+                _("No product has the SKU “%(sku)s”: copy the SKU from the product page, or leave "
+                  "the field empty for any product."),
+                params={"sku": sku},
+            )  # fmt: skip
+        self.product = product
+        return sku
+
+    def save(self, commit=True):
+        self.instance.product = getattr(self, "product", None)
+        return super().save(commit=commit)
 
     def clean(self):
         cleaned = super().clean()

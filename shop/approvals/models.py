@@ -107,6 +107,10 @@ class ApprovalRequest(models.Model):
     def is_pending(self) -> bool:
         return self.status == State.PENDING
 
+    @property
+    def is_awaiting_payment(self) -> bool:
+        return self.status == State.AWAITING_PAYMENT
+
 
 class ApprovalRule(models.Model):
     """A company admin's rule: orders matching every condition set need these approvers.
@@ -131,6 +135,12 @@ class ApprovalRule(models.Model):
     category = models.ForeignKey(
         "catalogue.Category", verbose_name=_("contains products of category"), null=True,
         blank=True, on_delete=models.CASCADE, related_name="+",
+    )  # fmt: skip
+    # SET_NULL, not CASCADE: a product leaving the catalogue widens the rule (more orders
+    # go to approval) rather than deleting it (fewer would).
+    product = models.ForeignKey(
+        "catalogue.Product", verbose_name=_("contains the product"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
     buyer_role = models.CharField(
         _("buyer's role"), max_length=16, blank=True, choices=CompanyMember.Role.choices

@@ -21,12 +21,22 @@ def _basket_categories(basket) -> set[int]:
     return ids
 
 
+def _basket_products(basket) -> set[int]:
+    """The basket's product ids and their parents' (a rule on a parent covers its variants)."""
+    ids = set()
+    for product_id, parent_id in basket.lines.values_list("product_id", "product__parent_id"):
+        ids.add(product_id)
+        if parent_id:
+            ids.add(parent_id)
+    return ids
+
+
 def approval_rule_matching(*, member: CompanyMember, basket, total: Decimal) -> ApprovalRule | None:
     """Return the company's first active rule whose every set condition the order meets."""
     rules = ApprovalRule.objects.filter(company=member.company, is_active=True).select_related(
         "category"
     )
-    categories = None
+    categories = products = None
     for rule in rules:
         if rule.min_total is not None and total < rule.min_total:
             continue
@@ -41,6 +51,13 @@ def approval_rule_matching(*, member: CompanyMember, basket, total: Decimal) -> 
                 categories = _basket_categories(basket)
             wanted = {c.pk for c in rule.category.get_descendants_and_self()}
             if not wanted & categories:
+                continue
+        if rule.product_id is not None:
+            if basket is None:
+                continue
+            if products is None:
+                products = _basket_products(basket)
+            if rule.product_id not in products:
                 continue
         return rule
     return None

@@ -51,7 +51,8 @@ def member_period_spend(*, member: CompanyMember, now: datetime | None = None) -
     waiting = ApprovalRequest.objects.filter(
         requester=member.user,
         company=member.company,
-        status=State.PENDING,
+        # Approved card orders the buyer has yet to pay count too: they are committed spend.
+        status__in=(State.PENDING, State.AWAITING_PAYMENT),
         created_at__gte=start,
     ).aggregate(total=Sum("total"))["total"]
     return (ordered or ZERO) + (waiting or ZERO)
@@ -65,6 +66,13 @@ def approval_requests_for_member(*, member: CompanyMember) -> QuerySet[ApprovalR
     if member.role in (CompanyMember.Role.APPROVER, CompanyMember.Role.ADMIN):
         return requests
     return requests.filter(requester=member.user)
+
+
+def approval_requests_of_requester(*, member: CompanyMember) -> QuerySet[ApprovalRequest]:
+    """Return the member's own requests in their company (what they may pay for)."""
+    return ApprovalRequest.objects.filter(
+        company=member.company, requester=member.user
+    ).select_related("company", "requester", "decided_by", "order", "basket")
 
 
 def approval_inbox_for_member(*, member: CompanyMember) -> list[ApprovalRequest]:
@@ -94,7 +102,8 @@ def approval_inbox_for_member(*, member: CompanyMember) -> list[ApprovalRequest]
 
 
 def requests_due_to_expire(*, now: datetime | None = None) -> QuerySet[ApprovalRequest]:
-    """Return pending requests whose expiry has passed."""
+    """Return pending and unpaid approved requests whose expiry has passed."""
     return ApprovalRequest.objects.filter(
-        Q(status=State.PENDING) & Q(expires_at__lte=now or timezone.now())
+        Q(status__in=(State.PENDING, State.AWAITING_PAYMENT))
+        & Q(expires_at__lte=now or timezone.now())
     )

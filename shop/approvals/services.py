@@ -14,22 +14,27 @@ from oscar.core.loading import get_class, get_model
 from shop.approvals import rules, tasks
 from shop.approvals.models import DEFAULT_EXPIRY_DAYS, ApprovalPolicy, ApprovalRequest
 from shop.approvals.selectors import member_period_spend, requests_due_to_expire
-from shop.approvals.states import State, transition_check
+from shop.approvals.states import State, decision_check, transition_check
 from shop.checkout.payment import ON_ACCOUNT_TERMS
 from shop.companies.models import Company, CompanyMember
 from shop.errors import PortalError
 from shop.money import money_format
+from shop.payment import services as card
 
 log = logging.getLogger(__name__)
 
 Basket = get_model("basket", "Basket")
 OrderNote = get_model("order", "OrderNote")
+Source = get_model("payment", "Source")
 ShippingAddress = get_model("order", "ShippingAddress")
 Repository = get_class("shipping.repository", "Repository")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 Selector = get_class("partner.strategy", "Selector")
+OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
 
 DECIDERS = (CompanyMember.Role.APPROVER, CompanyMember.Role.ADMIN)
+# A request waiting for a decision, or for the buyer's payment, expires at its date.
+EXPIRING = (State.PENDING, State.AWAITING_PAYMENT)
 
 
 class ApprovalError(PortalError):
@@ -175,8 +180,12 @@ def _return_lines(approval_request: ApprovalRequest) -> None:
     open_basket.merge(frozen, add_quantities=True)
 
 
-def _placement_view():
-    """The checkout view's placement, answering with the order instead of a redirect."""
+def _placement_view(*, card_intent_id: str = ""):
+    """The checkout view's placement, answering with the order instead of a redirect.
+
+    With ``card_intent_id`` the order is paid by that card payment (the buyer's pay-by-link
+    page), recorded as checkout records a card payment; without, on account as checkout does.
+    """
     # Imported here: the checkout view imports this module.
     from shop.checkout.views import PaymentDetailsView
 
@@ -186,11 +195,39 @@ def _placement_view():
             # and the buyer hears from us by the "approved" email.
             return order
 
-    return ApprovedOrderPlacement()
+    class PaidByLinkPlacement(ApprovedOrderPlacement):
+        def handle_payment(self, order_number, total, **kwargs):
+            status = card.card_intent_verify(
+                intent_id=card_intent_id,
+                basket_id=self.approval_basket_id,
+                expected_amount=total.incl_tax,
+                currency=total.currency,
+            )
+            card.card_intent_claim(intent_id=card_intent_id, order_number=order_number)
+            paid = status == card.SUCCEEDED
+            self.add_payment_source(
+                Source(
+                    source_type=card.card_source_type(),
+                    currency=total.currency,
+                    amount_allocated=total.incl_tax,
+                    amount_debited=total.incl_tax if paid else 0,
+                    reference=card_intent_id,
+                )
+            )
+            if paid:
+                self.add_payment_event("Settled", total.incl_tax, reference=card_intent_id)
+            else:
+                # Stripe still processing: the order waits for the webhook's "succeeded".
+                self._card_awaiting_payment = True
+
+    return PaidByLinkPlacement() if card_intent_id else ApprovedOrderPlacement()
 
 
-def _place_order(*, approval_request: ApprovalRequest, request):
-    """Place the order from the frozen basket, paid the way checkout pays (on account)."""
+def _priced(*, approval_request: ApprovalRequest, request, buyer: bool = False):
+    """Return the frozen basket priced today with its address, method, charge and total.
+
+    Refuses when the total differs from the one the request froze.
+    """
     requester = approval_request.requester
     basket = approval_request.basket
     basket.strategy = Selector().strategy(request=request, user=requester)
@@ -207,6 +244,18 @@ def _place_order(*, approval_request: ApprovalRequest, request):
     )
     charge = method.calculate(basket)
     order_total = OrderTotalCalculator(request).calculate(basket, charge)
+    if order_total.incl_tax != approval_request.total and buyer:
+        raise ApprovalError(
+            _(
+                "Prices have changed since your request was approved: it was %(then)s, it would "
+                "now be %(now)s. Withdraw the request (the products go back to your basket) and "
+                "check out again at today's prices."
+            )
+            % {
+                "then": _money(approval_request.total, approval_request.currency),
+                "now": _money(order_total.incl_tax, order_total.currency),
+            }
+        )
     if order_total.incl_tax != approval_request.total:
         raise ApprovalError(
             _(
@@ -218,8 +267,18 @@ def _place_order(*, approval_request: ApprovalRequest, request):
                 "now": _money(order_total.incl_tax, order_total.currency),
             }
         )
-    placer = _placement_view()
+    return basket, shipping_address, method, charge, order_total
+
+
+def _place_order(*, approval_request: ApprovalRequest, request, card_intent_id: str = ""):
+    """Place the order from the frozen basket: on account as checkout pays, or by this card."""
+    requester = approval_request.requester
+    basket, shipping_address, method, charge, order_total = _priced(
+        approval_request=approval_request, request=request, buyer=bool(card_intent_id)
+    )
+    placer = _placement_view(card_intent_id=card_intent_id)
     placer.request, placer.args, placer.kwargs = request, (), {}
+    placer.approval_basket_id = basket.id
     # Still pending while its order is placed: the credit check must not count it twice.
     placer.credit_releasing_pending = approval_request.total
     order_number = placer.generate_order_number(basket)
@@ -247,6 +306,8 @@ def _place_order(*, approval_request: ApprovalRequest, request):
                 order_total,
                 **order_kwargs,
             )
+    except card.CardPaymentRefused as exc:
+        raise ApprovalError(exc.message) from exc
     except (UnableToTakePayment, UnableToPlaceOrder, PaymentError) as exc:
         raise ApprovalError(
             _("The order could not be placed: %(why)s The request stays open.") % {"why": exc}
@@ -260,47 +321,128 @@ def _place_order(*, approval_request: ApprovalRequest, request):
         ) from exc
 
 
+def _pays_by_card(approval_request: ApprovalRequest) -> bool:
+    return approval_request.company.payment_terms not in ON_ACCOUNT_TERMS
+
+
+def _approved_note(*, approval_request: ApprovalRequest, order) -> None:
+    decider = approval_request.decided_by
+    OrderNote.objects.create(
+        order=order,
+        user=decider,
+        note_type=OrderNote.SYSTEM,
+        message=_("Approved by %(name)s (%(email)s) on %(when)s, approval request #%(pk)s.")
+        % {
+            "name": decider.get_full_name() or decider.email,
+            "email": decider.email,
+            "when": timezone.localtime(approval_request.decided_at).strftime("%Y-%m-%d %H:%M"),
+            "pk": approval_request.pk,
+        },
+    )
+
+
 @transaction.atomic
 def approval_request_approve(
     *, approval_request: ApprovalRequest, member: CompanyMember, request
 ) -> ApprovalRequest:
-    """Approve a pending request and place its order; record who approved and when."""
+    """Approve a pending request and place its order; record who approved and when.
+
+    A card-paying company's request is not ordered yet: it awaits the buyer's payment, and
+    the buyer is emailed a link to pay (card details are never held during approval).
+    """
     _decider_check(approval_request=approval_request, member=member)
     approval_request = _locked(approval_request)
-    transition_check(current=approval_request.status, target=State.APPROVED)
-    if approval_request.company.payment_terms not in ON_ACCOUNT_TERMS:
-        # Card details are never held during approval; the pay-by-link step is not built yet.
-        raise ApprovalError(
-            _(
-                "%(company)s pays by card, and approving card orders (the buyer then gets a link "
-                "to pay) is not available yet. Reject the request with a note so the buyer gets "
-                "the lines back, or ask your account manager about paying on account."
-            )
-            % {"company": approval_request.company}
-        )
+    decision_check(current=approval_request.status)
     if not rules.tier_vote(approval_request=approval_request, member=member):
         if approval_request.tier_started_at and approval_request.tier == 2:
             _queue_email("next_tier", approval_request)
         return approval_request  # the rule's next approvers decide next
+    if _pays_by_card(approval_request):
+        # Today's prices must still give the frozen total, or the link could never be paid.
+        _priced(approval_request=approval_request, request=request)
+        approval_request.status = State.AWAITING_PAYMENT
+        approval_request.decided_by = member.user
+        approval_request.decided_at = timezone.now()
+        approval_request.save(update_fields=["status", "decided_by", "decided_at"])
+        _queue_email("payment_link", approval_request)
+        return approval_request
     order = _place_order(approval_request=approval_request, request=request)
     approval_request.status = State.APPROVED
     approval_request.decided_by = member.user
     approval_request.decided_at = timezone.now()
     approval_request.order = order
     approval_request.save(update_fields=["status", "decided_by", "decided_at", "order"])
-    OrderNote.objects.create(
-        order=order,
-        user=member.user,
-        note_type=OrderNote.SYSTEM,
-        message=_("Approved by %(name)s (%(email)s) on %(when)s, approval request #%(pk)s.")
-        % {
-            "name": member.user.get_full_name() or member.user.email,
-            "email": member.user.email,
-            "when": timezone.localtime(approval_request.decided_at).strftime("%Y-%m-%d %H:%M"),
-            "pk": approval_request.pk,
-        },
-    )
+    _approved_note(approval_request=approval_request, order=order)
     _queue_email("approved", approval_request)
+    return approval_request
+
+
+def _payer_check(*, approval_request: ApprovalRequest, member: CompanyMember) -> None:
+    if (
+        member.company_id != approval_request.company_id
+        or member.user_id != approval_request.requester_id
+        or not member.is_active
+    ):
+        raise ApprovalError(_("Only the buyer who sent the request pays for it."))
+
+
+def approval_payment_open(*, approval_request: ApprovalRequest, now: datetime | None = None) -> str:
+    """Return why this request cannot be paid by its link now (empty when it can)."""
+    if approval_request.status != State.AWAITING_PAYMENT:
+        if approval_request.order_id:
+            return _("This request is already paid: it is order %(number)s.") % {
+                "number": approval_request.order.number
+            }
+        return _("This request is %(status)s: there is nothing to pay.") % {
+            "status": str(approval_request.get_status_display()).lower()
+        }
+    if approval_request.expires_at <= (now or timezone.now()):
+        return _(
+            "This payment link expired on %(date)s. Check out again from your basket (the "
+            "products go back to it when the request expires)."
+        ) % {"date": timezone.localtime(approval_request.expires_at).strftime("%Y-%m-%d %H:%M")}
+    return ""
+
+
+def approval_payment_intent(
+    *, approval_request: ApprovalRequest, member: CompanyMember, request
+) -> "card.CardIntentHandle":
+    """Return the card payment intent for an approved request's frozen basket and total.
+
+    Refuses before any card is asked for when the request cannot be paid, or when today's
+    prices no longer give the approved total.
+    """
+    _payer_check(approval_request=approval_request, member=member)
+    refusal = approval_payment_open(approval_request=approval_request)
+    if refusal:
+        raise ApprovalError(refusal)
+    basket = _priced(approval_request=approval_request, request=request, buyer=True)[0]
+    return card.card_intent_for_basket(
+        basket_id=basket.id,
+        order_number=OrderNumberGenerator().order_number(basket),
+        amount=approval_request.total,
+        currency=approval_request.currency,
+    )
+
+
+@transaction.atomic
+def approval_request_pay(
+    *, approval_request: ApprovalRequest, member: CompanyMember, intent_id: str, request
+) -> ApprovalRequest:
+    """Place an approved request's order, paid by the card payment the buyer confirmed."""
+    _payer_check(approval_request=approval_request, member=member)
+    approval_request = _locked(approval_request)
+    refusal = approval_payment_open(approval_request=approval_request)
+    if refusal:
+        raise ApprovalError(refusal)
+    transition_check(current=approval_request.status, target=State.APPROVED)
+    order = _place_order(
+        approval_request=approval_request, request=request, card_intent_id=intent_id
+    )
+    approval_request.status = State.APPROVED
+    approval_request.order = order
+    approval_request.save(update_fields=["status", "order"])
+    _approved_note(approval_request=approval_request, order=order)
     return approval_request
 
 
@@ -360,8 +502,8 @@ def approval_requests_expire(*, now: datetime | None = None) -> int:
     for pk in requests_due_to_expire(now=now).values_list("pk", flat=True):
         with transaction.atomic():
             approval_request = ApprovalRequest.objects.select_for_update().get(pk=pk)
-            if approval_request.status != State.PENDING:
-                continue  # decided meanwhile
+            if approval_request.status not in EXPIRING:
+                continue  # decided or paid meanwhile
             approval_request.status = State.EXPIRED
             approval_request.decided_at = now
             approval_request.save(update_fields=["status", "decided_at"])

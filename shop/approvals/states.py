@@ -12,6 +12,9 @@ from shop.errors import PortalError
 
 class State(models.TextChoices):
     PENDING = "pending", _("Waiting for approval")
+    # A card-paying company's approved request: the buyer pays by the emailed link, and the
+    # order is placed then (card details are never held while a request waits).
+    AWAITING_PAYMENT = "awaiting_payment", _("Approved, awaiting payment")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     EXPIRED = "expired", _("Expired")
@@ -19,7 +22,11 @@ class State(models.TextChoices):
 
 
 TRANSITIONS: dict[str, frozenset[str]] = {
-    State.PENDING: frozenset({State.APPROVED, State.REJECTED, State.EXPIRED, State.CANCELLED}),
+    State.PENDING: frozenset(
+        {State.APPROVED, State.AWAITING_PAYMENT, State.REJECTED, State.EXPIRED, State.CANCELLED}
+    ),
+    # Paid: the order is placed (APPROVED); or the link expired, or the buyer withdrew.
+    State.AWAITING_PAYMENT: frozenset({State.APPROVED, State.EXPIRED, State.CANCELLED}),
     State.APPROVED: frozenset(),
     State.REJECTED: frozenset(),
     State.EXPIRED: frozenset(),
@@ -43,4 +50,16 @@ def transition_check(*, current: str, target: str) -> None:
                 "current": str(State(current).label).lower(),
                 "target": str(State(target).label).lower(),
             }
+        )
+
+
+def decision_check(*, current: str) -> None:
+    """Raise IllegalTransition unless the request still waits for an approver's decision."""
+    if current != State.PENDING:
+        raise IllegalTransition(
+            gettext(
+                "This request is already %(current)s, so it cannot be decided again. Reload "
+                "the page to see its decision."
+            )
+            % {"current": str(State(current).label).lower()}
         )

@@ -15,7 +15,7 @@ from shop.mail import email_send_once
 
 log = logging.getLogger(__name__)
 
-KINDS = ("requested", "next_tier", "approved", "rejected", "expired")
+KINDS = ("requested", "next_tier", "approved", "payment_link", "rejected", "expired")
 SENT_KEY = "shop:approvals:email-sent:{kind}:{object_id}:{stamp}"
 
 
@@ -41,6 +41,7 @@ def _message(kind: str, object_id: int) -> tuple[str, list[str], str, str] | Non
         "company": approval.company,
         "request_url": base_url + reverse("approvals:detail", kwargs={"pk": approval.pk}),
         "basket_url": base_url + reverse("basket:summary"),
+        "pay_url": base_url + reverse("approvals:pay", kwargs={"pk": approval.pk}),
     }
     subject = render_to_string(f"approvals/email/{kind}_subject.txt", context)
     body = render_to_string(f"approvals/email/{kind}_body.txt", context)

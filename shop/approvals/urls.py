@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/approve/", views.approval_approve, name="approve"),
     path("<int:pk>/reject/", views.approval_reject, name="reject"),
     path("<int:pk>/cancel/", views.approval_cancel, name="cancel"),
+    path("<int:pk>/pay/", views.approval_pay, name="pay"),
 ]

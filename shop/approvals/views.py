@@ -13,6 +13,8 @@ from shop.approvals.forms import ApprovalPolicyForm, ApprovalRuleForm, RejectFor
 from shop.approvals.models import DEFAULT_EXPIRY_DAYS, ApprovalPolicy, ApprovalRule
 from shop.errors import PortalError
 from shop.money import money_round
+from shop.payment import services as card
+from shop.payment.forms import CardPaymentForm
 
 Selector = get_class("partner.strategy", "Selector")
 
@@ -83,7 +85,9 @@ def _detail(request: HttpRequest, pk: int, *, sent: bool, reject_form=None) -> H
             "waiting_for": rules.deciders(approval) if approval.is_pending else [],
             "sent": sent,
             "can_decide": can_decide,
-            "can_cancel": approval.is_pending and member.user_id == approval.requester_id,
+            "can_cancel": (approval.is_pending or approval.is_awaiting_payment)
+            and member.user_id == approval.requester_id,
+            "can_pay": approval.is_awaiting_payment and member.user_id == approval.requester_id,
             "reject_form": reject_form or RejectForm(),
         },
         status=400 if reject_form is not None else 200,
@@ -111,6 +115,16 @@ def approval_approve(request: HttpRequest, pk: int) -> HttpResponse:
     except PortalError as exc:
         messages.error(request, exc.message)
         return redirect("approvals:detail", pk=pk)
+    if approval.is_awaiting_payment:
+        messages.success(
+            request,
+            _(
+                "Approved: %(buyer)s is emailed a link to pay by card; the order is placed "
+                "when they pay."
+            )
+            % {"buyer": approval.requester.email},
+        )
+        return redirect("approvals:list")
     if approval.order is None:
         messages.success(
             request, _("Your approval is recorded: the request now waits for the other approvers.")
@@ -122,6 +136,52 @@ def approval_approve(request: HttpRequest, pk: int) -> HttpResponse:
         % {"number": approval.order.number, "buyer": approval.requester.email},
     )
     return redirect("approvals:list")
+
+
+def _pay_page(request: HttpRequest, member, approval, *, error: str = "") -> HttpResponse:
+    """The buyer's pay-by-link page: the frozen lines and total, and the card field."""
+    context = {"approval": approval, "lines": _priced_lines(request, approval), "error": error}
+    try:
+        intent = services.approval_payment_intent(
+            approval_request=approval, member=member, request=request
+        )
+    except card.CardPaymentRefused as exc:
+        context["card_unavailable"] = exc.message
+    except PortalError as exc:
+        context["refusal"] = exc.message
+    else:
+        context.update({"card_intent": intent, **card.card_browser_settings()})
+    return render(request, "approvals/pay.html", context, status=400 if error else 200)
+
+
+@login_required
+def approval_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pay an approved request by card (the link emailed to the buyer); only the buyer may."""
+    member = _member_or_404(request)
+    approval = get_object_or_404(selectors.approval_requests_of_requester(member=member), pk=pk)
+    refusal = services.approval_payment_open(approval_request=approval)
+    if refusal:
+        messages.info(request, refusal)
+        return redirect("approvals:detail", pk=pk)
+    if request.method != "POST":
+        return _pay_page(request, member, approval)
+    form = CardPaymentForm(request.POST)
+    if not form.is_valid():
+        return _pay_page(request, member, approval, error=form.errors["payment_intent"][0])
+    try:
+        approval = services.approval_request_pay(
+            approval_request=approval,
+            member=member,
+            intent_id=form.cleaned_data["payment_intent"],
+            request=request,
+        )
+    except PortalError as exc:
+        return _pay_page(request, member, approval, error=exc.message)
+    messages.success(
+        request,
+        _("Paid: order %(number)s is placed.") % {"number": approval.order.number},
+    )
+    return redirect("customer:order", order_number=approval.order.number)
 
 
 @login_required
@@ -201,7 +261,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
         return refused
     company_rules = (
         ApprovalRule.objects.filter(company=member.company)
-        .select_related("category", "company")
+        .select_related("category", "company", "product")
         .prefetch_related("tier1__user", "tier2__user")
     )
     return render(request, "approvals/rules.html", {"rules": company_rules})
