@@ -22,8 +22,20 @@ class StockRecord(AbstractStockRecord):
         help_text=_("What the item costs us; quotes below the minimum margin need approval."),
     )
 
+    # Set by the strategy on a quoted line's stock record: the quoted quantity was agreed
+    # with its lead time, so it may be allocated beyond the stock on hand.
+    allocation_beyond_stock = False
+
     class Meta(AbstractStockRecord.Meta):
         pass
+
+    def allocate(self, quantity):
+        """Allocate at order placement, refusing more than is left (see shop.partner.services)."""
+        from shop.partner.services import stock_allocate
+
+        stock_allocate(stockrecord=self, quantity=quantity)
+
+    allocate.alters_data = True
 
 
 from oscar.apps.partner.models import *  # noqa: E402,F403

@@ -118,6 +118,7 @@ class CompanyPricing(strategy.Default):
             # with its delivery: stock on hand does not limit it (the account manager
             # quoted beyond stock with the lead time in mind).
             currency = getattr(line, "price_currency", "") or stockrecord.price_currency
+            stockrecord.allocation_beyond_stock = True
             return strategy.PurchaseInfo(
                 price=self._price(line.product, currency, quoted, line.quantity),
                 availability=QuotedAvailability(),
