@@ -8,3 +8,6 @@ class TaxConfig(AppConfig):
     name = "shop.tax"
     label = "tax"
     verbose_name = _("Tax")
+
+    def ready(self) -> None:
+        from shop.tax import receivers  # noqa: F401  (connects the signal receivers)

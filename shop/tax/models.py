@@ -124,3 +124,49 @@ class TaxExemption(models.Model):
     def clean(self) -> None:
         if self.certificate_number is not None and not self.certificate_number.strip():
             raise ValidationError({"certificate_number": _("Enter the certificate's number.")})
+
+
+class OrderTaxRecord(models.Model):
+    """The tax treatment an order was placed under, stored at placement and never recomputed.
+
+    The legal text (reverse charge) or the exemption certificate printed on the order and its
+    documents must stay what applied on the day, whatever later happens to the company's VAT
+    number, certificate or addresses.
+    """
+
+    class Treatment(models.TextChoices):
+        STANDARD = "standard", _("Taxed at the destination's rates")
+        REVERSE_CHARGE = "reverse charge", _("Reverse charge (EU cross-border B2B)")
+        EXEMPT = "exempt", _("Tax exempt (certificate)")
+
+    order = models.OneToOneField(
+        "order.Order", on_delete=models.CASCADE, related_name="tax_record", verbose_name=_("order")
+    )
+    treatment = models.CharField(_("tax treatment"), max_length=16, choices=Treatment.choices)
+    legal_text = models.TextField(
+        _("legal text"), blank=True, help_text=_("Printed with the order's tax, as placed.")
+    )
+    seller_country = models.CharField(_("seller country"), max_length=2)
+    ship_to_country = models.CharField(_("ship-to country"), max_length=2)
+    buyer_vat_number = models.CharField(
+        _("buyer's VAT number"), max_length=32, blank=True,
+        help_text=_("The VAT number the reverse charge relied on."),
+    )  # fmt: skip
+    exemption_certificate_number = models.CharField(
+        _("exemption certificate number"), max_length=64, blank=True
+    )
+    exemption_valid_until = models.DateField(_("certificate valid until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("order tax record")
+        verbose_name_plural = _("order tax records")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(treatment="exempt") | ~Q(exemption_certificate_number=""),
+                name="ordertaxrecord_exempt_has_certificate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.get_treatment_display()}"

@@ -15,12 +15,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shop.companies.models import Company, CompanyAddress
 from shop.companies.vat import vat_number_check
 from shop.money import money_round
-from shop.tax.models import ProductClassTax, TaxClass, TaxRate
+from shop.tax.models import OrderTaxRecord, ProductClassTax, TaxClass, TaxExemption, TaxRate
 
 logger = logging.getLogger(__name__)
 
@@ -218,12 +219,52 @@ def basket_ship_to(*, basket, country: str | None) -> None:
         line._info = strategy.fetch_for_line(line, line.stockrecord)  # Oscar caches it there
 
 
-def order_tax_reason(*, order) -> TaxResult:
-    """Return the tax treatment an order was placed under (to print its legal text)."""
+def _order_engine(*, order, ship_to_country: str | None = None) -> TaxEngine:
     address = getattr(order, "shipping_address", None)
-    engine = TaxEngine(
+    if ship_to_country is None and address is not None:
+        ship_to_country = address.country_id
+    return TaxEngine(
         company=getattr(order, "company", None),
-        ship_to_country=address.country_id if address is not None else None,
+        ship_to_country=ship_to_country,
         day=timezone.localdate(order.date_placed) if order.date_placed else None,
     )
-    return TaxResult(rate=ZERO, amount=ZERO, reason=engine.reason)
+
+
+def tax_record_for_order(*, order, ship_to_country: str | None = None) -> OrderTaxRecord:
+    """Store the tax treatment an order is placed under (idempotent: the first record stays)."""
+    existing = OrderTaxRecord.objects.filter(order=order).first()
+    if existing is not None:
+        return existing
+    engine = _order_engine(order=order, ship_to_country=ship_to_country)
+    record = OrderTaxRecord(
+        order=order,
+        treatment=engine.reason,
+        seller_country=seller_country(),
+        ship_to_country=engine.country,
+    )
+    if engine.reason == REVERSE_CHARGE:
+        record.buyer_vat_number = engine.company.vat_number
+        record.legal_text = str(REVERSE_CHARGE_TEXT)
+    elif engine.reason == EXEMPT:
+        exemption = TaxExemption.objects.get(company=engine.company)
+        record.exemption_certificate_number = exemption.certificate_number
+        record.exemption_valid_until = exemption.valid_until
+        record.legal_text = _(
+            "Tax exempt: exemption certificate %(number)s, valid until %(date)s."
+        ) % {"number": exemption.certificate_number, "date": exemption.valid_until.isoformat()}
+    record.save()
+    return record
+
+
+def order_tax_note(*, order) -> str:
+    """Return the legal tax text an order was placed with (reverse charge, exemption), or ''.
+
+    Read from the record stored at placement. Orders placed before records existed have
+    none: for them the treatment is worked out from today's data, as it used to be.
+    """
+    try:
+        return order.tax_record.legal_text
+    except OrderTaxRecord.DoesNotExist:
+        return (
+            str(REVERSE_CHARGE_TEXT) if _order_engine(order=order).reason == REVERSE_CHARGE else ""
+        )
