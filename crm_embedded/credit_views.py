@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from crm_embedded.views import staff_required
 from shop.companies import selectors as company_selectors
 from shop.credit import selectors, services
-from shop.credit.forms import HoldOverrideForm, LedgerCreditForm
+from shop.credit.forms import CreditSettingsForm, HoldOverrideForm, LedgerCreditForm
 from shop.credit.services import CreditError
 
 ACTIONS = ("payment", "credit_note", "hold_override")
@@ -22,9 +22,51 @@ def _form_error(form, exc: CreditError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
+def _settings_form(company, account, data=None) -> CreditSettingsForm:
+    return CreditSettingsForm(
+        data,
+        prefix="settings",
+        initial={
+            "credit_limit": company.credit_limit,
+            "hold_after_days_overdue": account.hold_after_days_overdue,
+            "warning_percent": account.warning_percent,
+            "po_number_required": account.po_number_required,
+        },
+    )
+
+
+def _save_settings(request: HttpRequest, company, form: CreditSettingsForm) -> bool:
+    """Apply the credit settings form; return whether it was saved (else errors on the form)."""
+    if not form.is_valid():
+        return False
+    try:
+        services.credit_settings_update(company=company, user=request.user, **form.cleaned_data)
+    except CreditError as exc:
+        _form_error(form, exc)
+        return False
+    messages.success(request, _("Saved the credit settings of %(company)s.") % {"company": company})
+    return True
+
+
 @staff_required
 def company_credit(request: HttpRequest, pk: int) -> HttpResponse:
     company = get_object_or_404(company_selectors.companies_for_staff(user=request.user), pk=pk)
+    account = selectors.credit_account_settings(company=company)
+    can_edit_settings = services.credit_settings_editable_by(company=company, user=request.user)
+    settings_form = _settings_form(company, account)
+    status = 200
+    if request.method == "POST" and request.POST.get("action") == "settings":
+        if not can_edit_settings:
+            messages.error(
+                request,
+                _("Only the account manager of %(company)s or a sales manager changes its credit "
+                  "settings.") % {"company": company},
+            )  # fmt: skip
+            return redirect("crm:company-credit", pk=company.pk)
+        settings_form = _settings_form(company, account, request.POST)
+        if _save_settings(request, company, settings_form):
+            return redirect("crm:company-credit", pk=company.pk)
+        status = 400
     forms = {
         "payment": LedgerCreditForm(prefix="payment"),
         "credit_note": LedgerCreditForm(prefix="credit_note"),
@@ -59,7 +101,7 @@ def company_credit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("crm:company-credit", pk=company.pk)
             except CreditError as exc:
                 _form_error(form, exc)
-    elif request.method == "POST":
+    elif request.method == "POST" and request.POST.get("action") != "settings":
         messages.error(request, _("Choose what to record: a payment, a credit note or a hold."))
     return render(
         request,
@@ -72,5 +114,9 @@ def company_credit(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "account": selectors.credit_account_settings(company=company),
             "forms": forms,
+            "settings_form": settings_form,
+            "can_edit_settings": can_edit_settings,
+            "history": selectors.credit_settings_history(company=company),
         },
+        status=status,
     )

@@ -5,12 +5,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from shop.companies.models import Company
+from shop.companies.models import AuditEntry, Company
 from shop.credit.models import CreditAccount, LedgerEntry
 from shop.money import money_round
 
@@ -187,3 +187,48 @@ def credit_statement(*, company: Company, today: date | None = None) -> Statemen
         items=items,
         hold_reason=credit_hold_reason(company=company, today=today),
     )
+
+
+CREDIT_AUDIT_ACTIONS = ("credit.settings_updated", "credit.hold_override")
+
+
+def credit_settings_history(*, company: Company, limit: int = 20) -> list:
+    """Return who changed the credit settings, limit and holds, when, old → new; newest first.
+
+    Each entry gets ``changes``: (label, old, new) tuples, and ``note`` (a hold's reason).
+    """
+    labels = {
+        "credit_limit": _("Credit limit"),
+        "hold_after_days_overdue": CreditAccount._meta.get_field(
+            "hold_after_days_overdue"
+        ).verbose_name,
+        "warning_percent": CreditAccount._meta.get_field("warning_percent").verbose_name,
+        "po_number_required": CreditAccount._meta.get_field("po_number_required").verbose_name,
+        "until": CreditAccount._meta.get_field("hold_override_until").verbose_name,
+    }
+    entries = (
+        AuditEntry.objects.filter(company=company)
+        .filter(Q(action__in=CREDIT_AUDIT_ACTIONS) | Q(action="company.updated"))
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
+    history = []
+    for entry in entries[: limit * 3]:
+        detail = entry.detail or {}
+        if entry.action == "company.updated":
+            if "credit_limit" not in detail:
+                continue  # another field of the company: not credit control
+            detail = {"credit_limit": detail["credit_limit"]}
+        history.append(entry)
+        entry.note = ""
+        if entry.action == "credit.hold_override":
+            entry.note = detail.get("reason", "")
+            detail = {"until": {"old": None, "new": detail.get("until")}}
+        entry.changes = [
+            (str(labels.get(field, field)), change.get("old"), change.get("new"))
+            for field, change in detail.items()
+            if isinstance(change, dict)
+        ]
+        if len(history) == limit:
+            break
+    return history

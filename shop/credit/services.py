@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from shop.companies import selectors as company_selectors
 from shop.companies.models import Company
-from shop.companies.services import audit_record
+from shop.companies.services import CompanyError, audit_record, company_update_by_staff
 from shop.credit import selectors
 from shop.credit.models import CreditAccount, LedgerEntry
 from shop.credit.signals import credit_limit_requested
@@ -262,6 +263,82 @@ def credit_hold_override(
             action="credit.hold_override",
             detail={"reason": reason, "until": until.isoformat()},
         )
+    return account
+
+
+SETTINGS_FIELDS = ("hold_after_days_overdue", "warning_percent", "po_number_required")
+
+
+def credit_settings_editable_by(*, company: Company, user: AbstractBaseUser) -> bool:
+    """Return whether the user may change the company's credit settings.
+
+    The company's account manager and sales managers may; other staff may not.
+    """
+    if not user.is_authenticated:
+        return False
+    return company_selectors.user_is_sales_manager(user=user) or (
+        company.account_manager_id is not None and company.account_manager_id == user.pk
+    )
+
+
+def credit_settings_update(
+    *,
+    company: Company,
+    user: AbstractBaseUser,
+    credit_limit: Decimal,
+    hold_after_days_overdue: int | None,
+    warning_percent: int,
+    po_number_required: bool,
+) -> CreditAccount:
+    """Change the company's limit and credit control; each change is audited old → new."""
+    if not credit_settings_editable_by(company=company, user=user):
+        raise CreditError(
+            _(
+                "Only the account manager of %(company)s or a sales manager changes its "
+                "credit settings."
+            )
+            % {"company": company}
+        )
+    if credit_limit is None or credit_limit < 0:
+        raise CreditError(_("Enter a credit limit of 0 or more, e.g. 25000.00."), "credit_limit")
+    if hold_after_days_overdue is not None and not 0 <= hold_after_days_overdue <= 365:
+        raise CreditError(
+            _("Enter between 0 and 365 days, or leave it empty for no hold."),
+            "hold_after_days_overdue",
+        )
+    if not 1 <= warning_percent <= 100:
+        raise CreditError(_("Enter a percentage between 1 and 100."), "warning_percent")
+    credit_account_for(company=company)
+    with transaction.atomic():
+        account = CreditAccount.objects.select_for_update().get(company=company)
+        wanted = {
+            "hold_after_days_overdue": hold_after_days_overdue,
+            "warning_percent": warning_percent,
+            "po_number_required": po_number_required,
+        }
+        diff = {}
+        for field in SETTINGS_FIELDS:
+            old, new = getattr(account, field), wanted[field]
+            if old != new:
+                diff[field] = {
+                    "old": None if old is None else str(old),
+                    "new": None if new is None else str(new),
+                }
+                setattr(account, field, new)
+        if diff:
+            account.save(update_fields=list(diff))
+            audit_record(company=company, actor=user, action="credit.settings_updated", detail=diff)
+        if credit_limit.quantize(CENT) != company.credit_limit:
+            try:
+                # The company's front door: it checks the user's scope and audits old → new.
+                updated = company_update_by_staff(
+                    company_id=company.pk,
+                    staff_user=user,
+                    changes={"credit_limit": credit_limit.quantize(CENT)},
+                )
+            except CompanyError as exc:
+                raise CreditError(exc.message, "credit_limit") from exc
+            company.credit_limit = updated.credit_limit
     return account
 
 
