@@ -88,7 +88,7 @@ class CreditSettingsForm(TextGuardMixin, forms.Form):
         },
     )
     warning_percent = forms.IntegerField(
-        label=_("Warning band (% of the limit)"),
+        label=_("Warning band (percent of the limit)"),
         min_value=1,
         max_value=100,
         help_text=_("Buyers are warned once an order takes the use of the limit past this."),
