@@ -15,6 +15,7 @@ took that no order accounts for, for staff to refund or mark handled.
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.db.models.signals import post_migrate
 from django.urls import path
 from django.utils.translation import gettext
 from oscar.apps.dashboard import apps
@@ -43,6 +44,13 @@ def sales_managers_only(view):
     return wrapped
 
 
+def _grant_sales_managers(sender, using="default", **kwargs):
+    # After migrate and after a test database flush, which empties the group's permissions.
+    from shop.dashboard.services import sales_manager_permissions_ensure
+
+    sales_manager_permissions_ensure(using=using)
+
+
 class DashboardConfig(apps.DashboardConfig):
     name = "shop.dashboard"
 
@@ -55,6 +63,10 @@ class DashboardConfig(apps.DashboardConfig):
             "payments-unmatched-list": [VIEW_UNMATCHED_PERMISSION],
             "payments-unmatched-detail": [VIEW_UNMATCHED_PERMISSION],
         }
+
+    def ready(self):
+        super().ready()
+        post_migrate.connect(_grant_sales_managers, sender=self)
 
     def get_urls(self):
         from shop.dashboard.payments import views

@@ -1,14 +1,19 @@
-"""Staff actions on card payments from the dashboard: refund an order, resolve a stray payment."""
+"""Staff actions on card payments from the dashboard, and the sales managers' permissions."""
 
 import logging
 from decimal import Decimal
 
 import stripe
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from shop.companies.selectors import SALES_MANAGERS_GROUP
+from shop.dashboard.access import CUSTOM_PERMISSIONS, SALES_MANAGER_PERMISSIONS
 from shop.dashboard.models import UnmatchedPaymentResolution
 from shop.errors import PortalError
 from shop.money import money_format, money_round
@@ -120,3 +125,27 @@ def unmatched_payment_mark_handled(*, payment_id: int, note: str, user) -> None:
         _resolve(
             payment=payment, kind=UnmatchedPaymentResolution.Kind.HANDLED, note=note, user=user
         )
+
+
+def _permission(code: str, *, using: str):
+    app_label, codename = code.split(".", 1)
+    action, _sep, model_name = codename.partition("_")
+    name = None
+    if code in CUSTOM_PERMISSIONS:
+        app_label, model_name, name = CUSTOM_PERMISSIONS[code]
+    model = django_apps.get_model(app_label, model_name)
+    content_type = ContentType.objects.db_manager(using).get_for_model(
+        model, for_concrete_model=False
+    )
+    permission, _created = Permission.objects.using(using).get_or_create(
+        content_type=content_type,
+        codename=codename,
+        defaults={"name": (name or f"Can {action} {model._meta.verbose_name_raw}")[:255]},
+    )
+    return permission
+
+
+def sales_manager_permissions_ensure(*, using: str = "default") -> None:
+    """Give the sales managers' group its dashboard permissions, creating any still missing."""
+    group, _created = Group.objects.using(using).get_or_create(name=SALES_MANAGERS_GROUP)
+    group.permissions.add(*(_permission(code, using=using) for code in SALES_MANAGER_PERMISSIONS))

@@ -3,8 +3,9 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.core.management.sql import emit_post_migrate_signal
 from oscar.core.loading import get_model
 
 from shop.demo import DEMO_PASSWORD
@@ -31,6 +32,16 @@ SALES_MANAGER_PERMISSIONS = {
     "payment.change_unmatchedpayment",
     "analytics.view_userrecord",
 }
+
+
+def granted_to_sales_managers() -> set[str]:
+    group = Group.objects.get(name="Sales managers")
+    return {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in group.permissions.select_related("content_type")
+    }
+
+
 SALES_MANAGER_PAGES = [
     "/shop/dashboard/",
     "/shop/dashboard/orders/",
@@ -51,12 +62,16 @@ SETUP_PAGES = [
 
 
 def test_the_sales_managers_group_holds_exactly_the_dashboard_permissions_it_needs():
-    group = Group.objects.get(name="Sales managers")
-    granted = {
-        f"{p.content_type.app_label}.{p.codename}"
-        for p in group.permissions.select_related("content_type")
-    }
-    assert granted == SALES_MANAGER_PERMISSIONS
+    assert granted_to_sales_managers() == SALES_MANAGER_PERMISSIONS
+
+
+def test_migrate_and_a_database_flush_give_the_group_its_permissions_back():
+    # A flush (TransactionTestCase, `manage.py flush`) empties the tables, the custom
+    # refund permission included; Django then sends post_migrate, as migrate does.
+    Group.objects.filter(name="Sales managers").delete()
+    Permission.objects.filter(codename="refund_card").delete()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert granted_to_sales_managers() == SALES_MANAGER_PERMISSIONS
 
 
 @pytest.mark.parametrize("url", SALES_MANAGER_PAGES)
