@@ -16,7 +16,7 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.db.models.signals import post_migrate
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext
 from oscar.apps.dashboard import apps
 
@@ -33,6 +33,15 @@ def sales_managers_only(view):
         user = request.user
         # Anonymous visitors fall through to Oscar's own check, which sends them to log in.
         if user.is_authenticated and not user_is_sales_manager(user=user):
+            if not user.is_staff:
+                # A buyer has no CRM: point them to what they came for.
+                raise PermissionDenied(
+                    gettext(
+                        "The shop dashboard is for our sales staff only. Your orders are "
+                        "under Account, Order History (%(url)s)."
+                    )
+                    % {"url": reverse("customer:order-list")}
+                )
             raise PermissionDenied(
                 gettext(
                     "The shop dashboard shows every company's orders and is for sales "

@@ -125,4 +125,12 @@ def test_the_demo_sales_manager_opens_an_order_and_refunds_it(client, demo):
 def test_demo_account_managers_and_buyers_cannot_open_the_dashboard(client, demo, email):
     assert client.login(username=email, password=DEMO_PASSWORD)
     for url in ("/shop/dashboard/", "/shop/dashboard/orders/"):
-        assert client.get(url).status_code == 403
+        response = client.get(url)
+        assert response.status_code == 403
+    # Each is told where to go instead: the CRM for staff, their order history for a buyer.
+    where = (
+        "the CRM at /crm/"
+        if email.endswith("@partshub.example")
+        else "Order History (/shop/accounts/orders/)"
+    )
+    assert where in response.content.decode()
