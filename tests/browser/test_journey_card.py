@@ -158,6 +158,8 @@ def _thank_you(page: Page) -> None:
     expect(page.locator("body")).to_contain_text("Your order has been placed")
     order, source = _paid_order()
     expect(page.locator("body")).to_contain_text(order.number)
+    expect(page.locator("#order-payment")).to_contain_text("Paid by card: €")
+    expect(page.locator("#order-payment")).to_contain_text(f"Stripe payment {source.reference}")
     assert source.source_type.name == "Card (Stripe)"
     assert source.amount_debited == source.amount_allocated == order.total_incl_tax > Decimal(0)
     assert order.status == "Pending" and order.purchase_order_number == "PO-CARD-1"

@@ -51,6 +51,8 @@ def test_a_webhook_before_place_order_is_resolved_by_the_order(
     order = Order.objects.get()
     flag.refresh_from_db()
     assert flag.order_number == order.number and flag.resolved_at is not None
+    thanks = client.get(reverse("checkout:thank-you")).content.decode()
+    assert f"Stripe payment {intent.intent_id}" in thanks and "invoiced" not in thanks
     # Staff see open flags only (resolved ones behind the filter).
     assert intent.intent_id not in admin_client.get(ADMIN_LIST).content.decode()
     assert intent.intent_id in admin_client.get(f"{ADMIN_LIST}?state=resolved").content.decode()
@@ -122,6 +124,8 @@ def test_a_processing_payment_awaits_payment_until_the_signed_webhook_settles_it
     assert response.status_code == 302, response.content.decode()[:2000]
     order = Order.objects.get()
     assert order.status == card.AWAITING_PAYMENT
+    thanks = client.get(reverse("checkout:thank-you")).content.decode()
+    assert "still being processed by your bank" in thanks and "invoiced" not in thanks
     source = order.sources.get()
     assert source.amount_allocated == order.total_incl_tax and source.amount_debited == 0
     assert not PaymentEvent.objects.exists()
