@@ -213,3 +213,18 @@ def test_a_refund_without_the_csrf_token_is_refused(sales_manager):
     client.force_login(sales_manager)
     assert refund(client, order, "1.00").status_code == 403
     assert stripe_refunded(order) == 0
+
+
+def test_the_refund_note_cannot_be_deleted(manager_client):
+    order = card_order()
+    assert refund(manager_client, order, "1.00").status_code == 302
+    note = OrderNote.objects.get(order=order)
+    response = manager_client.post(
+        detail_url(order), {"order_action": "delete_note", "note_id": note.pk}, follow=True
+    )
+    assert "record and cannot be deleted" in response.content.decode()
+    assert OrderNote.objects.filter(pk=note.pk).exists()
+    # A note staff typed themselves can still be deleted while it is editable.
+    own = OrderNote.objects.create(order=order, message="call back", note_type="Info")
+    manager_client.post(detail_url(order), {"order_action": "delete_note", "note_id": own.pk})
+    assert not OrderNote.objects.filter(pk=own.pk).exists()

@@ -54,6 +54,17 @@ class OrderDetailView(views.OrderDetailView):
             ctx["card_refund_form"] = kwargs.get("card_refund_form") or self._refund_form(card)
         return ctx
 
+    def delete_note(self, request, order):
+        # Oscar deletes any note by id, though its page offers the button only on editable
+        # ones: system notes (status changes, card refunds with who and why) are the record.
+        note = order.notes.filter(id=request.POST.get("note_id") or None).first()
+        if note is not None and not note.is_editable():
+            return self.reload_page(
+                fragment="notes",
+                error=gettext("This note is part of the order's record and cannot be deleted."),
+            )
+        return super().delete_note(request, order)
+
     def _refund_form(self, card, data=None):
         return CardRefundForm(data, refundable=card.refundable, currency=card.currency)
 
