@@ -4,6 +4,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.admin.sites import AdminSite
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -40,6 +41,9 @@ urlpatterns += [
     path("shop/approvals/", include("shop.approvals.urls")),
     path("shop/quotes/", include("crm_embedded.quotes.urls_buyer")),
     path("shop/payment/", include("shop.payment.urls")),
+    # /shop/ is the catalogue (Oscar's own '' sends it to OSCAR_HOMEPAGE, the CMS home).
+    path("shop/", RedirectView.as_view(pattern_name="catalogue:index"), name="shop-index"),
+    path("search/", include("cms.search.urls")),
     path("shop/", include("shop.bulk.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
 ]

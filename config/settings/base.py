@@ -104,6 +104,10 @@ INSTALLED_APPS = [
     "crm_embedded.apps.CrmEmbeddedConfig",
     "crm_embedded.quotes.apps.QuotesConfig",
     "cms.apps.CmsConfig",
+    "cms.promotions.apps.PromotionsConfig",
+    "cms.navigation.apps.NavigationConfig",
+    "cms.search.apps.SiteSearchConfig",
+    "cms.editorial.apps.EditorialConfig",
 ]
 
 MIDDLEWARE = [
@@ -321,6 +325,8 @@ CELERY_BEAT_SCHEDULE = {
     "analytics-flush": {"task": "shop.analytics.tasks.flush", "schedule": 60.0},
     # Purchase approvals: expire overdue requests, escalate idle ones (idempotent).
     "approvals-housekeeping": {"task": "shop.approvals.tasks.housekeeping", "schedule": 900.0},
+    # CMS: pages scheduled by editors (go-live / expiry) go live within a minute.
+    "cms-publish-scheduled": {"task": "cms.editorial.tasks.publish_scheduled", "schedule": 60.0},
 }
 # Without a broker there is no beat: each web process flushes the analytics buffer itself,
 # from a background thread, every ANALYTICS_FLUSH_SECONDS.

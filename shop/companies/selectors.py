@@ -9,6 +9,7 @@ from shop.companies.models import (
     CompanyAddress,
     CompanyApplication,
     CompanyMember,
+    CustomerGroup,
     Invitation,
 )
 
@@ -91,3 +92,13 @@ def application_for_user(*, user: AbstractBaseUser) -> CompanyApplication | None
         if user.is_authenticated
         else None
     )
+
+
+def audience_customer_groups() -> QuerySet[CustomerGroup]:
+    """Return every customer group, by name (content targets them: banners, previews)."""
+    return CustomerGroup.objects.order_by("name")
+
+
+def audience_companies() -> QuerySet[Company]:
+    """Return the active companies, by name (content targets them: banners, previews)."""
+    return Company.objects.filter(status=Company.Status.ACTIVE).order_by("legal_name")

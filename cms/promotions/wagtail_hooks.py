@@ -1,0 +1,52 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from cms.promotions.forms import BannerForm
+from cms.promotions.models import Banner
+
+
+class BannerViewSet(SnippetViewSet):
+    model = Banner
+    icon = "pick"
+    menu_label = _("Banners")
+    menu_order = 250
+    add_to_admin_menu = True
+    list_display = ["title", "audience", "starts_at", "ends_at", "is_active", "priority"]
+    list_filter = ["audience", "is_active"]
+    search_fields = ["title", "text"]
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldPanel("title"),
+                    FieldPanel("text"),
+                    FieldPanel("image"),
+                    FieldPanel("cta_label"),
+                    FieldPanel("link_page"),
+                    FieldPanel("link_url"),
+                ],
+                heading=_("Message"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("audience"),
+                    FieldPanel("customer_group"),
+                    FieldPanel("companies"),
+                ],
+                heading=_("Who sees it"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+                    FieldRowPanel([FieldPanel("is_active"), FieldPanel("priority")]),
+                ],
+                heading=_("When"),
+            ),
+        ],
+        base_form_class=BannerForm,
+    )
+
+
+register_snippet(BannerViewSet)
