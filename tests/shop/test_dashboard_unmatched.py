@@ -196,3 +196,18 @@ def test_resolving_needs_the_csrf_token(sales_manager):
     assert response.status_code == 403
     payment.refresh_from_db()
     assert payment.resolved_at is None
+
+
+def test_a_payment_resolved_by_its_order_says_which_order(manager_client):
+    # Stripe's webhook beat the buyer's "Place order": the order resolved the flag itself.
+    payment = unmatched(intent_id="pi_late_order")
+    UnmatchedPayment.objects.filter(pk=payment.pk).update(
+        resolved_at=timezone.now(), order_number="100777"
+    )
+    assert "pi_late_order" not in manager_client.get(LIST_URL).content.decode()
+    html = manager_client.get(f"{LIST_URL}?show=all").content.decode()
+    assert "Order 100777 was placed for it" in html
+    assert (
+        'id="unmatched-payment-form"'
+        not in manager_client.get(detail_url(payment)).content.decode()
+    )
