@@ -443,6 +443,8 @@ def approval_request_pay(
     approval_request.order = order
     approval_request.save(update_fields=["status", "order"])
     _approved_note(approval_request=approval_request, order=order)
+    # The buyer's confirmation with the order number, as an on-account approval sends it.
+    _queue_email("approved", approval_request)
     return approval_request
 
 

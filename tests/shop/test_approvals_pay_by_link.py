@@ -141,7 +141,8 @@ def test_the_buyer_pays_by_the_link_and_the_order_is_placed_once(
     assert "€600.00" in html and "Fleet service" not in html  # lines and total, not the note
 
     assert _confirm(intent.intent_id) == "succeeded"
-    response = client.post(url, {"payment_intent": intent.intent_id})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"payment_intent": intent.intent_id})
     order = Order.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("customer:order", kwargs={"order_number": order.number})
@@ -159,6 +160,7 @@ def test_the_buyer_pays_by_the_link_and_the_order_is_placed_once(
     assert "approver@cardco.example" in OrderNote.objects.get(order=order).message
     assert CardIntent.objects.get().order_number == order.number
     assert approval.basket.status == Basket.SUBMITTED
+    assert mail.outbox[-1].to == [BUYER] and order.number in mail.outbox[-1].body
     # A replayed POST places nothing more and says why.
     again = client.post(url, {"payment_intent": intent.intent_id}, follow=True)
     assert b"already paid" in again.content and Order.objects.count() == 1
