@@ -12,6 +12,12 @@ Run from the project root with the project's virtualenv:
 
     python tests/bench/run_bench.py            # 50,000 products, 15 s per page, 8 users
     python tests/bench/run_bench.py --quick    # 2,000 products, 5 s per page (smoke run)
+    python tests/bench/run_bench.py --scenario checkout   # only the checkout on account
+
+After the pages, the ``checkout`` scenario: 20 buyers of on-account bench companies each
+order through the real checkout pages (add to basket, delivery address, payment step with a
+PO number, preview, place order) again and again for 60 s; it reports orders placed, the
+p50/p95 of a whole order and of the place-order request, and failures.
 
 Exit status: 0 when every page answered with at most 5 % failures, 1 otherwise, 2 when
 the setup (database, migrations, seed, server start) failed. The req/s target is
@@ -67,6 +73,14 @@ PREFERRED_CATEGORY = "Automotive spare parts"
 # A demo buyer whose company (Rheinland Auto Service) has a contract price list; the
 # password is shop/demo.py DEMO_PASSWORD.
 BUYER_EMAIL = "jonas.weber@rheinland-auto.example"
+# The checkout scenario's buyers: one on-account company each (created by the bench, with a
+# credit limit the run cannot use up and no order limits: no order waits for approval).
+CHECKOUT_EMAIL = "bench.buyer{:02d}@bench.example"
+CHECKOUT_SLUG = "bench-buyer-{:02d}"
+CHECKOUT_CREDIT_LIMIT = "1000000000.00"
+CHECKOUT_LINES = 2  # products per order
+CHECKOUT_STOCK = 1_000_000  # the checkout products are restocked to this before the run
+SCENARIOS = ("all", "pages", "checkout")
 LOGIN_PATH = "/accounts/login/"
 PREFERRED_SEARCH_WORDS = ("bearing", "bolt", "valve", "filter", "motor")
 TARGET_PAGE = "category"
@@ -401,8 +415,10 @@ def _cookie_opener(jar: http.cookiejar.CookieJar) -> urllib.request.OpenerDirect
     )
 
 
-def login_buyer(base_url: str) -> tuple[http.cookiejar.CookieJar | None, str]:
-    """Log the demo buyer in over HTTP; return (the session's cookie jar, "") or (None, problem)."""
+def login_buyer(
+    base_url: str, email: str = BUYER_EMAIL
+) -> tuple[http.cookiejar.CookieJar | None, str]:
+    """Log a demo buyer in over HTTP; return (the session's cookie jar, "") or (None, problem)."""
     assert base_url.startswith(f"http://{LOOPBACK}:"), base_url
     password = demo_password()
     if not password:
@@ -418,7 +434,7 @@ def login_buyer(base_url: str) -> tuple[http.cookiejar.CookieJar | None, str]:
     if not token:
         return None, f"{LOGIN_PATH} has no CSRF token"
     data = urllib.parse.urlencode(
-        {"login": BUYER_EMAIL, "password": password, "csrfmiddlewaretoken": token.group(1)}
+        {"login": email, "password": password, "csrfmiddlewaretoken": token.group(1)}
     ).encode()
     request = urllib.request.Request(  # noqa: S310 (loopback http URL)
         base_url + LOGIN_PATH, data=data, headers={"Referer": base_url + LOGIN_PATH}
@@ -800,6 +816,93 @@ def probe(out_path: Path) -> None:
     )
 
 
+def prepare_checkout(out_path: Path, *, users: int, product_urls: list[str]) -> None:
+    """Create the checkout scenario's buyers and restock its products (child process).
+
+    One on-account company per buyer, like the demo's Rheinland Auto (net 30 days, PO number
+    required, a delivery address) but with a credit limit the run cannot use up and no order
+    or period limits. Idempotent; the buyers' open baskets are emptied.
+    """
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from decimal import Decimal
+
+    from oscar.core.loading import get_model
+
+    from shop.companies.models import Company, CompanyAddress, CompanyMember
+    from shop.credit.models import CreditAccount
+    from shop.demo import DemoUser, _user_ensure
+
+    Basket = get_model("basket", "Basket")
+    StockRecord = get_model("partner", "StockRecord")
+    Order = get_model("order", "Order")
+    emails = []
+    for number in range(1, users + 1):
+        company, _ = Company.objects.update_or_create(
+            slug=CHECKOUT_SLUG.format(number),
+            defaults={
+                "legal_name": f"Bench Buyer {number:02d} GmbH",
+                "country": "DE",
+                "status": Company.Status.ACTIVE,
+                "payment_terms": Company.PaymentTerms.NET_30,
+                "credit_limit": Decimal(CHECKOUT_CREDIT_LIMIT),
+            },
+        )
+        CompanyAddress.objects.get_or_create(
+            company=company, kind=CompanyAddress.Kind.SHIPPING, label="Workshop",
+            defaults={"line1": f"Benchstrasse {number}", "postcode": "50667", "city": "Koeln",
+                      "country": "DE", "is_default": True},
+        )  # fmt: skip
+        CreditAccount.objects.update_or_create(
+            company=company, defaults={"po_number_required": True}
+        )
+        email = CHECKOUT_EMAIL.format(number)
+        user, _ = _user_ensure(DemoUser(email, "Bench", f"Buyer {number:02d}", "buyer"))
+        CompanyMember.objects.update_or_create(
+            user=user,
+            defaults={"company": company, "role": CompanyMember.Role.BUYER, "is_active": True,
+                      "order_limit": None, "period_limit": None},
+        )  # fmt: skip
+        for basket in Basket.open.filter(owner=user):
+            basket.flush()
+        emails.append(email)
+    pks = [int(m.group(1)) for m in map(PRODUCT_PK_RE.search, product_urls) if m]
+    restocked = StockRecord.objects.filter(product_id__in=pks).update(num_in_stock=CHECKOUT_STOCK)
+    orders = Order.objects.filter(company__slug__startswith="bench-buyer-").count()
+    out_path.write_text(
+        json.dumps({"emails": emails, "restocked": restocked, "orders_before": orders})
+    )
+
+
+def run_prepare_checkout(
+    env: dict[str, str], *, users: int, product_urls: list[str], workdir: Path
+) -> dict:
+    out, logfile = workdir / "checkout-prepare.json", workdir / "checkout-prepare.log"
+    args = [str(Path(__file__).resolve()), "--prepare-checkout", str(out),
+            "--checkout-users", str(users), "--checkout-products", "|".join(product_urls)]  # fmt: skip
+    with logfile.open("a") as log_out:
+        proc = subprocess.run(
+            [sys.executable, *args], cwd=ROOT, env=env, stdout=log_out, stderr=subprocess.STDOUT,
+            timeout=600, check=False,
+        )  # fmt: skip
+    if proc.returncode != 0 or not out.exists():
+        tail = [line for line in logfile.read_text().splitlines() if line.strip()][-1:] or ["?"]
+        raise BenchError(f"preparing the checkout buyers failed: {tail[0][:240]} (log: {logfile})")
+    return json.loads(out.read_text())
+
+
+def bench_orders(role: str) -> int:
+    """Orders placed by the checkout scenario's companies so far."""
+    with _pg_connect(role, DB_NAME) as conn:
+        return conn.execute(
+            "SELECT count(*) FROM order_order o JOIN companies_company c ON c.id = o.company_id "
+            "WHERE c.slug LIKE %s",
+            ("bench-buyer-%",),
+        ).fetchone()[0]
+
+
 def run_probe(env: dict[str, str], *, workdir: Path, logfile: Path) -> dict:
     out = workdir / "probe.json"
     with logfile.open("a") as log_out:
@@ -826,6 +929,7 @@ def run_probe(env: dict[str, str], *, workdir: Path, logfile: Path) -> dict:
 def run_locust(
     env: dict[str, str], *, host: str, page: str, urls: list[str], seconds: int, users: int,
     workdir: Path, cookies: list[dict] | None = None, basket_lines: int = 0,
+    user_class: str = "PageUser",
 ) -> dict:  # fmt: skip
     prefix = workdir / page
     locust_env = dict(env)
@@ -834,6 +938,7 @@ def run_locust(
         BENCH_URLS="|".join(urls),
         BENCH_COOKIES=json.dumps(cookies or []),
         BENCH_BASKET_LINES=str(basket_lines),
+        BENCH_CHECKOUT_LINES=str(CHECKOUT_LINES),
     )
     cmd = [
         sys.executable, "-m", "locust",
@@ -843,6 +948,7 @@ def run_locust(
         "--run-time", f"{seconds}s", "--stop-timeout", "5",
         "--csv", str(prefix), "--only-summary",
         "--loglevel", "WARNING", "--exit-code-on-error", "0",
+        user_class,
     ]  # fmt: skip
     logfile = workdir / f"{page}.locust.log"
     with logfile.open("w") as out:
@@ -872,6 +978,15 @@ def run_locust(
             p50_ms=_num(row["50%"]),
             p95_ms=_num(row["95%"]),
         )
+    steps = {name: row for name, row in rows.items() if name.startswith(f"{page}: ")}
+    if steps:
+        result["steps"] = {
+            name.split(": ", 1)[1]: {
+                "requests": int(r["Request Count"]), "failures": int(r["Failure Count"]),
+                "p50_ms": _num(r["50%"]), "p95_ms": _num(r["95%"]),
+            }
+            for name, r in steps.items()
+        }  # fmt: skip
     setup = {name: row for name, row in rows.items() if name.startswith("setup:")}
     if setup:
         result["setup"] = {
@@ -887,6 +1002,64 @@ def run_locust(
     return result
 
 
+def run_checkout(
+    env: dict[str, str], *, role: str, host: str, probe_data: dict, workdir: Path, users: int,
+    seconds: int,
+) -> dict:  # fmt: skip
+    """The checkout scenario: ``users`` buyers ordering on account for ``seconds``."""
+    products = probe_data["basket_add_products"]
+    if not products:
+        raise BenchError("checkout: no product with an add-to-basket form was found")
+    prepared = run_prepare_checkout(env, users=users, product_urls=products, workdir=workdir)
+    log(
+        f"  checkout: {users} on-account buyers ready; {prepared['restocked']} stock records restocked"
+    )
+    sessions = []
+    for email in prepared["emails"]:
+        jar, problem = login_buyer(host, email)
+        if jar is None:
+            raise BenchError(f"checkout: logging in {email} over HTTP failed: {problem}")
+        sessions.append({c.name: c.value for c in jar})
+    before = bench_orders(role)
+    result = run_locust(
+        env, host=host, page="checkout", urls=products, seconds=seconds, users=users,
+        workdir=workdir, cookies=sessions, user_class="CheckoutUser",
+    )  # fmt: skip
+    result.update(
+        users=users,
+        seconds=seconds,
+        lines_per_order=CHECKOUT_LINES,
+        products=products,
+        orders_placed=bench_orders(role) - before,
+    )
+    log(
+        f"  checkout: {result['requests']} orders tried, {result['orders_placed']} placed, "
+        f"p95 {result['p95_ms']} ms, {result['failures']} failures"
+    )
+    return result
+
+
+def render_checkout(checkout: dict) -> str:
+    """The checkout scenario's table: whole orders, then each step's request."""
+    fmt = lambda v: "-" if v is None else f"{v:.0f}"  # noqa: E731
+    lines = [
+        f"Checkout on account: {checkout['users']} buyers (one on-account company each), "
+        f"{checkout['seconds']} s, {checkout['lines_per_order']} products per order, PO number; "
+        f"{checkout['orders_placed']} orders placed",
+        "",
+        "| checkout | count | p50 ms | p95 ms | failures |",
+        "|---|---:|---:|---:|---:|",
+        f"| whole order ({2 * checkout['lines_per_order'] + 8} requests) | {checkout['requests']} | {fmt(checkout['p50_ms'])} | "
+        f"{fmt(checkout['p95_ms'])} | {checkout['failures']} |",
+    ]
+    for step, row in checkout.get("steps", {}).items():
+        lines.append(
+            f"| {step} | {row['requests']} | {fmt(row['p50_ms'])} | {fmt(row['p95_ms'])} "
+            f"| {row['failures']} |"
+        )
+    return "\n".join(lines)
+
+
 def _num(value: str) -> float | None:
     try:
         return float(value)
@@ -900,7 +1073,7 @@ def _num(value: str) -> float | None:
 def build_rows(load: dict, probe_data: dict) -> list[dict]:
     trivial_rps = load.get("trivial", {}).get("rps") or 0.0
     rows = []
-    for page in PAGES:
+    for page in (p for p in PAGES if p in load):
         lr = load.get(page, {})
         pr = probe_data["pages"].get(page, {})
         requests = lr.get("requests", 0)
@@ -984,7 +1157,9 @@ def buyer_line(rows: list[dict]) -> str:
     return f"category_buyer vs category: {delta}{rps}"
 
 
-def write_report(report: dict, table: str, summary: list[str], stamp: str) -> Path:
+def write_report(
+    report: dict, table: str, summary: list[str], stamp: str, checkout_table: str = ""
+) -> Path:
     RESULTS_DIR.mkdir(exist_ok=True)
     (RESULTS_DIR / f"{stamp}.json").write_text(json.dumps(report, indent=2))
     cfg = report["config"]
@@ -992,23 +1167,30 @@ def write_report(report: dict, table: str, summary: list[str], stamp: str) -> Pa
         f"# Benchmark {stamp}",
         "",
         f"- commit {report['commit']}; {cfg['products']} products in the database ({report['setup'].get('seed', '')})",
-        f"- gunicorn {cfg['workers']} sync workers on {cfg['host']}; locust {cfg['users']} users, "
-        f"{cfg['seconds']} s per page, one run per page; cache: {cfg['cache']}; "
+        f"- gunicorn {cfg['workers']} sync workers on {cfg['host']}; cache: {cfg['cache']}; "
         f"settings: config.settings.production; CONN_MAX_AGE={cfg['conn_max_age']}",
-        f"- load generator and server share the machine ({os.cpu_count()} CPUs): absolute req/s are "
-        "indicative; the ratio to the trivial page is the comparable number",
-        "- SQL queries: counted in-process with Django's test client after one warm-up request"
-        f" (basket with {BASKET_LINES} lines)",
-        f"- search word: `{report['search_word']}`; category: `{report['urls']['category'][0]}`",
-        f"- `*_buyer` pages: logged in as {report['buyer'].get('email')} "
-        f"({report['buyer'].get('company')}; price lists: "
-        f"{', '.join(report['buyer'].get('price_lists') or []) or 'none'}), one session shared by "
-        "all locust users; the other pages are anonymous (list prices)",
-        "",
-        table,
-        "",
+        f"- load generator and server share the machine ({os.cpu_count()} CPUs, load average "
+        f"{report.get('load_average', '?')} at the start): absolute figures are indicative",
     ]
-    md += [f"**{line}**  " for line in summary[:-1]] + [f"**{summary[-1]}**"]
+    if table:
+        md += [
+            f"- pages: locust {cfg['users']} users, {cfg['seconds']} s per page, one run per page; "
+            "the ratio to the trivial page is the comparable number",
+            "- SQL queries: counted in-process with Django's test client after one warm-up request"
+            f" (basket with {BASKET_LINES} lines)",
+            f"- search word: `{report['search_word']}`; category: `{report['urls']['category'][0]}`",
+            f"- `*_buyer` pages: logged in as {report['buyer'].get('email')} "
+            f"({report['buyer'].get('company')}; price lists: "
+            f"{', '.join(report['buyer'].get('price_lists') or []) or 'none'}), one session shared "
+            "by all locust users; the other pages are anonymous (list prices)",
+            "",
+            table,
+            "",
+        ]
+    if summary:
+        md += [f"**{line}**  " for line in summary[:-1]] + [f"**{summary[-1]}**"]
+    if checkout_table:
+        md += ["", checkout_table]
     if report["notes"]:
         md += ["", "Notes:", ""] + [f"- {n}" for n in report["notes"]]
     text = "\n".join(md) + "\n"
@@ -1037,14 +1219,37 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="run collectstatic even if static sources look unchanged",
     )
+    parser.add_argument(
+        "--scenario", choices=SCENARIOS, default="all",
+        help="the pages, the checkout on account, or both (default all)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--checkout-users", type=int, default=20,
+        help="concurrent buyers in the checkout scenario (default 20)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--checkout-seconds", type=int,
+        help="load time of the checkout scenario (default 60; 20 with --quick)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--database", default=DB_NAME, help=f"PostgreSQL database to use (default {DB_NAME})"
+    )
     parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--prepare-checkout", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--checkout-products", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.products is None:
         args.products = 2000 if args.quick else 50000
     if args.seconds is None:
         args.seconds = 5 if args.quick else 15
-    if args.products < 1 or args.seconds < 1 or args.users < 1:
-        parser.error("--products, --seconds and --users must be positive")
+    if args.checkout_seconds is None:
+        args.checkout_seconds = 20 if args.quick else 60
+    if min(args.products, args.seconds, args.users, args.checkout_users, args.checkout_seconds) < 1:
+        parser.error(
+            "--products, --seconds, --users, --checkout-users and --checkout-seconds must be positive"
+        )
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", args.database):
+        parser.error("--database: lower-case letters, digits and underscores only")
     return args
 
 
@@ -1053,13 +1258,21 @@ def _raise_interrupt(signum, frame):  # SIGTERM takes the same clean-up path as 
 
 
 def main(argv: list[str]) -> int:
+    global DB_NAME
     args = parse_args(argv)
+    DB_NAME = args.database
     if args.probe:
         probe(args.probe)
         return 0
+    if args.prepare_checkout:
+        urls = [u for u in args.checkout_products.split("|") if u]
+        prepare_checkout(args.prepare_checkout, users=args.checkout_users, product_urls=urls)
+        return 0
+    pages = PAGES if args.scenario in ("all", "pages") else ()
 
     signal.signal(signal.SIGTERM, _raise_interrupt)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    load_average = " / ".join(f"{n:.1f}" for n in os.getloadavg())
     workdir = RESULTS_DIR / "runs" / stamp
     workdir.mkdir(parents=True, exist_ok=True)
     setup_log = workdir / "setup.log"
@@ -1087,7 +1300,7 @@ def main(argv: list[str]) -> int:
         server = Gunicorn(env, logfile=workdir / "gunicorn.log")
         server.start()
         log(
-            f"gunicorn up on {server.url}; {args.seconds} s x {len(PAGES)} pages, {args.users} users"
+            f"gunicorn up on {server.url}; {args.seconds} s x {len(pages)} pages, {args.users} users"
         )
 
         # The buyer logs in once over HTTP; every locust user of the buyer pages shares
@@ -1100,7 +1313,8 @@ def main(argv: list[str]) -> int:
 
         load = {}
         baskets: dict = {}
-        for page in PAGES:
+        checkout: dict = {}
+        for page in pages:
             cookies: list[dict] | None = [buyer_cookies] if page in BUYER_PAGES else None
             if page == "basket":
                 # Baskets are filled before the run, one per user, so that the run
@@ -1144,6 +1358,11 @@ def main(argv: list[str]) -> int:
                 basket_lines=baskets[page]["lines"] if page in BASKET_PAGES else 0,
             )
             log(f"  {page}: {load[page]['rps']:.1f} req/s, {load[page]['failures']} failures")
+        if args.scenario in ("all", "checkout"):
+            checkout = run_checkout(
+                env, role=role, host=server.url, probe_data=probe_data, workdir=workdir,
+                users=args.checkout_users, seconds=args.checkout_seconds,
+            )  # fmt: skip
     except BenchError as exc:
         print(f"bench: FAILED: {exc}", file=sys.stderr)
         return 2
@@ -1155,7 +1374,7 @@ def main(argv: list[str]) -> int:
             server.stop()
 
     rows = build_rows(load, probe_data)
-    notes = list(probe_data["notes"])
+    notes = list(probe_data["notes"]) if rows else []
     for page, basket in baskets.items():
         if basket["lines"] < BASKET_LINES:
             notes.append(
@@ -1163,15 +1382,23 @@ def main(argv: list[str]) -> int:
                 f"the basket measured under load holds {basket['lines']} lines, not {BASKET_LINES}"
                 + (" (EMPTY basket)" if basket["lines"] == 0 else "")
             )
-    for page in PAGES:
+    for page in load:
         for sample in load[page].get("failure_samples", []):
             notes.append(f"{page} failure: {sample}")
-    table = render_table(rows)
-    target, _ = target_line(rows)
-    buyer_delta = buyer_line(rows)
+    for sample in checkout.get("failure_samples", []):
+        notes.append(f"checkout failure: {sample}")
+    if checkout and checkout["orders_placed"] < checkout["requests"] - checkout["failures"]:
+        notes.append(
+            f"checkout: {checkout['requests'] - checkout['failures']} orders reached the thank-you "
+            f"page but only {checkout['orders_placed']} orders were written"
+        )
+    table = render_table(rows) if rows else ""
+    summary = [buyer_line(rows), target_line(rows)[0]] if rows else []
+    checkout_table = render_checkout(checkout) if checkout else ""
     report = {
         "timestamp": stamp,
         "commit": git_commit(),
+        "load_average": load_average,
         "config": {
             "products": setup.get("products"),
             "seconds": args.seconds,
@@ -1186,23 +1413,32 @@ def main(argv: list[str]) -> int:
         "search_word": probe_data["search_word"],
         "basket_add_products": probe_data["basket_add_products"],
         "baskets_under_load": baskets,
-        "buyer": {**probe_data.get("buyer", {}), "line": buyer_delta},
-        "target": {"page": TARGET_PAGE, "min_ratio_to_trivial": TARGET_RATIO, "line": target},
+        "buyer": {**probe_data.get("buyer", {}), "line": summary[0] if summary else None},
+        "target": {
+            "page": TARGET_PAGE,
+            "min_ratio_to_trivial": TARGET_RATIO,
+            "line": summary[1] if summary else None,
+        },
         "rows": rows,
+        "checkout": checkout or None,
         "in_process": probe_data["pages"],
         "notes": notes,
     }
-    path = write_report(report, table, [buyer_delta, target], stamp)
+    path = write_report(report, table, summary, stamp, checkout_table)
+    for text in (table, "\n".join(summary), checkout_table):
+        if text:
+            print()
+            print(text)
     print()
-    print(table)
-    print()
-    print(buyer_delta)
-    print(target)
     for note in notes:
         print(f"note: {note}")
     print(f"results: {path.relative_to(ROOT)} (and bench-results/latest.md)")
 
     bad = [r for r in rows if r["failure_rate"] > MAX_FAILURE_RATE]
+    if checkout:
+        rate = checkout["failures"] / checkout["requests"] if checkout["requests"] else 1.0
+        if rate > MAX_FAILURE_RATE:
+            bad.append({"page": "checkout", "failure_rate": rate})
     if bad:
         worst = max(bad, key=lambda r: r["failure_rate"])
         print(
