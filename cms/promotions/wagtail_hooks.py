@@ -1,3 +1,4 @@
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
@@ -33,7 +34,7 @@ class BannerViewSet(SnippetViewSet):
                 [
                     FieldPanel("audience"),
                     FieldPanel("customer_group"),
-                    FieldPanel("companies"),
+                    FieldPanel("companies", widget=forms.CheckboxSelectMultiple),
                 ],
                 heading=_("Who sees it"),
             ),
