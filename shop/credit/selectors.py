@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.apps import apps
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
@@ -225,7 +226,7 @@ def credit_settings_history(*, company: Company, limit: int = 20) -> list:
             entry.note = detail.get("reason", "")
             detail = {"until": {"old": None, "new": detail.get("until")}}
         entry.changes = [
-            (str(labels.get(field, field)), change.get("old"), change.get("new"))
+            (capfirst(str(labels.get(field, field))), change.get("old"), change.get("new"))
             for field, change in detail.items()
             if isinstance(change, dict)
         ]

@@ -86,7 +86,12 @@ def test_the_account_manager_changes_the_settings_and_each_change_is_audited(
     html = client.get(_url(company)).content.decode()
     history = html.split('id="credit-settings-history"')[1].split("</table>")[0]
     assert "am@partshub.example" in history
-    assert "30 → -" in history and "80 → 75" in history and "0.00 → 25000.00" in history
+    assert (
+        "30 → -" in history
+        and "Warning band" in history
+        and "80 → 75" in history
+        and "0.00 → 25000.00" in history
+    )
 
 
 def test_a_sales_manager_may_change_them_another_account_manager_may_not(
