@@ -28,6 +28,11 @@ def payment_route(*, member: CompanyMember | None) -> str:
     return ""
 
 
+def card_instead_available(*, member: CompanyMember | None) -> bool:
+    """Return whether an on-account buyer may pay an order by card instead (credit refused)."""
+    return payment_route(member=member) == ON_ACCOUNT and card_payment_available()
+
+
 def payment_refusal(*, member: CompanyMember | None) -> str:
     """Return why this buyer cannot pay for an order here, and what to do (empty when they can)."""
     if payment_route(member=member):

@@ -18,6 +18,7 @@ from shop.checkout.forms import CompanyShippingAddressForm, PurchaseOrderForm
 from shop.checkout.payment import (
     CARD,
     ON_ACCOUNT,
+    card_instead_available,
     card_payment_available,
     payment_refusal,
     payment_route,
@@ -42,6 +43,10 @@ COMPANY_ADDRESS_KEY = "company_address_id"
 # The PO number typed on the payment step: the checkout session holds it for the preview
 # (however it is reached) and for placing the order.
 PO_NAMESPACE, PO_KEY = "payment", "purchase_order_number"
+# Set by "Pay this order by card instead" after a credit refusal; flushed with the session
+# when the order is placed, so the company's next order is on account again.
+CARD_INSTEAD_KEY = "card_instead"
+PAY_BY_CARD_INSTEAD, PAY_ON_ACCOUNT = "pay_by_card_instead", "pay_on_account"
 
 
 def _company_delivery_addresses(request):
@@ -164,13 +169,57 @@ class PaymentDetailsView(views.PaymentDetailsView):
         ctx = super().get_context_data(**kwargs)
         if "po_form" not in ctx:
             ctx["po_form"] = self._po_form(initial={PO_KEY: self._stored_po_number() or ""})
-        ctx["payment_route"] = payment_route(member=getattr(self.request, "company_member", None))
+        ctx["payment_route"] = self._payment_route()
+        ctx["card_instead"] = self._card_instead()
         ctx.update(self._approval_context(ctx))
         ctx.update(self._credit_context(ctx))
         # An order sent for approval takes no card payment now (the buyer pays once approved).
         if self.preview and ctx["payment_route"] == CARD and "approval_reasons" not in ctx:
             ctx.update(self._card_context(ctx["basket"], ctx["order_total"]))
         return ctx
+
+    def _card_instead(self) -> bool:
+        """Whether this on-account checkout pays this one order by card (credit refused)."""
+        session = getattr(self, "checkout_session", None)  # none when an approval places it
+        return bool(
+            session is not None
+            and session._get(PO_NAMESPACE, CARD_INSTEAD_KEY)
+            and card_instead_available(member=getattr(self.request, "company_member", None))
+        )
+
+    def _payment_route(self) -> str:
+        if self._card_instead():
+            return CARD
+        return payment_route(member=getattr(self.request, "company_member", None))
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action", "")
+        if self.preview and action in (PAY_BY_CARD_INSTEAD, PAY_ON_ACCOUNT):
+            return self._switch_payment_route(request, by_card=action == PAY_BY_CARD_INSTEAD)
+        return super().post(request, *args, **kwargs)
+
+    def _switch_payment_route(self, request, *, by_card: bool):
+        """Pay this order by card instead of on account (the way out of a credit refusal)."""
+        member = getattr(request, "company_member", None)
+        if by_card and not card_instead_available(member=member):
+            messages.error(
+                request,
+                _(
+                    "Card payment is unavailable right now: request a higher limit, or ask "
+                    "your account manager."
+                ),
+            )
+            return redirect("checkout:payment-details")
+        self.checkout_session._set(PO_NAMESPACE, CARD_INSTEAD_KEY, by_card)
+        if by_card:
+            messages.info(
+                request,
+                _(
+                    "This order is paid by card instead of on account: enter your card "
+                    "details and place the order. Your next orders are on account again."
+                ),
+            )
+        return redirect("checkout:preview")
 
     def _card_context(self, basket, total) -> dict:
         """The intent the browser confirms with Stripe.js (created once per basket and total)."""
@@ -290,7 +339,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
         sent_for_approval = self._approval_submission(request, submission, form)
         if sent_for_approval is not None:
             return sent_for_approval
-        if payment_route(member=getattr(request, "company_member", None)) == CARD:
+        if self._payment_route() == CARD:
             card_form = CardPaymentForm(request.POST)
             if not card_form.is_valid():
                 return self.render_preview(
@@ -313,7 +362,8 @@ class PaymentDetailsView(views.PaymentDetailsView):
         refusal = payment_refusal(member=member)
         if refusal:
             raise UnableToTakePayment(refusal)
-        if payment_route(member=member) == ON_ACCOUNT:
+        route = self._payment_route()
+        if route == ON_ACCOUNT:
             self._credit_authorise(member, order_number, total)
             source_type, _created = SourceType.objects.get_or_create(name="On account")
             self.add_payment_source(
@@ -324,7 +374,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
                     reference=str(member.company.get_payment_terms_display()),
                 )
             )
-        elif payment_route(member=member) == CARD:
+        elif route == CARD:
             self._take_card_payment(order_number, total, kwargs.get("card_form"))
 
     def _take_card_payment(self, order_number, total, card_form) -> None:
