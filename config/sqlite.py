@@ -14,6 +14,10 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.signals import connection_created
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+# The Wagtail admin writes on GET (its edit view deletes stale editing sessions): a DEFERRED
+# transaction that has read fails at once ("database is locked") when it must upgrade beside
+# another writer. The few editors' requests take the write lock like any POST.
+WRITES_ON_GET_PREFIXES = ("/cms/",)
 _deferred = ContextVar("sqlite_deferred_transactions", default=False)
 
 
@@ -41,7 +45,11 @@ class SQLiteReadRequestsDeferredMiddleware:
 
     def __call__(self, request):
         connection = connections[DEFAULT_DB_ALIAS]
-        if connection.vendor != "sqlite" or request.method not in SAFE_METHODS:
+        if (
+            connection.vendor != "sqlite"
+            or request.method not in SAFE_METHODS
+            or request.path.startswith(WRITES_ON_GET_PREFIXES)
+        ):
             return self.get_response(request)
         token = _deferred.set(True)
         _apply(connection)

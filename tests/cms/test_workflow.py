@@ -176,3 +176,23 @@ def test_editors_rights_start_at_the_home_page(team):
     assert team["eddie"].has_perm("cms_promotions.add_banner")
     assert team["maria"].has_perm("cms_navigation.change_navigationsettings")
     assert not team["eddie"].is_staff
+
+
+def test_the_wagtail_admin_takes_the_write_lock_on_sqlite_even_for_a_get(rf):
+    """Its edit view writes on GET (stale editing sessions): a DEFERRED read transaction
+    would fail upgrading beside another writer ('database is locked', found walking the demo)."""
+    from django.db import connection
+
+    from config.sqlite import SQLiteReadRequestsDeferredMiddleware
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's transaction modes only")
+    seen = []
+
+    def view(request):
+        seen.append(connection.transaction_mode)
+        return "response"
+
+    for path in ("/cms/pages/3/edit/", "/shop/catalogue/"):
+        SQLiteReadRequestsDeferredMiddleware(view)(rf.get(path))
+    assert seen == ["IMMEDIATE", None]
