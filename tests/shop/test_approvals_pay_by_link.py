@@ -125,6 +125,7 @@ def test_the_buyer_pays_by_the_link_and_the_order_is_placed_once(
     detail = client.get(reverse("approvals:detail", kwargs={"pk": approval.pk})).content.decode()
     url = reverse("approvals:pay", kwargs={"pk": approval.pk})
     assert f'href="{url}"' in detail
+    assert f'href="{url}"' in client.get(reverse("approvals:list")).content.decode()
     html = client.get(url).content.decode()
     intent = CardIntent.objects.get()
     assert (intent.basket_id, intent.amount, intent.currency) == (
