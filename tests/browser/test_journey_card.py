@@ -192,8 +192,15 @@ def test_card_buyer_pays_with_4242_and_reaches_the_order(page: Page, card_portal
 
 
 def test_a_3d_secure_card_is_confirmed_in_the_banks_dialog(page: Page, card_portal):
+    from oscar.core.loading import get_model
+
     _to_card_field(page)
     _type_card(page, "4000002500003155")
+    # The buyer first fails the bank's check: told so, nothing placed, free to try again.
+    page.locator("#place-order").click()
+    page.get_by_role("button", name="Fail authentication").click()
+    expect(page.locator("#card-errors")).to_contain_text("failed authentication")
+    assert not get_model("order", "Order").objects.exists()
     page.locator("#place-order").click()
     page.get_by_role("button", name="Complete authentication").click()
     _thank_you(page)
@@ -217,3 +224,44 @@ def test_a_declined_card_keeps_the_basket_and_says_why(page: Page, card_portal):
     page.locator('#card-element input[placeholder="number"]').press_sequentially("4242424242424242")
     page.locator("#place-order").click()
     _thank_you(page)
+
+
+def test_an_on_account_buyer_over_the_credit_limit_pays_this_order_by_card(page: Page, card_portal):
+    """Credit refuses the order; "Pay this order by card instead" takes it by card."""
+    from oscar.core.loading import get_model
+
+    from shop.companies.models import Company
+
+    Company.objects.filter(slug="rheinland-auto").update(credit_limit=Decimal("1.00"))
+    buyer = "jonas.weber@rheinland-auto.example"
+    product, quantity = _product()
+    page.goto(f"/accounts/login/?next={product.get_absolute_url()}")
+    page.locator('input[name="login"]').fill(buyer)
+    page.locator('input[name="password"]').fill(_password())
+    page.locator("form button[type=submit] >> nth=-1").click()
+    form = page.locator("#add_to_basket_form")
+    form.locator('input[name="quantity"]').fill(str(quantity))
+    form.get_by_role("button", name="Add to basket").click()
+    page.goto("/shop/basket/")
+    page.get_by_role("link", name="Proceed to checkout").first.click()
+    book = page.locator("#company_shipping_address")
+    book.get_by_label(re.compile(r"Workshop Koeln-Nippes")).check()
+    book.get_by_role("button", name="Deliver to this address").click()
+    if page.url.endswith("/payment-details/"):
+        page.locator('input[name="purchase_order_number"]').fill("PO-CARD-2")
+        page.locator("#view_preview").click()
+    page.locator("#place-order").click()
+
+    expect(page.locator("body")).to_contain_text("more than the credit available")
+    page.get_by_role("button", name="Pay this order by card instead").click()
+    expect(page).to_have_url(re.compile(r"/shop/checkout/preview/$"))
+    expect(page.locator("#card-instead")).to_be_visible()
+    _type_card(page, "4242424242424242")
+    page.locator("#place-order").click()
+    expect(page).to_have_url(re.compile(r"/shop/checkout/thank-you/$"), timeout=15_000)
+    order = get_model("order", "Order").objects.get(user__email=buyer)
+    source = order.sources.get()
+    assert source.source_type.name == "Card (Stripe)"
+    assert source.amount_debited == order.total_incl_tax
+    expect(page.locator("#order-payment")).to_contain_text(f"Stripe payment {source.reference}")
+    _no_script_errors(page)
