@@ -1,96 +1,173 @@
-"""Demo content: the portal's home page and a few editorial pages, created once."""
+"""Demo content: home, landing, news, FAQ and standard pages, with their pictures; created once.
+
+Each function creates only what is missing, so running the seed twice changes nothing and
+a page an editor has changed is never overwritten.
+"""
+
+import io
+from datetime import date
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils.text import slugify
+from oscar.core.loading import get_model
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFont
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import GroupPagePermission, Page, Site
 
-from cms.models import ContentPage, HomePage
-from shop.demo import DEMO_PASSWORD
+from cms import demo_content as text
+from cms.models import ArticlePage, ContentPage, FaqPage, HomePage, LandingPage, NewsIndexPage
+from shop.demo import DEMO_PASSWORD, demo_image_png
 
-HOME_BODY = [
-    {
-        "type": "features",
-        "value": {
-            "features": [
-                {
-                    "title": "Your negotiated prices",
-                    "text": "Sign in to see your company's contract prices, volume tiers and live stock on every product.",
-                },
-                {
-                    "title": "Order in bulk",
-                    "text": "Paste SKUs or upload a spreadsheet, reuse shared lists and reorder past orders in one click.",
-                },
-                {
-                    "title": "Quotes and approvals",
-                    "text": "Ask for a quote on large orders and let your approver sign off before anything ships.",
-                },
-                {
-                    "title": "Pay on account",
-                    "text": "Order against your credit line on agreed terms, or pay by card.",
-                },
-            ]
-        },
-    },
-    {"type": "heading", "value": "A distributor for workshops, plants and fleets"},
-    {
-        "type": "paragraph",
-        "value": "<p>PartsHub stocks more than a hundred thousand bearings, fasteners, hydraulic and pneumatic parts, power-transmission components, automotive spare parts, electrical and safety supplies. Orders placed before 16:00 ship the same day from our central warehouse.</p>",
-    },
-    {
-        "type": "call_to_action",
-        "value": {
-            "title": "Open a business account",
-            "text": "Register, tell us about your company and an account manager will set up your prices and payment terms within one business day.",
-            "button_label": "Apply now",
-            "button_url": "/accounts/signup/",
-        },
-    },
+Category = get_model("catalogue", "Category")
+Product = get_model("catalogue", "Product")
+
+# Pictures for the content pages, drawn like the catalogue's (shop.demo): (title, top
+# category, shape) per tile of a banner, side by side.
+HERO_TILES = [
+    ("Bearings", "Bearings", "bearing"),
+    ("Fasteners", "Fasteners", "bolt"),
+    ("Pneumatics", "Hydraulics and pneumatics", "cylinder"),
 ]
-
-CONTENT_PAGES = [
-    (
-        "about",
-        "About PartsHub",
-        "A family-run distributor of industrial supplies since 1987.",
-        "<p>We serve repair workshops, textile and food plants, and fleet operators across Europe with parts from stock and technical advice from people who know the machines.</p>",
-    ),
-    (
-        "ordering-on-account",
-        "Ordering on account",
-        "How credit lines, approvals and invoices work for business customers.",
-        "<p>Approved companies can order against a credit line with 30-day payment terms. Orders above a buyer's limit go to the company's approver before they ship. Invoices are available to download from your account.</p>",
-    ),
-    (
-        "delivery-and-returns",
-        "Delivery and returns",
-        "Same-day dispatch, tracked delivery and 30-day returns on stock items.",
-        "<p>Orders placed before 16:00 on business days ship the same day. Stock items can be returned unused within 30 days; special-order items cannot be returned.</p>",
-    ),
+LANDING_TILES = [
+    ("Brake discs", "Automotive spare parts", "disc"),
+    ("Filters", "Automotive spare parts", "cylinder"),
+    ("Oils", "Lubricants and chemicals", "drop"),
 ]
+ARTICLE_TILES = {
+    "new-warehouse-bremen": [("Warehouse", "Tools and workshop", "box")],
+    "bearing-failure-guide": [("Bearings", "Bearings", "bearing")],
+    "price-lists-2027": [("Prices 2027", "Power transmission", "chain")],
+}
 
 
-@transaction.atomic
-def home_page_ensure() -> bool:
-    """Make a HomePage the default site's root, with demo content; return True if created."""
-    if HomePage.objects.exists():
-        return False
+def _banner_png(tiles) -> bytes:
+    """Tiles of demo pictures side by side in one row."""
+    pictures = [
+        PILImage.open(io.BytesIO(demo_image_png(title=t, code="", top_category=c, shape=s)))
+        for t, c, s in tiles
+    ]
+    size = pictures[0].width
+    canvas = PILImage.new("RGB", (size * len(pictures), size), "white")
+    for i, picture in enumerate(pictures):
+        canvas.paste(picture, (i * size, 0))
+    buffer = io.BytesIO()
+    canvas.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _image(title: str, tiles) -> object:
+    Image = get_image_model()
+    image = Image.objects.filter(title=title).first()
+    if image is None:
+        image = Image(title=title)
+        image.file = ImageFile(io.BytesIO(_banner_png(tiles)), name=f"{slugify(title)}.png")
+        image.save()
+    return image
+
+
+def _catalogue_pdf() -> bytes:
+    """A one-page PDF 'catalogue' drawn with Pillow (no network, no PDF library)."""
+    page = PILImage.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((0, 0, 1240, 220), fill=(31, 95, 168))
+    draw.text((80, 110), "PartsHub Winter Fleet Catalogue 2026/27", font=ImageFont.load_default(size=52), fill="white", anchor="lm")  # fmt: skip
+    banner = PILImage.open(io.BytesIO(_banner_png(LANDING_TILES))).resize((1080, 360))
+    page.paste(banner, (80, 300))
+    draw.text((80, 1460), "Brake parts · Filters · Ignition · Oils", font=ImageFont.load_default(size=40), fill=(40, 40, 40))  # fmt: skip
+    buffer = io.BytesIO()
+    page.save(buffer, format="PDF", resolution=150)
+    return buffer.getvalue()
+
+
+def _document(title: str) -> object:
+    Document = get_document_model()
+    document = Document.objects.filter(title=title).first()
+    if document is None:
+        document = Document(title=title)
+        document.file.save(f"{slugify(title)}.pdf", io.BytesIO(_catalogue_pdf()), save=False)
+        document.save()
+    return document
+
+
+def _product_ids(skus: list[str]) -> list[int]:
+    by_sku = dict(Product.objects.filter(upc__in=skus).values_list("upc", "pk"))
+    picked = [by_sku[sku] for sku in skus if sku in by_sku]
+    if len(picked) < 4:  # a small seed: the newest products instead
+        picked = list(Product.objects.order_by("-id").values_list("pk", flat=True)[:8])
+    return picked
+
+
+def _category_id(*names: str) -> int | None:
+    category = None
+    for name in names:
+        children = Category.get_root_nodes() if category is None else category.get_children()
+        category = children.filter(name=name).first()
+        if category is None:
+            return None
+    return category.pk
+
+
+def _block(kind: str, value) -> dict:
+    return {"type": kind, "value": value}
+
+
+def home_body() -> list[dict]:
+    hero_image = _image("Demo hero: parts for workshops", HERO_TILES)
+    bearings = _category_id("Bearings")
+    body = [
+        _block("hero", {**text.HOME_HERO, "image": hero_image.pk}),
+        _block("features", {"features": text.FEATURES}),
+        _block(
+            "product_carousel",
+            {
+                "heading": "Popular with workshops",
+                "products": _product_ids(text.HOME_PICKS),
+                "category": None,
+                "count": 8,
+            },
+        ),  # fmt: skip
+        _block("category_tiles", {"heading": "Shop by category", "categories": []}),
+    ]
+    if bearings:
+        body.append(
+            _block(
+                "product_carousel",
+                {"heading": "New in bearings", "products": [], "category": bearings, "count": 8},
+            )
+        )
+    body += [
+        _block("testimonial", {**text.HOME_TESTIMONIAL, "image": None}),
+        _block("call_to_action", text.SIGNUP_CTA),
+    ]
+    return body
+
+
+def _publish(parent, page) -> object:
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def _site_home() -> HomePage:
+    """The HomePage at the default site's root, made if missing (Wagtail's welcome page goes)."""
+    home = HomePage.objects.first()
+    if home is not None:
+        return home
     root = Page.get_first_root_node()
     home = HomePage(
         title="PartsHub B2B",
         slug="partshub-home",
-        hero_title="Industrial parts at your negotiated prices",
-        hero_text="Bearings, fasteners, hydraulics, automotive and workshop supplies for business customers, with live stock and same-day dispatch.",
-        hero_button_label="Browse the catalogue",
-        hero_button_url="/shop/catalogue/",
-        body=HOME_BODY,
+        body=home_body(),
         seo_title="PartsHub B2B - industrial parts for business",
         search_description="Bulk ordering of industrial and automotive parts at negotiated prices.",
     )
-    root.add_child(instance=home)
-    home.save_revision().publish()
+    _publish(root, home)
     site = Site.objects.filter(is_default_site=True).first()
     old_root = site.root_page if site else None
     if site:
@@ -102,13 +179,119 @@ def home_page_ensure() -> bool:
     # Wagtail's own "Welcome" placeholder page is replaced, not kept beside ours.
     if old_root and old_root.specific_class is Page and not old_root.get_children().exists():
         old_root.delete()
-    for slug, title, intro, body in CONTENT_PAGES:
-        page = ContentPage(
-            title=title, slug=slug, intro=intro, body=[{"type": "paragraph", "value": body}]
+    return home
+
+
+def _missing(home, slug: str) -> bool:
+    return not home.get_children().filter(slug=slug).exists()
+
+
+def _standard_pages(home) -> int:
+    made = 0
+    for slug, title, intro, body in text.STANDARD_PAGES:
+        if _missing(home, slug):
+            _publish(home, ContentPage(title=title, slug=slug, intro=intro, body=[_block("paragraph", body)]))  # fmt: skip
+            made += 1
+    return made
+
+
+def _landing_page(home) -> int:
+    spec = text.LANDING
+    if not _missing(home, spec["slug"]):
+        return 0
+    brakes = _category_id("Automotive spare parts", "Brake parts") or _category_id(
+        "Automotive spare parts"
+    )
+    body = [
+        _block(
+            "hero",
+            {**spec["hero"], "image": _image("Demo: winter fleet service", LANDING_TILES).pk},
+        ),  # fmt: skip
+        _block("paragraph", spec["intro"]),
+    ]
+    if brakes:
+        body.append(
+            _block(
+                "product_carousel",
+                {
+                    "heading": "Brake parts for vans and trucks",
+                    "products": [],
+                    "category": brakes,
+                    "count": 8,
+                },
+            )  # fmt: skip
         )
-        home.add_child(instance=page)
-        page.save_revision().publish()
-    return True
+    body += [
+        _block("testimonial", {**spec["testimonial"], "image": None}),
+        _block(
+            "document",
+            {
+                "document": _document("Winter fleet catalogue 2026-27").pk,
+                "title": "",
+                "description": "All winter parts with SKUs and pack sizes, to print for the workshop.",
+            },
+        ),  # fmt: skip
+        _block("call_to_action", spec["cta"]),
+    ]
+    _publish(home, LandingPage(title=spec["title"], slug=spec["slug"], seo_title=spec["seo_title"], body=body, show_in_menus=False))  # fmt: skip
+    return 1
+
+
+def _news(home) -> int:
+    index = NewsIndexPage.objects.child_of(home).first()
+    made = 0
+    if index is None:
+        index = _publish(home, NewsIndexPage(title="News", slug="news", intro=text.NEWS_INTRO))
+        made += 1
+    for spec in text.ARTICLES:
+        if not _missing(index, spec["slug"]):
+            continue
+        article = ArticlePage(
+            title=spec["title"],
+            slug=spec["slug"],
+            date=date.fromisoformat(spec["date"]),
+            intro=spec["intro"],
+            listing_image=_image(f"Demo news: {spec['slug']}", ARTICLE_TILES[spec["slug"]]),
+            body=[_block("paragraph", spec["body"])],
+        )
+        article.tags.add(*spec["tags"])
+        _publish(index, article)
+        made += 1
+    return made
+
+
+def _faq(home) -> int:
+    if not _missing(home, "faq"):
+        return 0
+    groups = [
+        _block(
+            "faq_group",
+            {"topic": topic, "items": [{"question": q, "answer": a} for q, a in items]},
+        )
+        for topic, items in text.FAQ_GROUPS
+    ]
+    body = groups + [
+        _block(
+            "call_to_action",
+            {
+                "title": "Still a question?",
+                "text": "Our sales team answers on business days from 07:00 to 18:00.",
+                "button_label": "Contact us",
+                "button_url": "/contact/",
+            },
+        )  # fmt: skip
+    ]
+    _publish(home, FaqPage(title="Frequently asked questions", slug="faq", intro=text.FAQ_INTRO, body=body))  # fmt: skip
+    return 1
+
+
+@transaction.atomic
+def home_page_ensure() -> bool:
+    """Make the site's home page and its demo pages, those missing; return True if any was made."""
+    made_home = not HomePage.objects.exists()
+    home = _site_home()
+    made = _standard_pages(home) + _landing_page(home) + _news(home) + _faq(home)
+    return made_home or made > 0
 
 
 # Wagtail's data migrations create "Editors" (draft, submit for moderation) and

@@ -4,6 +4,8 @@ Every function is idempotent: it looks up what it would create and creates only 
 is missing, so running the seed twice changes nothing.
 """
 
+import io
+import math
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -12,9 +14,13 @@ from decimal import Decimal
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 from oscar.core.loading import get_model
+from PIL import Image, ImageDraw, ImageFont
 
 from shop.companies.models import (
     COUNTRY_NAMES,
@@ -28,6 +34,7 @@ from shop.tax.demo import tax_rates_ensure
 Category = get_model("catalogue", "Category")
 Country = get_model("address", "Country")
 Product = get_model("catalogue", "Product")
+ProductImage = get_model("catalogue", "ProductImage")
 ProductCategory = get_model("catalogue", "ProductCategory")
 ProductClass = get_model("catalogue", "ProductClass")
 Partner = get_model("partner", "Partner")
@@ -753,3 +760,180 @@ def users_ensure() -> list[tuple[str, str]]:
             )
             logins.append((f"{CompanyMember.Role(demo.role).label} at {company}", demo.email))
     return logins
+
+
+# Images ---------------------------------------------------------------------------
+# Drawn offline with Pillow, one per product family and one per category: a coloured
+# background per top-level category, a simple shape per family, the family's name and
+# code. Products of a family share their family's file (50,000 drawings would take
+# minutes; 30 take a fraction of a second), so a seed stays fast at any catalogue size.
+
+IMAGE_SIZE = 600
+IMAGE_FOLDER = "images/products/demo"
+CATEGORY_IMAGE_FOLDER = "categories/demo"
+CATEGORY_COLOURS = {
+    "Bearings": ((31, 95, 168), (214, 229, 246)),
+    "Fasteners": ((84, 96, 110), (226, 230, 235)),
+    "Hydraulics and pneumatics": ((200, 110, 30), (251, 231, 210)),
+    "Power transmission": ((40, 130, 80), (214, 240, 223)),
+    "Automotive spare parts": ((170, 40, 50), (246, 218, 220)),
+    "Electrical and automation": ((120, 70, 160), (233, 222, 244)),
+    "Tools and workshop": ((30, 120, 140), (210, 237, 242)),
+    "Safety and PPE": ((190, 150, 0), (250, 241, 200)),
+    "Lubricants and chemicals": ((60, 60, 60), (232, 232, 224)),
+}
+DEFAULT_COLOURS = ((70, 80, 90), (230, 232, 235))
+# The shape drawn for a family, by its code (prefix first).
+FAMILY_SHAPES = {
+    "BRG": "bearing", "FST-BL": "bolt", "FST-NT": "nut", "FST-AN": "bolt", "HYD-HS": "hose",
+    "HYD-FT": "nut", "PNE": "cylinder", "PTR-BT": "belt", "PTR-CH": "chain", "PTR-CP": "bearing",
+    "AUT-BR": "disc", "AUT-FL": "cylinder", "AUT-IG": "bolt", "AUT-SU": "cylinder", "ELE": "box",
+    "ELE-CB": "hose", "TLS": "spanner", "SAF": "shield", "LUB": "drop",
+}  # fmt: skip
+
+
+def _font(size: int):
+    return ImageFont.load_default(size=size)  # Pillow's bundled font: no system fonts needed
+
+
+def _shape_for(code: str) -> str:
+    return FAMILY_SHAPES.get(code) or FAMILY_SHAPES.get(code.split("-")[0], "box")
+
+
+def _draw_shape(draw: ImageDraw.ImageDraw, shape: str, colour: tuple, light: tuple) -> None:
+    cx, cy, r = IMAGE_SIZE // 2, 250, 150
+    line = {"fill": colour}
+    if shape in ("bearing", "disc"):
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), **line)
+        draw.ellipse((cx - r + 22, cy - r + 22, cx + r - 22, cy + r - 22), fill=light)
+        inner = 70 if shape == "bearing" else 45
+        draw.ellipse((cx - inner, cy - inner, cx + inner, cy + inner), **line)
+        draw.ellipse(
+            (cx - inner + 20, cy - inner + 20, cx + inner - 20, cy + inner - 20), fill=light
+        )
+        holes, radius, size = (10, 103, 22) if shape == "bearing" else (6, 95, 12)
+        for i in range(holes):
+            a = 2 * math.pi * i / holes
+            x, y = cx + radius * math.cos(a), cy + radius * math.sin(a)
+            draw.ellipse((x - size, y - size, x + size, y + size), **line)
+    elif shape in ("nut", "bolt"):
+        hexagon = [(cx + 110 * math.cos(math.pi / 3 * i), (cy - 40 if shape == "bolt" else cy) + 110 * math.sin(math.pi / 3 * i)) for i in range(6)]  # fmt: skip
+        draw.polygon(hexagon, **line)
+        if shape == "nut":
+            draw.ellipse((cx - 50, cy - 50, cx + 50, cy + 50), fill=light)
+        else:
+            draw.rectangle((cx - 38, cy + 50, cx + 38, cy + 170), **line)
+            for y in range(cy + 62, cy + 170, 18):
+                draw.line((cx - 38, y, cx + 38, y + 8), fill=light, width=4)
+    elif shape == "cylinder":
+        draw.rounded_rectangle((cx - 190, cy - 60, cx + 120, cy + 60), radius=18, **line)
+        draw.rectangle((cx + 120, cy - 14, cx + 200, cy + 14), **line)
+        for x in (cx - 150, cx + 80):
+            draw.rectangle((x, cy - 60, x + 12, cy + 60), fill=light)
+    elif shape == "hose":
+        draw.arc((cx - r, cy - r, cx + r, cy + r), 150, 390, fill=colour, width=34)
+        draw.rectangle((cx - r - 20, cy + 60, cx - r + 40, cy + 110), **line)
+    elif shape == "belt":
+        draw.rounded_rectangle(
+            (cx - 190, cy - 90, cx + 190, cy + 90), radius=90, outline=colour, width=28
+        )
+        for x in (cx - 100, cx + 100):
+            draw.ellipse((x - 55, cy - 55, x + 55, cy + 55), outline=colour, width=10)
+    elif shape == "chain":
+        for i in range(5):
+            x = cx - 200 + i * 90
+            draw.rounded_rectangle(
+                (x, cy - 40, x + 120, cy + 40), radius=40, outline=colour, width=18
+            )
+    elif shape == "spanner":
+        draw.line((cx - 150, cy + 110, cx + 110, cy - 80), fill=colour, width=46)
+        draw.ellipse((cx + 60, cy - 160, cx + 200, cy - 20), **line)
+        draw.rectangle((cx + 115, cy - 165, cx + 150, cy - 95), fill=light)
+        draw.ellipse((cx - 210, cy + 60, cx - 110, cy + 160), **line)
+    elif shape == "shield":
+        draw.polygon([(cx, cy - 160), (cx + 140, cy - 110), (cx + 120, cy + 60), (cx, cy + 160),
+                      (cx - 120, cy + 60), (cx - 140, cy - 110)], **line)  # fmt: skip
+        draw.line((cx - 55, cy, cx - 10, cy + 50, cx + 65, cy - 50), fill=light, width=22)
+    elif shape == "drop":
+        draw.ellipse((cx - 110, cy - 30, cx + 110, cy + 170), **line)
+        draw.polygon([(cx, cy - 170), (cx - 103, cy + 35), (cx + 103, cy + 35)], **line)
+    else:  # box: a module with terminals
+        draw.rounded_rectangle((cx - 120, cy - 130, cx + 120, cy + 130), radius=14, **line)
+        for x in (cx - 80, cx - 25, cx + 30):
+            draw.ellipse((x, cy - 110, x + 40, cy - 70), fill=light)
+        draw.rectangle((cx - 60, cy - 10, cx + 60, cy + 60), fill=light)
+
+
+def demo_image_png(*, title: str, code: str, top_category: str, shape: str) -> bytes:
+    """Draw one demo picture: the category's colours, a shape, a title and a code."""
+    colour, light = CATEGORY_COLOURS.get(top_category, DEFAULT_COLOURS)
+    image = Image.new("RGB", (IMAGE_SIZE, IMAGE_SIZE), light)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, IMAGE_SIZE, 14), fill=colour)
+    _draw_shape(draw, shape, colour, light)
+    draw.rectangle((0, 470, IMAGE_SIZE, IMAGE_SIZE), fill=colour)
+    draw.text((IMAGE_SIZE // 2, 515), title, font=_font(38), fill="white", anchor="mm")
+    draw.text((IMAGE_SIZE // 2, 565), code, font=_font(26), fill=light, anchor="mm")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _stored(path: str, draw) -> str:
+    if not default_storage.exists(path):
+        return default_storage.save(path, ContentFile(draw()))
+    return path
+
+
+def catalogue_images_ensure() -> tuple[int, int]:
+    """Give demo products and categories without an image one; return (products, categories)."""
+    family_files = {}
+    for family in FAMILIES:
+        top, child = family.category
+        family_files[family.code] = _stored(
+            f"{IMAGE_FOLDER}/{family.code.lower()}.png",
+            lambda family=family, top=top, child=child: demo_image_png(
+                title=child, code=family.code, top_category=top, shape=_shape_for(family.code)
+            ),
+        )
+    made_products = 0
+    without = Product.objects.filter(images__isnull=True).values_list("pk", "upc")
+    batch = []
+    for pk, upc in without.iterator(chunk_size=BATCH_SIZE):
+        path = family_files.get((upc or "").rsplit("-", 1)[0])
+        if path is None:
+            continue  # not a demo product: it keeps Oscar's placeholder
+        batch.append(ProductImage(product_id=pk, original=path, caption="", display_order=0))
+        if len(batch) >= BATCH_SIZE:
+            ProductImage.objects.bulk_create(batch)
+            made_products, batch = made_products + len(batch), []
+    if batch:
+        ProductImage.objects.bulk_create(batch)
+        made_products += len(batch)
+
+    made_categories = 0
+    first_family = {}
+    for family in FAMILIES:
+        first_family.setdefault(family.category[0], family)
+        first_family.setdefault(family.category, family)
+    for category in Category.objects.filter(Q(image="") | Q(image__isnull=True)):
+        if category.is_root():
+            family = first_family.get(category.name)
+            if family is None:
+                continue  # not a demo category
+            # A top-level category: its name on its first family's shape.
+            path = _stored(
+                f"{CATEGORY_IMAGE_FOLDER}/{slugify(category.name)}.png",
+                lambda category=category, family=family: demo_image_png(
+                    title=category.name, code=family.code.split("-")[0],
+                    top_category=category.name, shape=_shape_for(family.code),
+                ),
+            )  # fmt: skip
+        else:
+            family = first_family.get((category.get_parent().name, category.name))
+            if family is None:
+                continue
+            path = family_files[family.code]  # a subcategory is one family: its picture
+        Category.objects.filter(pk=category.pk).update(image=path)
+        made_categories += 1
+    return made_products, made_categories

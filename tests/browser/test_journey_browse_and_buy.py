@@ -58,7 +58,14 @@ def _minimal_catalogue() -> Buyer:
 
     root = WagtailPage.get_first_root_node()
     home = root.add_child(
-        instance=HomePage(title="Home", slug="portal-home", hero_title="Parts for business")
+        instance=HomePage(
+            title="Home",
+            slug="portal-home",
+            body=[
+                {"type": "hero", "value": {"heading": "Parts for business"}},
+                {"type": "category_tiles", "value": {"heading": "", "categories": []}},
+            ],
+        )
     )
     site = Site.objects.get(is_default_site=True)
     site.root_page = home

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
 from cms import demo as cms_demo
+from cms.navigation import demo as navigation_demo
 from crm_embedded.quotes import demo as quotes_demo
 from shop import demo as shop_demo
 from shop.pricing import demo as pricing_demo
@@ -48,6 +49,12 @@ class Command(BaseCommand):
             # picks nested loops over 50,000 rows (0.6 s instead of 35 ms per listing).
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        self._say(verbose, "Pictures: one drawing per product family and category ...")
+        made_images, made_category_images = shop_demo.catalogue_images_ensure()
+        self._say(
+            verbose,
+            f"  {made_images} product and {made_category_images} category pictures added",
+        )
         self._say(verbose, "Shipping countries: the seller's markets ...")
         made_countries = shop_demo.shipping_countries_ensure()
         self._say(verbose, f"  {made_countries} countries created")
@@ -58,12 +65,14 @@ class Command(BaseCommand):
         self._say(verbose, f"  {made_lists} price lists created")
         self._say(verbose, "Quotes: a request and an offer for the first company ...")
         self._say(verbose, f"  {quotes_demo.quotes_ensure()} quotes created")
-        self._say(verbose, "Content: home page and editorial pages ...")
+        self._say(verbose, "Content: home, landing, news, FAQ and standard pages ...")
         made = cms_demo.home_page_ensure()
-        self._say(verbose, "  home page created" if made else "  home page already there")
+        self._say(verbose, "  pages created" if made else "  pages already there")
         self._say(verbose, "Content team: editors and a moderator who publishes ...")
         listed = {email for _, email in logins}
         logins += [login for login in cms_demo.editors_ensure() if login[1] not in listed]
+        self._say(verbose, "Navigation: header and footer menus, contact details ...")
+        navigation_demo.navigation_ensure()
         self._say(verbose, f"Done in {time.monotonic() - started:.1f} s.\n")
         if verbose:
             self.stdout.write(f"Demo logins (password for all: {shop_demo.DEMO_PASSWORD}):")
