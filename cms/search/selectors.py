@@ -11,7 +11,7 @@ PAGES_SHOWN = 10
 @dataclass
 class SiteSearchResults:
     query: str
-    products: list = field(default_factory=list)
+    products: list = field(default_factory=list)  # (product, its priced display or None)
     product_count: int = 0
     pages: list = field(default_factory=list)
 
@@ -19,6 +19,7 @@ class SiteSearchResults:
 def site_search(*, query: str, request) -> SiteSearchResults:
     """Return the first products (shop's search selector) and the live public pages matching."""
     from shop import selectors as shop_selectors
+    from shop.catalogue import selectors as catalogue_selectors
 
     results = SiteSearchResults(query=query)
     if not query:
@@ -26,7 +27,16 @@ def site_search(*, query: str, request) -> SiteSearchResults:
     products = shop_selectors.product_search(query=query)
     results.product_count = products.count()
     if results.product_count:
-        results.products = list(products[:PRODUCTS_SHOWN])
+        first = list(products[:PRODUCTS_SHOWN])
+        # Priced for this request's buyer (a visitor gets list prices or "log in for your
+        # price"); a product that cannot be bought right now is listed without a price.
+        displays = {
+            display.product_id: display
+            for display in catalogue_selectors.products_for_display(
+                product_ids=[product.pk for product in first], request=request
+            )
+        }
+        results.products = [(product, displays.get(product.pk)) for product in first]
     pages = Page.objects.live().public().exclude(depth=1)
     site = Site.find_for_request(request)
     if site is not None:

@@ -185,3 +185,17 @@ def test_the_banner_editor_explains_each_mistake(client, world, superuser):
                                           cta_label="See offers", link_url="/shop/catalogue/"))  # fmt: skip
     assert response.status_code == 302
     assert list(Banner.objects.get().companies.all()) == [world["rheinland"]]
+
+
+def test_the_demo_banners_are_made_once_and_target_visitors_and_groups(client, world):
+    from cms.promotions.demo import banners_ensure
+
+    world["group"].slug = "automotive-workshops"
+    world["group"].save()
+    assert banners_ensure() == 2
+    assert banners_ensure() == 0
+    assert shown(client, "/offers/").startswith("Business customers: sign in")
+    client.force_login(world["jonas"])  # Rheinland is in the workshops group
+    assert shown(client, "/offers/").startswith("Workshop week")
+    client.force_login(world["pablo"])
+    assert shown(client, "/offers/") == ""

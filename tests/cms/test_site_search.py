@@ -80,3 +80,22 @@ def test_search_queries_do_not_grow_with_the_results(
         html = client.get(URL, {"q": "bearing"}).content.decode()
     assert "Products (6)" in html
     assert len(many) == len(few)
+
+
+def test_products_show_the_buyers_own_price_and_a_visitor_the_list_price(client, db):
+    from decimal import Decimal
+
+    from shop.pricing.models import PriceList, PriceListEntry
+    from tests.factories import CompanyMemberFactory
+
+    product = ProductFactory(title="Oil filter M20", stock__price=Decimal("20.00"))
+    member = CompanyMemberFactory()
+    contract = PriceList.objects.create(code="c", name="Contract", company=member.company)
+    PriceListEntry.objects.create(
+        price_list=contract, product=product, kind=PriceListEntry.Kind.FIXED, value=Decimal("15")
+    )
+    visitor = _section(client.get(URL, {"q": "oil filter"}).content.decode(), "products")
+    assert "€20.00" in visitor and "€15.00" not in visitor
+    client.force_login(member.user)
+    own = _section(client.get(URL, {"q": "oil filter"}).content.decode(), "products")
+    assert "€15.00" in own and "€20.00" not in own

@@ -8,6 +8,7 @@ from django.db import connection
 
 from cms import demo as cms_demo
 from cms.navigation import demo as navigation_demo
+from cms.promotions import demo as promotions_demo
 from crm_embedded.quotes import demo as quotes_demo
 from shop import demo as shop_demo
 from shop.pricing import demo as pricing_demo
@@ -71,8 +72,9 @@ class Command(BaseCommand):
         self._say(verbose, "Content team: editors and a moderator who publishes ...")
         listed = {email for _, email in logins}
         logins += [login for login in cms_demo.editors_ensure() if login[1] not in listed]
-        self._say(verbose, "Navigation: header and footer menus, contact details ...")
+        self._say(verbose, "Navigation and banners: menus, contact details, targeted banners ...")
         navigation_demo.navigation_ensure()
+        self._say(verbose, f"  {promotions_demo.banners_ensure()} banners created")
         self._say(verbose, f"Done in {time.monotonic() - started:.1f} s.\n")
         if verbose:
             self.stdout.write(f"Demo logins (password for all: {shop_demo.DEMO_PASSWORD}):")
