@@ -22,7 +22,12 @@ from tests.shop.test_card_payment import (  # noqa: F401 (fixtures)
     stripe_on,
 )
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: each test gets the migrations' data back (seed_demo needs Wagtail's root
+# page), which the previous test's flush removed.
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 Order = get_model("order", "Order")
 PaymentEvent = get_model("order", "PaymentEvent")
@@ -77,3 +82,51 @@ def test_two_place_order_posts_at_once_give_one_order(client, demo, stripe_on, m
     order = Order.objects.get()
     assert order.sources.count() == 1 and PaymentEvent.objects.filter(order=order).count() == 1
     assert CardIntent.objects.get().order_number == order.number
+
+
+def test_a_webhook_during_place_order_waits_for_the_order_and_flags_nothing(
+    client, demo, stripe_on, monkeypatch
+):
+    """Stripe's webhook lands while "Place order" is between claiming the intent and commit."""
+    from shop.payment.models import UnmatchedPayment
+    from tests.shop.test_card_payment import _deliver, _event, _signed
+
+    _to_preview(client)
+    intent = CardIntent.objects.get()
+    _browser_confirms(intent.intent_id)
+    payload = _event("evt_during_placement", "payment_intent.succeeded", intent.intent_id)
+    claim = card.card_intent_claim
+    claimed = threading.Event()
+
+    def slow_claim(**kwargs):
+        claim(**kwargs)
+        claimed.set()
+        time.sleep(0.8)  # the order is still being placed (uncommitted) when Stripe calls
+
+    monkeypatch.setattr(card, "card_intent_claim", slow_claim)
+    results: dict = {}
+
+    def place():
+        try:
+            results["place"] = _place(client, intent.intent_id)
+        finally:
+            connection.close()
+
+    def webhook():
+        try:
+            assert claimed.wait(timeout=30)
+            results["webhook"] = _deliver(Client(), payload, _signed(payload))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=place), threading.Thread(target=webhook)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert results["place"].status_code == 302 and results["webhook"].status_code == 200
+    order = Order.objects.get()
+    assert not UnmatchedPayment.objects.filter(resolved_at__isnull=True).exists()
+    assert order.sources.get().amount_debited == order.total_incl_tax
+    assert PaymentEvent.objects.filter(order=order).count() == 1
