@@ -26,6 +26,7 @@ class MenuLinkBlock(blocks.StructBlock):
     url = blocks.CharBlock(
         max_length=300,
         required=False,
+        label=_("Address"),
         validators=[validate_link_url],
         help_text=_("Or an address: /shop/catalogue/ or https://..."),
     )
