@@ -109,5 +109,6 @@ class Banner(models.Model):
     @property
     def link(self) -> str:
         if self.link_page_id:
-            return self.link_page.url or ""
+            # An unpublished page would be a dead link: the banner shows without its button.
+            return (self.link_page.url or "") if self.link_page.live else ""
         return self.link_url

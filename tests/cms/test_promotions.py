@@ -199,3 +199,11 @@ def test_the_demo_banners_are_made_once_and_target_visitors_and_groups(client, w
     assert shown(client, "/offers/").startswith("Workshop week")
     client.force_login(world["pablo"])
     assert shown(client, "/offers/") == ""
+
+
+def test_a_banner_linking_to_an_unpublished_page_shows_without_its_button(client, world):
+    banner("Read the offer", cta_label="Open", link_page=world["page"])
+    assert 'href="/offers/">Open<' in client.get(reverse("catalogue:index")).content.decode()
+    world["page"].unpublish()
+    html = client.get(reverse("catalogue:index")).content.decode()
+    assert ">Read the offer<" in html and ">Open<" not in html
