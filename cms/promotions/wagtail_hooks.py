@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -14,7 +15,14 @@ class BannerViewSet(SnippetViewSet):
     menu_label = _("Banners")
     menu_order = 250
     add_to_admin_menu = True
-    list_display = ["title", "audience", "starts_at", "ends_at", "is_active", "priority"]
+    list_display = [
+        "title",
+        "audience",
+        "starts_at",
+        "ends_at",
+        BooleanColumn("is_active", label=_("Switched on")),
+        "priority",
+    ]
     list_filter = ["audience", "is_active"]
     search_fields = ["title", "text"]
     edit_handler = ObjectList(
