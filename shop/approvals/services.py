@@ -197,28 +197,12 @@ def _placement_view(*, card_intent_id: str = ""):
 
     class PaidByLinkPlacement(ApprovedOrderPlacement):
         def handle_payment(self, order_number, total, **kwargs):
-            status = card.card_intent_verify(
+            self.card_payment_record(
+                order_number=order_number,
+                total=total,
                 intent_id=card_intent_id,
-                basket_id=self.approval_basket_id,
-                expected_amount=total.incl_tax,
-                currency=total.currency,
+                basket=self.approval_basket,
             )
-            card.card_intent_claim(intent_id=card_intent_id, order_number=order_number)
-            paid = status == card.SUCCEEDED
-            self.add_payment_source(
-                Source(
-                    source_type=card.card_source_type(),
-                    currency=total.currency,
-                    amount_allocated=total.incl_tax,
-                    amount_debited=total.incl_tax if paid else 0,
-                    reference=card_intent_id,
-                )
-            )
-            if paid:
-                self.add_payment_event("Settled", total.incl_tax, reference=card_intent_id)
-            else:
-                # Stripe still processing: the order waits for the webhook's "succeeded".
-                self._card_awaiting_payment = True
 
     return PaidByLinkPlacement() if card_intent_id else ApprovedOrderPlacement()
 
@@ -279,6 +263,7 @@ def _place_order(*, approval_request: ApprovalRequest, request, card_intent_id: 
     placer = _placement_view(card_intent_id=card_intent_id)
     placer.request, placer.args, placer.kwargs = request, (), {}
     placer.approval_basket_id = basket.id
+    placer.approval_basket = basket
     # Still pending while its order is placed: the credit check must not count it twice.
     placer.credit_releasing_pending = approval_request.total
     order_number = placer.generate_order_number(basket)

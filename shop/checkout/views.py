@@ -8,6 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from oscar.apps.checkout import views
+from oscar.apps.checkout.exceptions import FailedPreCondition
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.apps.payment.exceptions import UnableToTakePayment
 from oscar.core.loading import get_model
@@ -27,6 +28,7 @@ from shop.companies.models import CompanyAddress
 from shop.companies.selectors import company_addresses
 from shop.credit import services as credit_services
 from shop.credit.selectors import credit_account_settings
+from shop.partner.services import StockShortage, stock_reserve_for_basket
 from shop.payment import services as card
 from shop.payment.forms import CardPaymentForm
 from shop.tax.services import basket_ship_to
@@ -164,6 +166,19 @@ class PaymentDetailsView(views.PaymentDetailsView):
     On-account buyers are invoiced (a payment source records the terms); the card route
     (Stripe) plugs in at ``handle_payment`` once ``card_payment_available()`` says so.
     """
+
+    def check_pre_conditions(self, request):
+        """Oscar's checks (basket valid, stock, address); a card already charged for a basket
+        that no longer passes them (the last units sold meanwhile) is refunded at once."""
+        try:
+            super().check_pre_conditions(request)
+        except FailedPreCondition as exc:
+            intent_id = request.POST.get("payment_intent", "") if request.method == "POST" else ""
+            if intent_id and card.card_intent_release(
+                intent_id=intent_id, basket_id=request.basket.id
+            ):
+                exc.messages.append(_("Your card payment was refunded in full."))
+            raise
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -381,10 +396,30 @@ class PaymentDetailsView(views.PaymentDetailsView):
         """Verify the intent the browser confirmed and record it; "processing" awaits payment."""
         if card_form is None or not card_form.is_valid():
             raise UnableToTakePayment(_("Enter your card details and place the order again."))
-        intent_id = card_form.cleaned_data["payment_intent"]
+        self.card_payment_record(
+            order_number=order_number,
+            total=total,
+            intent_id=card_form.cleaned_data["payment_intent"],
+            basket=self.request.basket,
+        )
+
+    def card_payment_record(self, *, order_number, total, intent_id: str, basket) -> None:
+        """Check stock, verify and claim the card payment, and record it on the order.
+
+        The basket's stock is locked and checked first: the card is already charged, so
+        units another buyer took a moment ago refund the payment instead of leaving it
+        without an order. Used by checkout and by the approvals' pay-by-link placement.
+        """
+        try:
+            stock_reserve_for_basket(basket=basket)
+        except StockShortage as exc:
+            message = exc.message
+            if card.card_intent_release(intent_id=intent_id, basket_id=basket.id):
+                message = f"{message} {_('Your card payment was refunded in full.')}"
+            raise UnableToTakePayment(message) from exc
         status = card.card_intent_verify(
             intent_id=intent_id,
-            basket_id=self.request.basket.id,
+            basket_id=basket.id,
             expected_amount=total.incl_tax,
             currency=total.currency,
         )
@@ -402,6 +437,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
         if paid:
             self.add_payment_event("Settled", total.incl_tax, reference=intent_id)
         else:
+            # Stripe still processing: the order waits for the webhook's "succeeded".
             self._card_awaiting_payment = True
 
     def _credit_authorise(self, member, order_number, total) -> None:

@@ -173,6 +173,46 @@ def card_intent_claim(*, intent_id: str, order_number: str) -> None:
         )
 
 
+REFUNDED_UNPLACED = "refunded"
+
+
+def card_intent_release(*, intent_id: str, basket_id: int) -> bool:
+    """Refund in full a card payment whose order cannot be placed; return whether it was paid.
+
+    The browser charges the card before "Place order" reaches us; when the order then fails
+    for a reason the buyer cannot pay around (the last units sold a moment earlier), the
+    money goes back at once instead of waiting for staff. A later "succeeded" webhook for
+    the intent raises no staff flag.
+    """
+    # Locked: a parallel "Place order" claiming this intent (same row) commits first, and
+    # the claimed intent is then left alone.
+    record = (
+        CardIntent.objects.select_for_update()
+        .filter(intent_id=intent_id, basket_id=basket_id, order_number="")
+        .first()
+    )
+    if record is None or record.status == REFUNDED_UNPLACED:
+        return False
+    try:
+        client = stripe_client()
+        intent = client.v1.payment_intents.retrieve(intent_id)
+        if intent.status != SUCCEEDED:
+            return False
+        client.v1.refunds.create(
+            params={"payment_intent": intent_id},
+            options={"idempotency_key": f"release-{intent_id}"},
+        )
+    except (stripe.StripeError, PaymentNotConfigured) as exc:
+        # Not refunded: the "succeeded" webhook flags it for staff (never a silent loss).
+        logger.warning("Could not refund unplaced card payment %s: %s", intent_id, exc)
+        return False
+    CardIntent.objects.filter(pk=record.pk).update(status=REFUNDED_UNPLACED)
+    UnmatchedPayment.objects.filter(intent_id=intent_id, resolved_at__isnull=True).update(
+        resolved_at=timezone.now()
+    )
+    return True
+
+
 def card_source_type():
     source_type, _created = SourceType.objects.get_or_create(name=CARD_SOURCE_TYPE)
     return source_type
@@ -204,17 +244,27 @@ def card_refund(*, order, amount: Decimal) -> str:
             _("Stripe did not accept the refund: %(error)s") % {"error": str(exc)}
         ) from exc
     source.refund(amount, reference=refund.id)
-    _payment_event(order=order, event_name="Refunded", amount=amount, reference=refund.id)
+    _payment_event(
+        order=order,
+        event_name="Refunded",
+        amount=amount,
+        reference=refund.id,
+        whole_order=amount == source.amount_debited,
+    )
     return refund.id
 
 
-def _payment_event(*, order, event_name: str, amount: Decimal, reference: str) -> None:
+def _payment_event(
+    *, order, event_name: str, amount: Decimal, reference: str, whole_order: bool = True
+) -> None:
     event_type, _created = get_model("order", "PaymentEventType").objects.get_or_create(
         name=event_name
     )
     event = get_model("order", "PaymentEvent").objects.create(
         order=order, event_type=event_type, amount=amount, reference=reference
     )
+    if not whole_order:
+        return  # a partial refund is an amount, not particular lines or units
     for line in order.lines.all():
         event.line_quantities.create(line=line, quantity=line.quantity)
 
@@ -234,6 +284,8 @@ def _intent_succeeded(intent: dict) -> None:
     # (card_intent_claim updates the same row): once we hold it, that order is committed and
     # its source visible, or its placement has not begun and will resolve the flag below.
     record = CardIntent.objects.select_for_update().filter(intent_id=intent_id).first()
+    if record is not None and record.status == REFUNDED_UNPLACED:
+        return  # its order could not be placed and the payment was refunded at once
     if record is not None:
         CardIntent.objects.filter(pk=record.pk).update(status=SUCCEEDED)
     source = (

@@ -286,3 +286,70 @@ def test_a_webhook_for_a_placed_order_adds_nothing(client, demo, stripe_on):
 
 def test_webhook_takes_post_only(client):
     assert client.get(WEBHOOK_URL).status_code == 405
+
+
+def test_last_units_sold_after_the_card_was_charged_refund_it_and_place_nothing(
+    client, demo, stripe_on
+):
+    """The card is charged in the browser; if the units went to another buyer meanwhile, the
+    payment goes back at once, the buyer is told, and its webhook flags nothing for staff."""
+    _to_preview(client)
+    intent = CardIntent.objects.get()
+    _browser_confirms(intent.intent_id)
+    line = Basket.objects.get(owner__email=PABLO, status="Open").all_lines()[0]
+    # Another buyer's order took the units a moment ago: one fewer is left than ordered.
+    left = line.quantity - 1
+    StockRecord.objects.filter(pk=line.stockrecord_id).update(
+        num_allocated=line.stockrecord.num_in_stock - left
+    )
+
+    response = _place(client, intent.intent_id)
+
+    # Oscar's stock check sends the buyer back to the basket, saying why and that the
+    # card payment went back.
+    assert response.status_code == 302 and response["Location"] == reverse("basket:summary")
+    page = client.get(response["Location"]).content.decode()
+    assert "Your card payment was refunded in full." in page
+    assert not Order.objects.exists()
+    assert CardIntent.objects.get().status == card.REFUNDED_UNPLACED
+    refunds = stripe_client().v1.refunds.list(params={"payment_intent": intent.intent_id})
+    assert [r.amount for r in refunds.data] == [int(intent.amount * 100)]
+    # Stripe's "succeeded" arrives afterwards: no staff flag for a refunded payment.
+    payload = _event("evt_after_release", "payment_intent.succeeded", intent.intent_id)
+    assert _deliver(client, payload, _signed(payload)).status_code == 200
+    assert not UnmatchedPayment.objects.exists()
+
+
+def test_a_partial_refund_records_an_amount_not_every_line(client, demo, stripe_on):
+    _to_preview(client)
+    intent = CardIntent.objects.get()
+    _browser_confirms(intent.intent_id)
+    _place(client, intent.intent_id)
+    order = Order.objects.get()
+    card.card_refund(order=order, amount=Decimal("1.00"))
+    partial = PaymentEvent.objects.get(order=order, event_type__name="Refunded")
+    assert partial.line_quantities.count() == 0
+    card.card_refund(order=order, amount=order.total_incl_tax - Decimal("1.00"))
+    assert PaymentEvent.objects.filter(order=order, event_type__name="Refunded").count() == 2
+
+
+def test_units_taken_during_placement_refund_the_card_too(client, demo, stripe_on, monkeypatch):
+    """Oscar's check passed, then another buyer's placement took the units before ours locked
+    them: the stock check under lock refuses, and the charged card is refunded."""
+    from shop.checkout import views as checkout_views
+    from shop.partner.services import StockShortage
+
+    def sold_meanwhile(*, basket):
+        raise StockShortage("The last units were sold a moment ago.")
+
+    _to_preview(client)
+    intent = CardIntent.objects.get()
+    _browser_confirms(intent.intent_id)
+    monkeypatch.setattr(checkout_views, "stock_reserve_for_basket", sold_meanwhile)
+
+    response = _place(client, intent.intent_id)
+
+    page = response.content.decode()
+    assert "The last units were sold a moment ago. Your card payment was refunded in full." in page
+    assert not Order.objects.exists()
+    assert CardIntent.objects.get().status == card.REFUNDED_UNPLACED
