@@ -415,7 +415,8 @@ class PaymentDetailsView(views.PaymentDetailsView):
         except StockShortage as exc:
             message = exc.message
             if card.card_intent_release(intent_id=intent_id, basket_id=basket.id):
-                message = f"{message} {_('Your card payment was refunded in full.')}"
+                refunded = _("Your card payment was refunded in full.")
+                message = f"{message} {refunded}"
             raise UnableToTakePayment(message) from exc
         status = card.card_intent_verify(
             intent_id=intent_id,
