@@ -8,9 +8,10 @@ from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
 from shop.catalogue import selectors as catalogue_selectors
+from shop.validators import TextGuardMixin
 
 
-class _SearchForm(BaseFilterForm):
+class _SearchForm(TextGuardMixin, BaseFilterForm):
     q = forms.CharField(
         label=_("Search term"),
         required=False,
