@@ -353,3 +353,18 @@ def test_units_taken_during_placement_refund_the_card_too(client, demo, stripe_o
     assert "The last units were sold a moment ago. Your card payment was refunded in full." in page
     assert not Order.objects.exists()
     assert CardIntent.objects.get().status == card.REFUNDED_UNPLACED
+
+
+def test_the_buyer_reads_how_a_card_order_was_paid_on_preview_and_order_page(
+    client, demo, stripe_on
+):
+    html = _to_preview(client)
+    intent = CardIntent.objects.get()
+    assert "Your card is charged €" in html  # formatted like every other amount
+    _browser_confirms(intent.intent_id)
+    _place(client, intent.intent_id)
+    order = Order.objects.get()
+    page = client.get(reverse("customer:order", kwargs={"order_number": order.number}))
+    text = page.content.decode()
+    assert f"(Stripe payment {intent.intent_id})" in text and "Paid by card: €" in text
+    assert "invoiced with the delivery" not in text
