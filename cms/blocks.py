@@ -161,6 +161,9 @@ class ProductCarouselBlock(blocks.StructBlock):
     products = blocks.ListBlock(
         ProductChooserBlock(required=False),
         required=False,
+        # No empty entry to start with: an editor who only chooses a category must not
+        # be told to remove a product entry they never filled in.
+        default=[],
         help_text=_("Pick products to show in this order, or leave empty and choose a category."),
     )
     category = CategoryChooserBlock(

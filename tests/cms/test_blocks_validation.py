@@ -60,6 +60,16 @@ def test_a_carousel_with_products_or_a_category_is_valid():
     assert block.clean(block.to_python(_carousel(products=[product.pk])))["products"][0] == product
 
 
+def test_a_new_carousel_starts_without_an_empty_product_entry():
+    """The editor who only chooses a category is not told to remove an entry never filled."""
+    block = ProductCarouselBlock()
+    assert list(block.get_default()["products"]) == []
+    category = category_create("Filters")
+    value = block.get_default()
+    value["category"] = category
+    assert block.clean(value)["category"] == category
+
+
 @pytest.mark.parametrize(
     "url,expected",
     [
