@@ -97,7 +97,8 @@ TRANSACTION_RE = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPO
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken"\s+value="([^"]+)"')
 QUANTITY_INPUT_RE = re.compile(r'<input[^>]*\bname="quantity"[^>]*>')
 VALUE_RE = re.compile(r'\bvalue="(\d+)"')
-PRICE_RE = re.compile(r'<p class="price_color">\s*([^<]*?)\s*</p>')
+# The price is the text before the first tag: a buyer's card adds "<small>excl. tax ...".
+PRICE_RE = re.compile(r'<p class="price_color">\s*([^<]*?)\s*<')
 
 
 def add_form(page: str, product_url: str) -> tuple[str, str] | None:
