@@ -75,6 +75,9 @@ def test_editor_builds_a_targeted_landing_page_moderator_publishes_buyer_sees_it
     page.get_by_title("Insert a block").click()
     page.get_by_role("option", name=re.compile("Product carousel")).click()
     page.locator('input[name="body-0-value-heading"]').fill("Brake parts at your price")
+    # A new carousel has no product entry: the editor adds one, then chooses its product.
+    products = page.locator('[data-contentpath="products"]')
+    products.locator("button[data-streamfield-list-add]").first.click()
     page.get_by_role("button", name="Choose a product").click()
     modal = page.locator(".modal-dialog")
     modal.locator('input[name="q"]').fill(product.title)
