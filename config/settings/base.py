@@ -5,6 +5,7 @@ email printed to the console, Stripe in test mode without a key.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
@@ -25,6 +26,14 @@ SITE_ID = 1
 SITE_NAME = "PartsHub B2B"
 WAGTAIL_SITE_NAME = SITE_NAME
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# The one site URL: django.contrib.sites' Site (domain and name) follows it after every
+# migrate and seed_demo (config/sites.py), so Oscar's emails link to where the portal runs.
+_base_url = urlsplit(WAGTAILADMIN_BASE_URL)
+if _base_url.scheme not in ("http", "https") or not _base_url.netloc:
+    raise ImproperlyConfigured(
+        f"WAGTAILADMIN_BASE_URL={WAGTAILADMIN_BASE_URL!r}: give the portal's address as "
+        "http(s)://host[:port], e.g. https://portal.partshub.example"
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -404,6 +413,20 @@ OSCAR_ORDER_STATUS_PIPELINE = {
     "Delivered": (),
     "Cancelled": (),
 }
+# Lines follow the order through fulfilment (approval and payment concern the whole order):
+# the dashboard's "change line status" offers these, and an order's move cascades to them.
+OSCAR_LINE_STATUS_PIPELINE = {
+    "Pending": ("Processing", "Cancelled"),
+    "Processing": ("Shipped", "Cancelled"),
+    "Shipped": ("Delivered",),
+    "Delivered": (),
+    "Cancelled": (),
+}
+OSCAR_ORDER_STATUS_CASCADE = {
+    status: status for status in ("Processing", "Shipped", "Delivered", "Cancelled")
+}
+# Links in Oscar's emails: scheme from the site URL, host from the Site row.
+OSCAR_URL_SCHEMA = _base_url.scheme
 # Oscar's dashboard menu, plus the card payments no order accounts for under "Fulfilment"
 # (found by its Orders entry: the labels are lazy translations).
 OSCAR_DASHBOARD_NAVIGATION = [

@@ -3,13 +3,16 @@
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
 from cms import demo as cms_demo
 from cms.navigation import demo as navigation_demo
 from cms.promotions import demo as promotions_demo
+from config.sites import site_domain, site_sync
 from crm_embedded.quotes import demo as quotes_demo
+from orders import demo as orders_demo
 from shop import demo as shop_demo
 from shop.pricing import demo as pricing_demo
 
@@ -42,6 +45,12 @@ class Command(BaseCommand):
             self.stdout.write(f"\r  products [{bar}] {done}/{total}", ending=end)
             self.stdout.flush()
 
+        self._say(verbose, "Site: address and name for the links in emails ...")
+        changed = site_sync()
+        self._say(
+            verbose,
+            f"  {site_domain()} ({settings.SITE_NAME})" + (" set" if changed else " already set"),
+        )
         self._say(verbose, f"Catalogue: ensuring {products} products ...")
         created = shop_demo.catalogue_ensure(products=products, progress=progress)
         self._say(verbose, f"  {created} products created ({products - created} already there)")
@@ -59,6 +68,9 @@ class Command(BaseCommand):
         self._say(verbose, "Shipping countries: the seller's markets ...")
         made_countries = shop_demo.shipping_countries_ensure()
         self._say(verbose, f"  {made_countries} countries created")
+        self._say(verbose, "Order handling: shipping event types ...")
+        made_events = orders_demo.shipping_event_types_ensure()
+        self._say(verbose, f"  {made_events} shipping event types created")
         self._say(verbose, "People: staff, client companies and their members ...")
         logins = shop_demo.users_ensure()
         self._say(verbose, "Prices: contracts and customer-group price lists ...")
