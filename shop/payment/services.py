@@ -26,6 +26,7 @@ AWAITING_PAYMENT = "Awaiting payment"
 PAID_STATUS = "Processing"
 SUCCEEDED = "succeeded"
 PROCESSING = "processing"
+REFUNDED_UNPLACED = "refunded"  # CardIntent.status of a payment refunded for want of stock
 
 
 class CardPaymentRefused(UnableToTakePayment):
@@ -42,6 +43,9 @@ class CardIntentHandle:
     client_secret: str
     amount: Decimal
     currency: str
+    # Stripe already took this payment for the basket (the buyer paid, then their "Place
+    # order" never arrived): placing the order uses it, no card is asked for again.
+    paid: bool = False
 
 
 def _cents(amount: Decimal) -> int:
@@ -54,21 +58,51 @@ def _unavailable() -> CardPaymentRefused:
     )
 
 
+def _refunded(client, intent) -> bool:
+    """Whether any of the intent's payment went back (a succeeded intent stays "succeeded")."""
+    charge = getattr(intent, "latest_charge", None)
+    if not charge:
+        return False
+    if isinstance(charge, str):
+        charge = client.v1.charges.retrieve(charge)
+    return bool(charge.amount_refunded)
+
+
+def _spent(client, known: CardIntent, intent) -> bool:
+    """An intent this basket can no longer pay with: used, refunded or cancelled."""
+    if known.order_number or known.status == REFUNDED_UNPLACED or intent.status == "canceled":
+        return True
+    return intent.status == SUCCEEDED and _refunded(client, intent)
+
+
 def card_intent_for_basket(
     *, basket_id: int, order_number: str, amount: Decimal, currency: str
 ) -> CardIntentHandle:
-    """Return the PaymentIntent for this basket, amount and currency, creating it once."""
+    """Return the PaymentIntent for this basket, amount and currency, creating it once.
+
+    The same intent comes back on every visit (idempotency key from basket, amount and
+    currency), so a reload or a second tab never charges twice. One that was paid but has
+    no order yet is handed back as ``paid``; one that was refunded, cancelled or used is
+    replaced by a new one (the key gets a sequence number).
+    """
     currency = currency.lower()
-    key = f"basket-{basket_id}-{_cents(amount)}-{currency}"
+    base = f"basket-{basket_id}-{_cents(amount)}-{currency}"
     try:
         client = stripe_client()
     except PaymentNotConfigured as exc:
         raise _unavailable() from exc
-    known = CardIntent.objects.filter(idempotency_key=key).first()
+    earlier = list(
+        CardIntent.objects.filter(basket_id=basket_id, amount=amount, currency=currency).order_by(
+            "-pk"
+        )
+    )
+    known = earlier[0] if earlier else None
+    key = base if not earlier else known.idempotency_key
     try:
-        if known is not None:
-            intent = client.v1.payment_intents.retrieve(known.intent_id)
-        else:
+        intent = client.v1.payment_intents.retrieve(known.intent_id) if known else None
+        if known is not None and _spent(client, known, intent):
+            known, key = None, f"{base}-{len(earlier)}"
+        if known is None:
             intent = client.v1.payment_intents.create(
                 params={
                     "amount": _cents(amount),
@@ -100,7 +134,11 @@ def card_intent_for_basket(
             # returned that same intent.
             pass
     return CardIntentHandle(
-        intent_id=intent.id, client_secret=intent.client_secret, amount=amount, currency=currency
+        intent_id=intent.id,
+        client_secret=intent.client_secret,
+        amount=amount,
+        currency=currency,
+        paid=intent.status == SUCCEEDED,
     )
 
 
@@ -171,9 +209,6 @@ def card_intent_claim(*, intent_id: str, order_number: str) -> None:
         raise CardPaymentRefused(
             _("This card payment was already used for another order: nothing more was charged.")
         )
-
-
-REFUNDED_UNPLACED = "refunded"
 
 
 def card_intent_release(*, intent_id: str, basket_id: int) -> bool:
@@ -312,7 +347,9 @@ def _intent_succeeded(intent: dict) -> None:
             "currency": intent["currency"],
             "reason": _(
                 "Stripe took this payment but no order was placed for it (the buyer did not "
-                "return from the payment). Place the order for the basket or refund the payment."
+                "return from the payment). When the buyer checks out the same basket again, "
+                "the order is placed with this payment and this flag resolves itself; "
+                "otherwise refund the payment."
             ),
         },
     )

@@ -216,6 +216,9 @@ def test_a_declined_card_keeps_the_basket_and_says_why(page: Page, card_portal):
     expect(page.locator("#card-errors")).to_have_text("Your card was declined.")
     expect(page).to_have_url(re.compile(r"/shop/checkout/preview/$"))
     expect(page.locator("#place-order")).to_be_enabled()
+    # Not "Submitting..." any more: the button reads as before the click.
+    expect(page.locator("#place-order")).to_have_text("Place order")
+    expect(page.locator("#place-order")).not_to_have_class(re.compile(r"\bdisabled\b"))
     assert not get_model("order", "Order").objects.exists()
     basket = get_model("basket", "Basket").objects.get(owner__email=BUYER, status="Open")
     assert basket.num_lines == 1

@@ -368,3 +368,47 @@ def test_the_buyer_reads_how_a_card_order_was_paid_on_preview_and_order_page(
     text = page.content.decode()
     assert f"(Stripe payment {intent.intent_id})" in text and "Paid by card: €" in text
     assert "invoiced with the delivery" not in text
+
+
+def test_a_buyer_whose_place_order_never_arrived_places_it_with_the_payment_taken(
+    client, demo, stripe_on
+):
+    """Paid in the browser, then the connection dropped: Stripe's webhook flags the payment;
+    the buyer comes back to the same basket, is not asked for the card again, and the order
+    is placed with that payment (the flag resolves)."""
+    _to_preview(client)
+    intent = CardIntent.objects.get()
+    _browser_confirms(intent.intent_id)
+    payload = _event("evt_dropped", "payment_intent.succeeded", intent.intent_id)
+    assert _deliver(client, payload, _signed(payload)).status_code == 200
+    assert UnmatchedPayment.objects.get().resolved_at is None
+
+    page = client.get(reverse("checkout:preview")).content.decode()
+    assert 'data-paid="1"' in page and "has already been received" in page
+    assert CardIntent.objects.count() == 1  # the same payment, no new intent
+    response = _place(client, intent.intent_id)
+
+    assert response.status_code == 302 and response["Location"] == reverse("checkout:thank-you")
+    order = Order.objects.get()
+    assert order.sources.get().amount_debited == order.total_incl_tax
+    flag = UnmatchedPayment.objects.get()
+    assert flag.resolved_at is not None and flag.order_number == order.number
+
+
+def test_a_refunded_payment_is_replaced_by_a_new_one_for_the_same_basket(client, demo, stripe_on):
+    _to_preview(client)
+    first = CardIntent.objects.get()
+    _browser_confirms(first.intent_id)
+    # Staff refunded the flagged payment in full (dashboard › unmatched card payments).
+    stripe_client().v1.refunds.create(params={"payment_intent": first.intent_id})
+
+    page = client.get(reverse("checkout:preview")).content.decode()
+
+    second = CardIntent.objects.exclude(pk=first.pk).get()
+    assert second.basket_id == first.basket_id and second.amount == first.amount
+    assert f'data-client-secret="{second.intent_id}_secret_' in page
+    assert 'data-paid="1"' not in page
+    # And this one pays: the order is placed with the new payment.
+    _browser_confirms(second.intent_id)
+    assert _place(client, second.intent_id).status_code == 302
+    assert Order.objects.get().sources.get().reference == second.intent_id

@@ -12,6 +12,21 @@
     var button = document.getElementById("place-order");
     var errors = document.getElementById("card-errors");
     var field = form.querySelector("input[name=payment_intent]");
+    // Oscar's ui.js swaps the button's label for "Submitting..." and disables it on click.
+    var label = button ? button.innerHTML : "";
+    function buttonReady() {
+      if (button) {
+        button.innerHTML = label;
+        button.classList.remove("disabled");
+        button.disabled = false;
+      }
+    }
+    if (box.dataset.paid === "1") {
+      // Stripe already took this payment (the earlier "Place order" never arrived):
+      // placing the order uses it, no card is asked for.
+      field.value = box.dataset.intentId;
+      return;
+    }
     function unavailable() {
       document.getElementById("card-unavailable").hidden = false;
       if (button) {
@@ -52,9 +67,7 @@
           if (result.error) {
             errors.textContent = result.error.message;
             confirming = false;
-            if (button) {
-              button.disabled = false;
-            }
+            buttonReady();
             return;
           }
           field.value = result.paymentIntent.id;
