@@ -40,7 +40,9 @@
     var stripe;
     var card;
     try {
-      stripe = window.Stripe(box.dataset.publishableKey);
+      // Stripe.js words its messages (declines, ...) in the page's language.
+      var language = (document.documentElement.lang || "auto").split("-")[0];
+      stripe = window.Stripe(box.dataset.publishableKey, { locale: language });
       card = stripe.elements().create("card");
       card.mount("#card-element");
     } catch (e) {
