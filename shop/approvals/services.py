@@ -18,7 +18,7 @@ from shop.approvals.states import State, decision_check, transition_check
 from shop.checkout.payment import ON_ACCOUNT_TERMS
 from shop.companies.models import Company, CompanyMember
 from shop.errors import PortalError
-from shop.money import money_format
+from shop.money import money_display
 from shop.payment import services as card
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ class ApprovalError(PortalError):
 
 
 def _money(amount: Decimal, currency: str) -> str:
-    return money_format(amount, currency)
+    return money_display(amount, currency)
 
 
 def approval_required(

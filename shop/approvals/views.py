@@ -1,5 +1,7 @@
 """Approvals pages: the inbox, one request with its lines, and the decisions."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -50,6 +52,10 @@ def _priced_lines(request: HttpRequest, approval) -> list:
     A basket line only stores its net price (the tax depends on the destination), so
     Oscar's line prices need the strategy attached: the requester's company prices, taxed
     for the request's delivery country, as the approval places the order.
+
+    Like the basket, a line shows its net unit price and net line total (quantity times
+    the unit price shown, so the figures add up) with its tax apart; the tax-inclusive
+    total is at the bottom.
     """
     basket = approval.basket
     basket.strategy = Selector().strategy(request=request, user=approval.requester)
@@ -57,12 +63,20 @@ def _priced_lines(request: HttpRequest, approval) -> list:
         basket.strategy.ship_to((approval.shipping_address or {}).get("country_id"))
     lines = list(basket.all_lines())
     for line in lines:
-        unit = line.unit_price_incl_tax
-        if unit is None:
-            unit = line.unit_price_excl_tax
+        unit = line.unit_price_excl_tax
         line.unit_price = None if unit is None else money_round(unit)
-        line.line_total = None if unit is None else money_round(unit * line.quantity)
+        line.line_total = None if unit is None else line.unit_price * line.quantity
+        line.tax_shown = money_round(line.line_tax) if line.is_tax_known else None
     return lines
+
+
+def _line_sums(approval, lines: list) -> dict:
+    """The footer's figures: the lines' net sum, their tax, delivery, and the request's total."""
+    net = sum((line.line_total for line in lines if line.line_total is not None), Decimal(0))
+    known = lines and all(line.tax_shown is not None for line in lines)
+    tax = sum((line.tax_shown for line in lines), Decimal(0)) if known else None
+    delivery = approval.total - net - tax if known else None
+    return {"net": net, "tax": tax, "delivery": delivery if delivery else None}
 
 
 def _detail(request: HttpRequest, pk: int, *, sent: bool, reject_form=None) -> HttpResponse:
@@ -81,6 +95,7 @@ def _detail(request: HttpRequest, pk: int, *, sent: bool, reject_form=None) -> H
         {
             "approval": approval,
             "lines": lines,
+            "sums": _line_sums(approval, lines),
             "votes": votes,
             "waiting_for": rules.deciders(approval) if approval.is_pending else [],
             "sent": sent,
@@ -140,7 +155,13 @@ def approval_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _pay_page(request: HttpRequest, member, approval, *, error: str = "") -> HttpResponse:
     """The buyer's pay-by-link page: the frozen lines and total, and the card field."""
-    context = {"approval": approval, "lines": _priced_lines(request, approval), "error": error}
+    lines = _priced_lines(request, approval)
+    context = {
+        "approval": approval,
+        "lines": lines,
+        "sums": _line_sums(approval, lines),
+        "error": error,
+    }
     try:
         intent = services.approval_payment_intent(
             approval_request=approval, member=member, request=request

@@ -132,7 +132,7 @@ def _send_for_approval(page: Page, buyer: str, sku: str, quantity: int, note: st
     expect(page).to_have_url(re.compile(r"/shop/checkout/payment-details/$"))
     page.locator("#view_preview").click()
     expect(page).to_have_url(re.compile(r"/shop/checkout/preview/$"))
-    expect(page.locator("#approval-needed")).to_contain_text("limit per order of 2,500.00 EUR")
+    expect(page.locator("#approval-needed")).to_contain_text("limit per order of €2,500.00")
     page.get_by_label("Note for your approver").fill(note)
     page.locator("#place-order").click()
     expect(page).to_have_url(re.compile(r"/shop/approvals/\d+/sent/$"))
@@ -202,7 +202,7 @@ def test_an_order_over_the_limit_is_approved_and_placed(page: Page, approver_pag
     expect(page).to_have_url(re.compile(r"/shop/checkout/payment-details/$"))
     page.locator("#view_preview").click()
     expect(page).to_have_url(re.compile(r"/shop/checkout/preview/$"))
-    expect(page.locator("#approval-needed")).to_contain_text("limit per order of 2,500.00 EUR")
+    expect(page.locator("#approval-needed")).to_contain_text("limit per order of €2,500.00")
     page.get_by_label("Note for your approver").fill(NOTE)
     page.locator("#place-order").click()
 

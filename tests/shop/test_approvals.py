@@ -108,7 +108,7 @@ def test_under_the_limits_no_approval_is_needed(buyer_member):
 
 def test_over_the_order_limit_approval_is_needed(buyer_member):
     reasons = services.approval_required(member=buyer_member, total=Decimal("500.01"))
-    assert len(reasons) == 1 and "limit per order of 500.00" in reasons[0]
+    assert len(reasons) == 1 and "limit per order of €500.00" in reasons[0]
 
 
 def test_over_the_period_limit_counts_orders_and_pending_requests(buyer_member, product):
@@ -172,7 +172,7 @@ def test_checkout_over_the_order_limit_sends_for_approval_instead_of_ordering(
     assert response.status_code == 302, response.content.decode()[:2000]
     client.get(reverse("checkout:shipping-method"), follow=True)
     html = client.post(reverse("checkout:preview"), {"purchase_order_number": "PO-9"}).content
-    assert b'id="approval-needed"' in html and b"limit per order of 500.00" in html
+    assert b'id="approval-needed"' in html and "limit per order of €500.00" in html.decode()
 
     response = client.post(
         reverse("checkout:preview"),
@@ -345,7 +345,7 @@ def test_approve_refuses_when_prices_changed_since_the_request(
     client.force_login(approver.user)
     response = client.post(reverse("approvals:approve", kwargs={"pk": approval.pk}), follow=True)
     assert b"Prices have changed since the request" in response.content
-    assert b"600.00 EUR" in response.content and b"720.00 EUR" in response.content
+    assert "€600.00" in response.content.decode() and "€720.00" in response.content.decode()
     assert ApprovalRequest.objects.get().status == State.PENDING and not Order.objects.exists()
 
 
@@ -567,3 +567,47 @@ def test_the_approvers_company_list_includes_the_pending_request(
     html = client.get(reverse("approvals:list")).content.decode()
     company_list = html.split('id="approval-requests"', 1)[1]
     assert f"#{approval.pk}" in company_list and "No requests yet." not in company_list
+
+
+def test_the_request_pages_add_up_net_lines_with_the_tax_apart(client, buyer_member, approver):
+    """€57.78 net × 60 at 19 %: the line shows €57.78 and €3,466.80, not a rounded gross price."""
+    import datetime
+    import re
+
+    from shop.tax.models import TaxRate
+
+    TaxRate.objects.create(country="DE", rate=Decimal("19"), valid_from=datetime.date(2000, 1, 1))
+    product = ProductFactory(stock__price=Decimal("57.78"))
+    approval = _request(buyer_member, product, 60)
+    assert approval.total == Decimal("4125.49")
+
+    def figures(html: str) -> dict:
+        cells = {
+            k: re.search(rf'id="{k}">([^<]+)<', html).group(1)
+            for k in ("approval-net", "approval-tax", "approval-total")
+        }
+        unit = re.search(r'class="[^"]*line-unit-price">([^<]+)<', html).group(1)
+        total = re.search(r'class="[^"]*line-total">([^<]+)<', html).group(1)
+        return {"unit": unit, "line": total, **cells}
+
+    def amount(text: str) -> Decimal:
+        return Decimal(text.strip().lstrip("€").replace(",", ""))
+
+    for user, name in ((buyer_member.user, "approvals:sent"), (approver.user, "approvals:detail")):
+        client.force_login(user)
+        html = client.get(reverse(name, kwargs={"pk": approval.pk})).content.decode()
+        shown = figures(html)
+        assert shown["unit"] == "€57.78" and "€68.76" not in html
+        assert amount(shown["line"]) == 60 * amount(shown["unit"]) == Decimal("3466.80")
+        assert amount(shown["approval-net"]) + amount(shown["approval-tax"]) == Decimal("4125.49")
+        assert shown["approval-total"] == "€4,125.49" and "+ €658.69 tax" in html
+
+
+def test_the_approval_reason_formats_amounts_in_the_buyers_language(buyer_member):
+    from django.utils import translation
+
+    with translation.override("de"):
+        reasons = services.approval_required(
+            member=buyer_member, total=Decimal("4125.49"), currency="EUR"
+        )
+    assert "4.125,49" in reasons[0] and "500,00" in reasons[0] and "4,125.49" not in reasons[0]
