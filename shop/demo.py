@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.text import slugify
 from oscar.core.loading import get_model
 from PIL import Image, ImageDraw, ImageFont
@@ -419,6 +419,28 @@ def stock_cost_prices_ensure(*, partner) -> int:
     return len(records)
 
 
+def stock_minimums_ensure(*, partner) -> int:
+    """Top up the partner's records holding some stock, but less than one minimum order.
+
+    Such a product cannot be bought at all; demo databases seeded before the catalogue kept
+    stock at the minimum get it now. Sold-out records stay sold out. Returns how many changed.
+    """
+    records = list(
+        StockRecord.objects.filter(partner=partner, num_in_stock__gt=0)
+        .annotate(minimum=F("product__min_order_quantity"))
+        .filter(num_in_stock__lt=F("num_allocated") + F("minimum"))
+        .only("id", "num_in_stock", "num_allocated")
+    )
+    changed = []
+    for record in records:
+        allocated = record.num_allocated or 0
+        if record.num_in_stock > allocated:  # some stock left, below the minimum
+            record.num_in_stock = allocated + record.minimum
+            changed.append(record)
+    StockRecord.objects.bulk_update(changed, ["num_in_stock"], batch_size=BATCH_SIZE)
+    return len(changed)
+
+
 def product_specs(count: int) -> Iterator[dict]:
     """Yield ``count`` believable product definitions, the same ones on every run."""
     for index in range(count):
@@ -431,15 +453,20 @@ def product_specs(count: int) -> Iterator[dict]:
         grade = "" if series == 0 else f" series {chr(65 + series % 26)}{series // 26 or ''}"
         title = f"{noun} {spec}{grade}"
         pack = rng.choice(family.packs)
+        price = _price(rng, *family.price)
+        minimum = pack * rng.choice((1, 1, 1, 2, 5))
+        stock = rng.choice((0, 4, 12, 40, 120, 600, 2500))
+        # Sold out, or at least one minimum order: stock below the minimum cannot be bought.
+        stock = stock and max(stock, minimum)
         yield {
             "sku": sku,
             "title": title,
             "family": family,
             "description": f"<p>{family.blurb}</p><p>Part number {sku}. Packed in units of {pack}.</p>",
-            "price": _price(rng, *family.price),
+            "price": price,
             "pack_size": pack,
-            "min_order_quantity": pack * rng.choice((1, 1, 1, 2, 5)),
-            "stock": rng.choice((0, 4, 12, 40, 120, 600, 2500)),
+            "min_order_quantity": minimum,
+            "stock": stock,
             "lead_time_days": rng.choice((2, 3, 5, 10, 15, None)),
         }
 
@@ -526,6 +553,7 @@ def catalogue_ensure(*, products: int, progress: Progress | None = None) -> int:
     if batch:
         flush()
     stock_cost_prices_ensure(partner=partner)  # records seeded before cost prices existed
+    stock_minimums_ensure(partner=partner)  # records seeded below their minimum order
     return created
 
 

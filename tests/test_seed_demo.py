@@ -123,3 +123,24 @@ def test_seed_demo_gives_the_stock_cost_prices_and_fills_only_missing_ones():
     call_command("seed_demo", products=30, verbosity=0)
     assert StockRecord.objects.get(pk=missing.pk).cost_price == missing.cost_price
     assert StockRecord.objects.get(pk=edited.pk).cost_price == Decimal("1.23")
+
+
+def test_seed_demo_stocks_at_least_one_minimum_order_and_tops_up_old_databases():
+    call_command("seed_demo", products=30, verbosity=0)
+    records = list(StockRecord.objects.select_related("product").order_by("id"))
+    for record in records:  # sold out, or enough for the minimum order (AUT-FL-000015: 5)
+        assert record.num_in_stock == 0 or (
+            record.num_in_stock >= record.product.min_order_quantity
+        ), record.partner_sku
+    oil_filter = next(r for r in records if r.partner_sku == "AUT-FL-000015")
+    assert oil_filter.product.min_order_quantity == 5 and oil_filter.num_in_stock >= 5
+    # A database seeded before: stock below the minimum is topped up, sold out stays sold out.
+    low = next(r for r in records if r.product.min_order_quantity > 1 and r.num_in_stock)
+    StockRecord.objects.filter(pk=low.pk).update(num_in_stock=1, num_allocated=0)
+    sold_out = next((r for r in records if r.num_in_stock == 0), None)
+    call_command("seed_demo", products=30, verbosity=0)
+    assert StockRecord.objects.get(pk=low.pk).num_in_stock == low.product.min_order_quantity
+    if sold_out is not None:
+        assert StockRecord.objects.get(pk=sold_out.pk).num_in_stock == 0
+    call_command("seed_demo", products=30, verbosity=0)  # idempotent
+    assert StockRecord.objects.get(pk=low.pk).num_in_stock == low.product.min_order_quantity

@@ -1,7 +1,9 @@
 """Pricing and availability strategy: the one hook every price on the site passes through."""
 
+from collections.abc import Callable
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from oscar.apps.partner import strategy
 from oscar.apps.partner.availability import Available, StockRequired
 from oscar.apps.partner.prices import FixedPrice
@@ -25,6 +27,29 @@ class StockWithoutFigures(StockRequired):
     @property
     def message(self) -> str:
         return str(self.short_message)
+
+
+class StockBelowMinimumAware(StockRequired):
+    """Oscar's stock check, saying so when the stock on hand is below the minimum order.
+
+    Such a product cannot be bought from stock at any quantity; Oscar would only say "a
+    maximum of 4 can be bought", which the minimum order of 5 then refuses as well.
+    ``minimum`` is called only when a purchase is checked, so listings cost nothing more.
+    """
+
+    def __init__(self, num_available, minimum: Callable[[], int]):
+        super().__init__(num_available)
+        self._minimum = minimum
+
+    def is_purchase_permitted(self, quantity):
+        if self.num_available > 0:
+            minimum = self._minimum()
+            if minimum > self.num_available:
+                return False, _(
+                    "At least %(minimum)s must be ordered, but only %(available)s are in "
+                    "stock: ask for a quote with a lead time."
+                ) % {"minimum": minimum, "available": self.num_available}
+        return super().is_purchase_permitted(quantity)
 
 
 class QuotedAvailability(Available):
@@ -97,6 +122,11 @@ class CompanyPricing(strategy.Default):
         policy = super().availability_policy(product, stockrecord)
         if self.company is None and isinstance(policy, StockRequired):
             return StockWithoutFigures(policy.num_available)
+        if type(policy) is StockRequired:
+            return StockBelowMinimumAware(
+                policy.num_available,
+                lambda: self.quantity_rule(product, stockrecord).nearest(1),
+            )
         return policy
 
     def pricing_policy(self, product, stockrecord, quantity: int | None = None):

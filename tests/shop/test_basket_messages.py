@@ -35,3 +35,31 @@ def test_the_addition_message_is_translated(client, buyer_member):
     )
     messages = [" ".join(str(m).split()) for m in get_messages(response.wsgi_request)]
     assert "20 × <strong>Washer</strong> in den Warenkorb gelegt." in messages
+
+
+def test_a_minimum_above_the_stock_is_explained_not_a_bare_maximum(client, buyer_member):
+    product = ProductFactory(
+        upc="MSG-3", title="Oil filter", min_order_quantity=5, stock__num_in_stock=4
+    )
+    client.force_login(buyer_member.user)
+    for quantity in (5, 4):
+        response = client.post(
+            reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": quantity}
+        )
+        messages = [" ".join(str(m).split()) for m in get_messages(response.wsgi_request)]
+        expected = (
+            "At least 5 must be ordered, but only 4 are in stock: ask for a quote with a lead time."
+        )
+        assert any(expected in message for message in messages), messages
+        assert not any("a maximum of" in message for message in messages)
+    assert not buyer_member.user.baskets.filter(lines__isnull=False).exists()
+
+
+def test_enough_stock_for_the_minimum_still_adds(client, buyer_member):
+    product = ProductFactory(
+        upc="MSG-4", title="Air filter", min_order_quantity=5, stock__num_in_stock=5
+    )
+    client.force_login(buyer_member.user)
+    response = client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 5})
+    messages = [" ".join(str(m).split()) for m in get_messages(response.wsgi_request)]
+    assert "Added 5 × <strong>Air filter</strong> to your basket." in messages
