@@ -79,12 +79,48 @@ def _label_and_link(value, label_field: str, link_field: str) -> None:
         )
 
 
+class Audience:
+    """Who sees a block: everybody, visitors (not signed in) or signed-in users."""
+
+    EVERYONE, VISITORS, SIGNED_IN = "everyone", "visitors", "signed_in"
+    CHOICES = (
+        (EVERYONE, _("Everyone")),
+        (VISITORS, _("Visitors only (not signed in)")),
+        (SIGNED_IN, _("Signed-in users only")),
+    )
+
+
+def audience_block() -> blocks.ChoiceBlock:
+    return blocks.ChoiceBlock(
+        choices=Audience.CHOICES,
+        default=Audience.EVERYONE,
+        required=False,
+        label=_("Show to"),
+        help_text=_(
+            "Visitors only: for example a sign-up prompt, which buyers who are signed in "
+            "do not need."
+        ),
+    )
+
+
+def shown_to(value, user) -> bool:
+    """Whether a block's value is for this user (blocks without an audience: everyone)."""
+    audience = value.get("show_to") if isinstance(value, dict) else None
+    signed_in = bool(user is not None and user.is_authenticated)
+    if audience == Audience.VISITORS:
+        return not signed_in
+    if audience == Audience.SIGNED_IN:
+        return signed_in
+    return True
+
+
 class HeroBlock(blocks.StructBlock):
     image = ImageChooserBlock(required=False)
     heading = blocks.CharBlock(max_length=120)
     text = blocks.TextBlock(required=False)
     button_label = blocks.CharBlock(max_length=40, required=False)
     button_url = LinkBlock(required=False)
+    show_to = audience_block()
 
     def clean(self, value):
         value = super().clean(value)
@@ -102,6 +138,7 @@ class CallToActionBlock(blocks.StructBlock):
     text = blocks.TextBlock(required=False)
     button_label = blocks.CharBlock(max_length=40)
     button_url = LinkBlock()
+    show_to = audience_block()
 
     class Meta:
         icon = "pick"

@@ -285,12 +285,39 @@ def _faq(home) -> int:
     return 1
 
 
+def _home_for_the_audience(home) -> bool:
+    """Bring a home page seeded earlier up to date: the sign-up prompt for visitors only, and
+    no sign-in prompt among the features. Only the demo's own words are touched, so a block
+    an editor wrote or changed stays; returns True if a revision was published."""
+    changed = False
+    for child in home.body:
+        value = child.value
+        if (
+            child.block_type == "call_to_action"
+            and value.get("title") == text.SIGNUP_CTA["title"]
+            and value.get("button_url") == text.SIGNUP_CTA["button_url"]
+            and value.get("show_to") != text.SIGNUP_CTA["show_to"]
+        ):
+            value["show_to"] = text.SIGNUP_CTA["show_to"]
+            changed = True
+        if child.block_type == "features":
+            for feature in value["features"]:
+                if feature["text"] in text.FEATURE_TEXT_BEFORE:
+                    feature["text"] = text.FEATURE_TEXT_BEFORE[feature["text"]]
+                    changed = True
+    if changed:
+        home.save_revision().publish()
+    return changed
+
+
 @transaction.atomic
 def home_page_ensure() -> bool:
     """Make the site's home page and its demo pages, those missing; return True if any was made."""
     made_home = not HomePage.objects.exists()
     home = _site_home()
     made = _standard_pages(home) + _landing_page(home) + _news(home) + _faq(home)
+    if not made_home:
+        _home_for_the_audience(home)
     return made_home or made > 0
 
 

@@ -14,7 +14,7 @@ HOME_HERO = {
 FEATURES = [
     {
         "title": "Your negotiated prices",
-        "text": "Sign in to see your company's contract prices, volume tiers and live stock on every product.",
+        "text": "Every product shows your company's contract price, volume tiers and live stock.",
     },
     {
         "title": "Order in bulk",
@@ -43,6 +43,13 @@ SIGNUP_CTA = {
     "prices and payment terms within one business day.",
     "button_label": "Apply now",
     "button_url": "/accounts/signup/",
+    "show_to": "visitors",  # signed-in buyers have an account already
+}
+
+# Demo words replaced since: seed_demo updates home pages that still show the old ones.
+FEATURE_TEXT_BEFORE = {
+    "Sign in to see your company's contract prices, volume tiers and live stock on every "
+    "product.": FEATURES[0]["text"],
 }
 
 # Featured on the home page's first carousel, by SKU (those the seed has created).

@@ -10,7 +10,7 @@ from PIL import Image as PILImage
 from wagtail.models import Page
 
 from cms.models import ArticlePage, ContentPage, FaqPage, HomePage, LandingPage, NewsIndexPage
-from shop.demo import FAMILIES, catalogue_images_ensure
+from shop.demo import DEMO_PASSWORD, FAMILIES, catalogue_images_ensure
 
 pytestmark = pytest.mark.django_db
 Category = get_model("catalogue", "Category")
@@ -75,3 +75,42 @@ def test_seeding_again_adds_nothing_and_keeps_an_editors_change(client, seeded):
     assert (Page.objects.count(), ProductImage.objects.count()) == counts
     assert HomePage.objects.get().title == "Edited by the team"
     assert catalogue_images_ensure() == (0, 0)
+
+
+def test_the_sign_up_prompt_is_for_visitors_and_older_home_pages_are_updated(client, seeded):
+    visitor = client.get("/").content.decode()
+    assert "block-call_to_action" in visitor and "Apply now" in visitor
+    assert "Sign in to see" not in visitor
+    client.login(username="jonas.weber@rheinland-auto.example", password=DEMO_PASSWORD)
+    buyer = client.get("/").content.decode()
+    assert "block-call_to_action" not in buyer and "Apply now" not in buyer
+    assert "Sign in to see" not in buyer and "Petra Hoffmann" in buyer  # the rest is shown
+
+    # A home page seeded before the "Show to" choice: its blocks had none (everyone) and
+    # the old feature text. seed_demo updates them once, and leaves the page alone after.
+    home = HomePage.objects.get()
+    old = "Sign in to see your company's contract prices, volume tiers and live stock on every product."
+    for child in home.body:
+        if child.block_type == "call_to_action":
+            child.value.pop("show_to", None)
+        if child.block_type == "features":
+            child.value["features"][0]["text"] = old
+    home.save_revision().publish()
+    assert "block-call_to_action" in client.get("/").content.decode()  # shown to everyone
+    call_command("seed_demo", products=60, stdout=StringIO())
+    buyer = client.get("/").content.decode()
+    assert "block-call_to_action" not in buyer and "Sign in to see" not in buyer
+    revisions = HomePage.objects.get().revisions.count()
+    call_command("seed_demo", products=60, stdout=StringIO())
+    assert HomePage.objects.get().revisions.count() == revisions
+
+
+def test_a_block_for_signed_in_users_only_is_hidden_from_visitors(client, seeded):
+    home = HomePage.objects.get()
+    for child in home.body:
+        if child.block_type == "call_to_action":
+            child.value["show_to"] = "signed_in"
+    home.save_revision().publish()
+    assert "block-call_to_action" not in client.get("/").content.decode()
+    client.login(username="jonas.weber@rheinland-auto.example", password=DEMO_PASSWORD)
+    assert "block-call_to_action" in client.get("/").content.decode()
