@@ -29,6 +29,7 @@ from shop.companies.models import (
     CompanyMember,
     CustomerGroup,
 )
+from shop.dashboard.services import sales_manager_permissions_ensure
 from shop.tax.demo import tax_rates_ensure
 
 Category = get_model("catalogue", "Category")
@@ -746,6 +747,8 @@ def users_ensure() -> list[tuple[str, str]]:
         if group_name:
             group, _ = Group.objects.get_or_create(name=group_name)
             user.groups.add(group)
+            if group_name == STAFF_GROUPS["sales manager"]:
+                sales_manager_permissions_ensure(create=True)
         logins.append((demo.role, demo.email))
     User = get_user_model()
     for spec in COMPANIES:

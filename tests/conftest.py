@@ -12,6 +12,48 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_snapshot(request, django_db_blocker) -> str:
+    """The migrated database as a string, taken once before any test can flush it.
+
+    Transactional tests flush the database when they end (the migrations' data, such as
+    Wagtail's root page and collection, goes with it). The browser journeys and the
+    PostgreSQL concurrency tests put it back with ``migrated_data_restore``. pytest-django's
+    own snapshot exists only when a collected test asks for serialized rollback, and
+    restoring it after a flush that re-ran post_migrate meets the content types twice.
+    """
+    if not _needs_snapshot(request.session.items):
+        return ""
+    request.getfixturevalue("django_db_setup")
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        return contents or connection.creation.serialize_db_to_string()
+
+
+def _needs_snapshot(items) -> bool:
+    return any(
+        item.get_closest_marker("browser") or item.get_closest_marker("services") for item in items
+    )
+
+
+def migrated_data_restore(connection, snapshot: str) -> None:
+    """Empty the tables and load the migrated snapshot, sequences included (PostgreSQL)."""
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.core.management.color import no_style
+
+    # post_migrate would recreate content types under new ids: keep it quiet.
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    connection.creation.deserialize_db_from_string(snapshot)
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
 @pytest.fixture(autouse=True)
 def _celery_in_process(request):
     """Tasks run in-process in tests, also when a broker is configured (make test-services).

@@ -28,6 +28,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.conftest import migrated_data_restore as _restore
+
 CHROMIUM_PATH = os.environ.get("CHROMIUM_EXECUTABLE", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -83,21 +85,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
-def _migrated_snapshot(django_db_setup, django_db_blocker) -> str:
-    """The migrated database as a string, taken before the browser starts.
-
-    Each journey restores it: ``live_server`` flushes the database after a test, and
-    pytest-django's own snapshot is not always there (nor reachable once Playwright's
-    event loop runs in this thread), so this one is taken here, in plain sync context.
-    """
-    from django.db import connection
-
-    with django_db_blocker.unblock():
-        contents = getattr(connection, "_test_serialized_contents", None)
-        return contents or connection.creation.serialize_db_to_string()
-
-
-@pytest.fixture(scope="session")
 def browser(_migrated_snapshot):
     """One headless Chromium for the whole session."""
     if _skip_requested():
@@ -142,22 +129,6 @@ def _restore_env(name: str, value: str | None) -> None:
         os.environ.pop(name, None)
     else:
         os.environ[name] = value
-
-
-def _restore(connection, snapshot: str) -> None:
-    """Empty the tables and load the migrated snapshot, sequences included (PostgreSQL)."""
-    from django.apps import apps
-    from django.core.management import call_command
-    from django.core.management.color import no_style
-
-    # post_migrate would recreate content types under new ids: keep it quiet.
-    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-    connection.creation.deserialize_db_from_string(snapshot)
-    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
-    if statements:
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
 
 
 @pytest.fixture(scope="session")
