@@ -19,3 +19,34 @@ def basket_formset_data(basket, changes: dict[str, int], remove=(), extra=None) 
         for name, value in (extra or {}).get(sku, {}).items():
             data[f"form-{index}-{name}"] = value
     return data
+
+
+def race(*jobs) -> list:
+    """Run each job in its own thread after a shared barrier; return results or errors.
+
+    For the PostgreSQL concurrency tests: the loser's exception is its result, and each
+    thread closes its own database connection.
+    """
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(len(jobs), timeout=30)
+    results: list = [None] * len(jobs)
+
+    def run(index, job):
+        try:
+            barrier.wait()
+            results[index] = job()
+        except Exception as exc:  # the loser's error is the result
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    return results

@@ -1,7 +1,6 @@
 """The credit line under real concurrency (PostgreSQL, real threads, committed transactions):
 two orders placed at once that together exceed the limit: exactly one is authorised."""
 
-import threading
 import time
 from decimal import Decimal
 
@@ -11,6 +10,7 @@ from django.db import connection, transaction
 from shop.credit import selectors, services
 from shop.credit.models import LedgerEntry
 from shop.credit.services import CreditRefused
+from tests.helpers import race as _race
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -22,29 +22,6 @@ def _postgresql_only():
             "needs PostgreSQL: row locks and concurrent transactions (SQLite serialises "
             "writers); run with DATABASE_URL=postgres://..."
         )
-
-
-def _race(*jobs) -> list:
-    """Run each job in its own thread after a shared barrier; return results or errors."""
-    barrier = threading.Barrier(len(jobs), timeout=30)
-    results: list = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as exc:  # the loser's error is the result
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
 
 
 def test_two_orders_that_together_exceed_the_limit_one_is_authorised(

@@ -1,6 +1,5 @@
 """Two staff refund the same order at once (PostgreSQL, real threads): the rest is refunded once."""
 
-import threading
 import time
 
 import pytest
@@ -10,6 +9,7 @@ from oscar.core.loading import get_model
 from shop.dashboard import services
 from shop.payment import services as card
 from tests.factories import UserFactory
+from tests.helpers import race as _race
 from tests.shop.test_card_payment import localstripe_url, stripe_on  # noqa: F401
 from tests.shop.test_dashboard_refunds import card_order, stripe_refunded
 
@@ -29,28 +29,6 @@ def _postgresql_only():
             "needs PostgreSQL: row locks and concurrent transactions (SQLite serialises "
             "writers); run with DATABASE_URL=postgres://..."
         )
-
-
-def _race(*jobs) -> list:
-    barrier = threading.Barrier(len(jobs), timeout=30)
-    results: list = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as exc:  # the loser's error is the result
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
 
 
 def test_two_refunds_of_the_whole_rest_at_once_refund_it_once(monkeypatch):

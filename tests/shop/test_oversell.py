@@ -2,7 +2,6 @@
 or a deadlock (PostgreSQL, real threads through the real checkout pages); a buyer whose units
 went meanwhile is told how many are left."""
 
-import threading
 import time
 from decimal import Decimal
 
@@ -22,6 +21,7 @@ from tests.factories import (
     ProductFactory,
     UserFactory,
 )
+from tests.helpers import race as _race
 
 Basket = get_model("basket", "Basket")
 Country = get_model("address", "Country")
@@ -84,29 +84,6 @@ def _postgresql_only():
             "needs PostgreSQL: row locks and concurrent transactions (SQLite serialises "
             "writers); run with DATABASE_URL=postgres://..."
         )
-
-
-def _race(*jobs) -> list:
-    """Run each job in its own thread after a shared barrier; return results or errors."""
-    barrier = threading.Barrier(len(jobs), timeout=30)
-    results: list = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung (deadlock?)"
-    return results
 
 
 def _slow_winner(monkeypatch) -> None:
