@@ -41,6 +41,11 @@ urlpatterns += [
     path("shop/approvals/", include("shop.approvals.urls")),
     path("shop/quotes/", include("crm_embedded.quotes.urls_buyer")),
     path("shop/payment/", include("shop.payment.urls")),
+    path("shop/notifications/", include("shop.notifications.urls")),
+    path("shop/documents/", include("orders.documents.urls")),
+    path("shop/webhooks/", include("shop.webhooks.urls")),
+    path("shop/fulfilment/", include("orders.urls")),
+    path("api/v1/", include("shop.integrations.urls")),
     # /shop/ is the catalogue (Oscar's own '' sends it to OSCAR_HOMEPAGE, the CMS home).
     path("shop/", RedirectView.as_view(pattern_name="catalogue:index"), name="shop-index"),
     path("search/", include("cms.search.urls")),

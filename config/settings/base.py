@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # Project-wide glue (health check, demo data); listed first so its templates win.
     "config.apps.PortalConfig",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from here (no CDN)
     "shop.apps.ShopConfig",
     "shop.companies.apps.CompaniesConfig",
     "shop.pricing.apps.PricingConfig",
@@ -54,6 +57,9 @@ INSTALLED_APPS = [
     "shop.bulk.apps.BulkConfig",
     "shop.approvals.apps.ApprovalsConfig",
     "shop.credit.apps.CreditConfig",
+    "shop.notifications.apps.NotificationsConfig",
+    "shop.integrations.apps.IntegrationsConfig",
+    "shop.webhooks.apps.WebhooksConfig",
     # Oscar, with our forks in place of the apps we extend.
     "shop.oscar_config.PortalShop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
@@ -69,6 +75,7 @@ INSTALLED_APPS = [
     "shop.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "orders.apps.OrderConfig",
+    "orders.documents.apps.OrderDocumentsConfig",
     "shop.customer.apps.CustomerConfig",
     "shop.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
@@ -357,6 +364,8 @@ QUOTE_DEFAULT_VALIDITY_DAYS = env.int("QUOTE_DEFAULT_VALIDITY_DAYS", default=30)
 # The seller's country (ISO code): its VAT applies at home; EU buyers abroad with a VAT
 # number are reverse-charged.
 SELLER_COUNTRY = env("SELLER_COUNTRY", default="DE")
+# The portal's public address: every link in an email or webhook is reverse() on top of it.
+SITE_BASE_URL = env("SITE_BASE_URL", default=WAGTAILADMIN_BASE_URL).rstrip("/")
 SELLER_DETAILS = env(
     "SELLER_DETAILS",
     default="PartsHub Industrial Supply GmbH · Hafenstraße 12 · 28217 Bremen · Germany · VAT DE123456788",
@@ -445,6 +454,29 @@ OSCAR_DASHBOARD_NAVIGATION = [
     for _item in OSCAR_DASHBOARD_NAVIGATION
 ]
 
+
+def _superuser(user, *args, **kwargs) -> bool:
+    return user.is_active and user.is_superuser
+
+
+# The ERP link: tokens, webhooks and the log of sent emails are the operator's (superuser's);
+# each view checks the same on the server. Oscar resolves access for its own URL names only,
+# so these entries bring their own access function.
+OSCAR_DASHBOARD_NAVIGATION.append(
+    {
+        "label": gettext_lazy("Integration"),
+        "icon": "fas fa-plug",
+        "children": [
+            {"label": gettext_lazy("API tokens"), "url_name": "integrations:token-list",
+             "access_fn": _superuser},
+            {"label": gettext_lazy("Webhooks"), "url_name": "webhooks:endpoint-list",
+             "access_fn": _superuser},
+            {"label": gettext_lazy("Sent notifications"), "url_name": "notifications:log-list",
+             "access_fn": _superuser},
+        ],
+    }
+)  # fmt: skip
+
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 # Storefront listing and search read the database directly (see shop/search); the
 # search index is not kept in sync on every save.
@@ -479,4 +511,20 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
+}
+
+# The ERP's REST API (/api/v1/): integration tokens with scopes; the schema and its docs
+# page come from drf-spectacular (Swagger UI files from the sidecar package, no CDN).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PartsHub B2B ERP API",
+    "VERSION": "1.0.0",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrderDocumentsConfig(AppConfig):
+    name = "orders.documents"
+    label = "order_documents"
+    verbose_name = _("Order documents")

@@ -1,0 +1,3 @@
+"""Order documents."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,3 @@
+"""ERP integration."""
+
+from django.db import models  # noqa: F401

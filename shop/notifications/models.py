@@ -1,0 +1,3 @@
+"""Notifications."""
+
+from django.db import models  # noqa: F401

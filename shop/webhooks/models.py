@@ -1,0 +1,3 @@
+"""Outbound webhooks."""
+
+from django.db import models  # noqa: F401
