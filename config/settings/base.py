@@ -455,28 +455,6 @@ OSCAR_DASHBOARD_NAVIGATION = [
 ]
 
 
-def _superuser(user, *args, **kwargs) -> bool:
-    return user.is_active and user.is_superuser
-
-
-# The ERP link: tokens, webhooks and the log of sent emails are the operator's (superuser's);
-# each view checks the same on the server. Oscar resolves access for its own URL names only,
-# so these entries bring their own access function.
-OSCAR_DASHBOARD_NAVIGATION.append(
-    {
-        "label": gettext_lazy("Integration"),
-        "icon": "fas fa-plug",
-        "children": [
-            {"label": gettext_lazy("API tokens"), "url_name": "integrations:token-list",
-             "access_fn": _superuser},
-            {"label": gettext_lazy("Webhooks"), "url_name": "webhooks:endpoint-list",
-             "access_fn": _superuser},
-            {"label": gettext_lazy("Sent notifications"), "url_name": "notifications:log-list",
-             "access_fn": _superuser},
-        ],
-    }
-)  # fmt: skip
-
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 # Storefront listing and search read the database directly (see shop/search); the
 # search index is not kept in sync on every save.
