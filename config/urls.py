@@ -45,6 +45,7 @@ urlpatterns += [
     path("shop/documents/", include("orders.documents.urls")),
     path("shop/webhooks/", include("shop.webhooks.urls")),
     path("shop/fulfilment/", include("orders.urls")),
+    path("shop/integrations/", include("shop.integrations.dashboard_urls")),
     path("api/v1/", include("shop.integrations.urls")),
     # /shop/ is the catalogue (Oscar's own '' sends it to OSCAR_HOMEPAGE, the CMS home).
     path("shop/", RedirectView.as_view(pattern_name="catalogue:index"), name="shop-index"),

@@ -56,6 +56,7 @@ EXEMPT_PREFIXES = {
     "_util/": "Wagtail page password form",
     "shop/fulfilment/": "seller staff's shipment and status pages, covered by tests/orders",
     "shop/webhooks/": "the operator's (superuser's) webhook pages, covered by tests/shop/webhooks",
+    "shop/integrations/": "the operator's (superuser's) API token pages, covered by tests/shop/integrations",
     "api/v1/": "the ERP's API: integration tokens by scope, covered by tests/shop/integrations",
 }
 EXEMPT_NAMES = {
