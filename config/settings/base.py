@@ -370,6 +370,17 @@ SELLER_DETAILS = env(
     "SELLER_DETAILS",
     default="PartsHub Industrial Supply GmbH · Hafenstraße 12 · 28217 Bremen · Germany · VAT DE123456788",
 )
+# The seller's legal block on invoices, credit notes and order confirmations (orders/documents):
+# invoices must name the seller, its address, VAT id, registration and where to pay.
+SELLER_LEGAL_NAME = env("SELLER_LEGAL_NAME", default="PartsHub Industrial Supply GmbH")
+SELLER_ADDRESS_LINES = env.list(
+    "SELLER_ADDRESS_LINES", default=["Hafenstraße 12", "28217 Bremen", "Germany"]
+)
+SELLER_VAT_ID = env("SELLER_VAT_ID", default="DE123456788")
+SELLER_REGISTRATION = env("SELLER_REGISTRATION", default="Amtsgericht Bremen HRB 12345")
+SELLER_BANK_NAME = env("SELLER_BANK_NAME", default="Demo Bank Bremen")
+SELLER_IBAN = env("SELLER_IBAN", default="DE89 3704 0044 0532 0130 00")
+SELLER_BIC = env("SELLER_BIC", default="COBADEFFXXX")
 
 # A price-list import uploaded in the CRM is read within one web request: at most this many
 # price lines. Larger files go through `python manage.py import_price_list <code> <file>`.
