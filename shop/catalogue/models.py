@@ -12,6 +12,8 @@ class Product(AbstractProduct):
         help_text=_("Units per pack; order quantities must be a multiple of it."),
     )
     min_order_quantity = models.PositiveIntegerField(_("minimum order quantity"), default=1)
+    # The ERP's own key, so an integration can address a product without storing ours.
+    external_id = models.CharField(_("external ID"), max_length=64, blank=True, db_index=True)
 
     class Meta(AbstractProduct.Meta):
         constraints = [
@@ -21,6 +23,11 @@ class Product(AbstractProduct):
             models.CheckConstraint(
                 condition=models.Q(min_order_quantity__gte=1),
                 name="product_min_order_quantity_gte_1",
+            ),
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~models.Q(external_id=""),
+                name="product_external_id_unique_when_set",
             ),
         ]
 

@@ -77,6 +77,8 @@ class Company(models.Model):
         max_digits=12, decimal_places=2, default=Decimal("0.00"), validators=NON_NEGATIVE
     )
     currency = models.CharField(max_length=3, default="EUR")
+    # The ERP's own key, so an integration can address a company without storing ours.
+    external_id = models.CharField(_("external ID"), max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -86,6 +88,11 @@ class Company(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(credit_limit__gte=0), name="company_credit_limit_not_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="company_external_id_unique_when_set",
             ),
         ]
 

@@ -44,6 +44,8 @@ class PriceList(models.Model):
         _("valid until"), null=True, blank=True, help_text=_("The last day it applies.")
     )
     is_active = models.BooleanField(default=True)
+    # The ERP's own key, so an integration can address a price list without storing ours.
+    external_id = models.CharField(_("external ID"), max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -60,6 +62,11 @@ class PriceList(models.Model):
                 | Q(valid_until__isnull=True)
                 | Q(valid_until__gte=models.F("valid_from")),
                 name="pricelist_ends_on_or_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="pricelist_external_id_unique_when_set",
             ),
         ]
 
