@@ -504,15 +504,35 @@ LOGGING = {
 
 # The ERP's REST API (/api/v1/): integration tokens with scopes; the schema and its docs
 # page come from drf-spectacular (Swagger UI files from the sidecar package, no CDN).
+# Only tokens authenticate (no sessions, so no CSRF), JSON only (the browsable API would need
+# sessions and inline scripts). Every API view names its scope (scope_required; a test checks
+# each route has one). The default permission is IsAuthenticated, not IsAdminUser: Wagtail's
+# admin API (/cms/api/, session auth) serves the page explorer to editors who are not staff.
+# Errors share one shape: {"detail", "field", "code"}.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "shop.integrations.authentication.IntegrationTokenAuthentication"
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "shop.integrations.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "PartsHub B2B ERP API",
+    "DESCRIPTION": (
+        "Orders, shipments, tracking events, companies, products, stock and price lists for "
+        "the seller's ERP. Authenticate with `Authorization: Token <key>`; each endpoint "
+        "needs one scope. Writes accept an `Idempotency-Key` header."
+    ),
     "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Only the ERP API: Wagtail's admin API (also DRF) is not part of the published schema.
+    "PREPROCESSING_HOOKS": ["shop.integrations.docs.endpoints_of_the_api"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -6,3 +6,7 @@ class IntegrationsConfig(AppConfig):
     name = "shop.integrations"
     label = "integrations"
     verbose_name = _("ERP integration")
+
+    def ready(self) -> None:
+        # Registers the token's security scheme with drf-spectacular.
+        from shop.integrations import docs  # noqa: F401
