@@ -421,30 +421,16 @@ OSCAR_ACCOUNTS_REDIRECT_URL = "customer:profile-view"
 OSCAR_SEND_REGISTRATION_EMAIL = False
 OSCAR_THUMBNAILER = "oscar.core.thumbnails.SorlThumbnail"
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
-OSCAR_INITIAL_ORDER_STATUS = "Pending"
-OSCAR_INITIAL_LINE_STATUS = "Pending"
-OSCAR_ORDER_STATUS_PIPELINE = {
-    "Pending": ("Awaiting approval", "Awaiting payment", "Processing", "Cancelled"),
-    # A card payment still "processing" at Stripe: its webhook moves the order on.
-    "Awaiting payment": ("Processing", "Cancelled"),
-    "Awaiting approval": ("Processing", "Cancelled"),
-    "Processing": ("Shipped", "Cancelled"),
-    "Shipped": ("Delivered",),
-    "Delivered": (),
-    "Cancelled": (),
-}
-# Lines follow the order through fulfilment (approval and payment concern the whole order):
-# the dashboard's "change line status" offers these, and an order's move cascades to them.
-OSCAR_LINE_STATUS_PIPELINE = {
-    "Pending": ("Processing", "Cancelled"),
-    "Processing": ("Shipped", "Cancelled"),
-    "Shipped": ("Delivered",),
-    "Delivered": (),
-    "Cancelled": (),
-}
-OSCAR_ORDER_STATUS_CASCADE = {
-    status: status for status in ("Processing", "Shipped", "Delivered", "Cancelled")
-}
+# Order statuses (issue 12): one table in orders/states.py (a pure module, no models) drives
+# our services and Oscar's own Order.set_status alike. Line statuses follow shipments; the
+# services move them, so Oscar's cascade stays empty.
+from orders import states as _order_states  # noqa: E402
+
+OSCAR_INITIAL_ORDER_STATUS = _order_states.PLACED
+OSCAR_INITIAL_LINE_STATUS = _order_states.LINE_PLACED
+OSCAR_ORDER_STATUS_PIPELINE = _order_states.OSCAR_ORDER_PIPELINE
+OSCAR_LINE_STATUS_PIPELINE = _order_states.OSCAR_LINE_PIPELINE
+OSCAR_ORDER_STATUS_CASCADE: dict = {}
 # Links in Oscar's emails: scheme from the site URL, host from the Site row.
 OSCAR_URL_SCHEMA = _base_url.scheme
 # Oscar's dashboard menu, plus the card payments no order accounts for under "Fulfilment"

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from orders import states as order_states
 from shop.approvals.models import ApprovalRequest
 from shop.approvals.states import State
 from shop.companies.models import Company, CompanyMember
@@ -14,7 +15,11 @@ from shop.companies.models import Company, CompanyMember
 Order = get_model("order", "Order")
 
 # Orders that count against a buyer's spending period (not cancelled ones).
-COUNTED_ORDER_STATUSES = ("Pending", "Awaiting approval", "Processing", "Shipped", "Delivered")
+COUNTED_ORDER_STATUSES = tuple(
+    status
+    for status in order_states.STATUSES
+    if status not in (order_states.CANCELLED, order_states.AWAITING_PAYMENT)
+)
 ZERO = Decimal("0.00")
 
 

@@ -172,6 +172,44 @@ def ledger_attach_order(*, order_number: str) -> int:
     ).update(order=order)
 
 
+def ledger_reverse_order(
+    *, order, user: AbstractBaseUser | None = None, note: str = ""
+) -> LedgerEntry | None:
+    """Credit back an order's on-account debit when it is cancelled; once, None without a debit."""
+    debit = LedgerEntry.objects.filter(
+        kind=LedgerEntry.Kind.ORDER, reference=order.number, company_id=order.company_id
+    ).first()
+    if debit is None or order.company_id is None:
+        return None
+    reference = f"{order.number}-cancel"
+    with transaction.atomic():
+        # The account row serialises this with authorisations (and with a second cancel).
+        credit_account_for(company=debit.company)
+        CreditAccount.objects.select_for_update().get(company_id=debit.company_id)
+        existing = LedgerEntry.objects.filter(
+            company_id=debit.company_id, kind=LedgerEntry.Kind.ADJUSTMENT, reference=reference
+        ).first()
+        if existing is not None:
+            return existing
+        entry = LedgerEntry.objects.create(
+            company_id=debit.company_id,
+            kind=LedgerEntry.Kind.ADJUSTMENT,
+            amount=-debit.amount,
+            currency=debit.currency,
+            order=order,
+            reference=reference,
+            created_by=user if user is not None and user.is_authenticated else None,
+            note=note or _("Order %(number)s cancelled.") % {"number": order.number},
+        )
+        audit_record(
+            company=debit.company,
+            actor=entry.created_by,
+            action="credit.order_cancelled",
+            detail={"amount": str(debit.amount), "currency": debit.currency, "order": order.number},
+        )
+    return entry
+
+
 def _credit_entry(
     *, kind, company, amount, currency, reference, user, note, received_on
 ) -> LedgerEntry:

@@ -162,7 +162,7 @@ def _thank_you(page: Page) -> None:
     expect(page.locator("#order-payment")).to_contain_text(f"Stripe payment {source.reference}")
     assert source.source_type.name == "Card (Stripe)"
     assert source.amount_debited == source.amount_allocated == order.total_incl_tax > Decimal(0)
-    assert order.status == "Pending" and order.purchase_order_number == "PO-CARD-1"
+    assert order.status == "Placed" and order.purchase_order_number == "PO-CARD-1"
 
 
 def _settled_once(order) -> None:
