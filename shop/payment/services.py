@@ -23,7 +23,7 @@ SourceType = get_model("payment", "SourceType")
 
 CARD_SOURCE_TYPE = "Card (Stripe)"
 AWAITING_PAYMENT = "Awaiting payment"
-PAID_STATUS = "Processing"
+PAID_STATUS = "Placed"  # orders.states.PLACED: paid, ready for staff to confirm
 SUCCEEDED = "succeeded"
 PROCESSING = "processing"
 REFUNDED_UNPLACED = "refunded"  # CardIntent.status of a payment refunded for want of stock
