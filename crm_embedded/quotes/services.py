@@ -27,6 +27,7 @@ from shop.companies.selectors import user_is_sales_manager
 from shop.errors import PortalError
 from shop.money import money_round
 from shop.partner.strategy import CompanyPricing
+from shop.webhooks.services import webhook_event_emit
 
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
@@ -653,6 +654,23 @@ def quote_accept(*, quote: Quote, member, basket) -> Quote:
         raise QuoteError(exc.message) from exc
     quote.save(update_fields=["state", "updated_at"])
     notifications.queue(quote, "accepted")
+    webhook_event_emit(
+        event="quote.accepted",
+        resource_type="quote",
+        resource_id=quote.number,
+        payload={
+            "number": quote.number,
+            "version": version.number,
+            "company": {"id": quote.company_id, "external_id": quote.company.external_id},
+            "currency": version.currency or quote.currency,
+            "total": f"{version.total:.2f}",
+            "valid_until": version.valid_until,
+            "lines": [
+                {k: row.get(k) for k in ("sku", "quantity", "unit_price", "line_total")}
+                for row in version.lines
+            ],
+        },
+    )
     return quote
 
 

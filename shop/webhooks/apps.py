@@ -6,3 +6,8 @@ class WebhooksConfig(AppConfig):
     name = "shop.webhooks"
     label = "webhooks"
     verbose_name = _("Outbound webhooks")
+
+    def ready(self):
+        from shop.webhooks import receivers
+
+        receivers.connect()
