@@ -35,6 +35,7 @@ from shop.companies.models import (
 from shop.credit.models import LedgerEntry
 from shop.pricing.models import PriceList, PriceListEntry
 from tests.factories import CompanyFactory, CompanyMemberFactory, ProductFactory, UserFactory
+from tests.orders.documents.sweep import sweep_credit_note, sweep_invoice, sweep_shipment
 
 UserAddress = get_model("address", "UserAddress")
 Email = get_model("communication", "Email")
@@ -84,6 +85,8 @@ EXEMPT_NAMES = {
     "customer:wishlists-remove-product": "Oscar wishlist lines, looked up through the owner's list",
     "customer:wishlists-move-product-to-another": "Oscar wishlist lines, looked up by owner",
     "wishlists:detail": "Oscar's public/shared wishlist view: visible by the list's own setting",
+    "order_documents:invoice-issue": "seller staff only (order.change_order; others 404), covered by tests/orders/documents",
+    "order_documents:credit-note-issue": "seller staff only (order.change_order; others 404), covered by tests/orders/documents",
 }
 
 
@@ -300,6 +303,11 @@ SCOPED: dict[str, Probe] = {
     "approvals:pay": Probe("get", lambda s: {"pk": s.extra["approval"].pk}, actor="buyer"),
     "approvals:rule-edit": Probe("get", lambda s: {"pk": s.extra["rule"].pk}),
     "approvals:rule-delete": Probe("post", lambda s: {"pk": s.extra["rule"].pk}),
+    # Order documents: the company's orders' PDFs (tests/orders/documents/sweep.py makes them).
+    "order_documents:confirmation": Probe("get", lambda s: {"order_number": s.order.number}),
+    "order_documents:invoice": Probe("get", lambda s: {"number": sweep_invoice(s).number}),
+    "order_documents:credit-note": Probe("get", lambda s: {"number": sweep_credit_note(s).number}),
+    "order_documents:packing-slip": Probe("get", lambda s: {"number": sweep_shipment(s).number}),
 }  # fmt: skip
 
 

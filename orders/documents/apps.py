@@ -6,3 +6,8 @@ class OrderDocumentsConfig(AppConfig):
     name = "orders.documents"
     label = "order_documents"
     verbose_name = _("Order documents")
+
+    def ready(self):
+        from orders.documents import receivers
+
+        receivers.connect()

@@ -14,6 +14,7 @@ from oscar.core.loading import get_model
 
 from shop.payment.gateway import PaymentNotConfigured, stripe_client, stripe_js_url
 from shop.payment.models import CardIntent, StripeEvent, UnmatchedPayment
+from shop.payment.signals import card_refunded
 
 logger = logging.getLogger(__name__)
 
@@ -286,6 +287,7 @@ def card_refund(*, order, amount: Decimal) -> str:
         reference=refund.id,
         whole_order=amount == source.amount_debited,
     )
+    card_refunded.send_robust(sender=Order, order_id=order.pk, amount=amount, currency=source.currency, reference=refund.id)  # fmt: skip
     return refund.id
 
 
