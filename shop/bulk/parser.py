@@ -14,7 +14,6 @@ from shop import uploads
 MAX_LINES = 10_000
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_QUANTITY = 1_000_000
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 _SEPARATORS = re.compile(r"[\t;,]+|\s+")
 _SKU_SHAPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 
@@ -79,8 +78,8 @@ def parse_line(number: int, raw: str) -> ParsedLine | None:
     parts = [part for part in _SEPARATORS.split(text) if part]
     sku = parts[0].strip().strip("\"'") if parts else ""
     errors: list[str] = []
-    if sku.startswith(FORMULA_PREFIXES):
-        errors.append(_("Cells may not hold formulas: type the SKU itself."))
+    if uploads.is_formula(sku):
+        errors.append(uploads.formula_message())
     elif not _SKU_SHAPE.match(sku):
         errors.append(_("'%(sku)s' does not look like a SKU.") % {"sku": sku[:30]})
     if len(parts) < 2:

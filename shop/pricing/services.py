@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from shop import csv_export, uploads
+from shop.catalogue.services import category_ids_by_path
 from shop.errors import PortalError
 from shop.pricing.models import PriceChange, PriceList, PriceListEntry
 
 Category = get_model("catalogue", "Category")
+Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
 
 CSV_COLUMNS = [
@@ -129,6 +131,9 @@ class RowResult:
     data: dict
     errors: list[str] = field(default_factory=list)
     entry: PriceListEntry | None = None
+    # The column each message in ``errors`` is about (None: the whole line), for the API.
+    error_fields: list[str | None] = field(default_factory=list)
+    status: str = ""  # after applying: created, updated or unchanged
 
 
 @dataclass
@@ -239,6 +244,39 @@ def price_list_import_check(
         if len(cells) > len(header):
             raw[None] = cells[len(header) :]
         raw_rows.append((number, raw))
+    rows = price_list_rows_check(price_list=price_list, raw_rows=raw_rows, progress=progress)
+    if not rows:
+        return ImportReport([], file_error="The file has a header but no prices.")
+    return ImportReport(rows)
+
+
+def _field_errors(errors: list[str], fields: list[str | None]):
+    """An ``add(field, message)`` that keeps the messages and the columns they are about."""
+
+    def add(name: str | None, message: str) -> None:
+        errors.append(message)
+        fields.append(name)
+
+    return add
+
+
+def price_list_rows_check(
+    *,
+    price_list: PriceList,
+    raw_rows: list[tuple[int, dict]],
+    progress: Callable[[int, int], None] | None = None,
+) -> list[RowResult]:
+    """Validate price lines given as column name -> text (an import's lines, or API items).
+
+    A line names its product by ``sku`` (a stock record's SKU) or, from the API, by
+    ``product_external_id`` (the ERP's key); or a whole category by ``category``.
+    """
+    external_ids = {(r.get("product_external_id") or "").strip() for _n, r in raw_rows} - {""}
+    product_by_external_id = (
+        dict(Product.objects.filter(external_id__in=external_ids).values_list("external_id", "pk"))
+        if external_ids
+        else {}
+    )
     skus = {(r.get("sku") or "").strip() for _number, r in raw_rows} - {""}
     product_by_sku: dict[str, int] = {}
     sku_list = list(skus)
@@ -248,32 +286,39 @@ def price_list_import_check(
                 "partner_sku", "product_id"
             )
         )
-    categories = {}
-    for category in Category.objects.all():
-        categories[category.full_name.lower()] = category.pk
-        categories.setdefault(category.name.lower(), category.pk)
+    categories = category_ids_by_path()  # one query, however many categories
     rows, seen = [], {}
     total = len(raw_rows)
     for done, (index, raw) in enumerate(raw_rows, start=1):
         errors: list[str] = []
+        error_fields: list[str | None] = []
+        add = _field_errors(errors, error_fields)
         if None in raw:
-            errors.append("This line has more cells than the header.")
+            add(None, "This line has more cells than the header.")
         sku, category_name = (raw.get("sku") or "").strip(), (raw.get("category") or "").strip()
-        if any(cell.strip().startswith(("=", "+", "@")) for cell in (sku, category_name) if cell):
-            errors.append("Cells may not hold formulas.")
+        external_id = (raw.get("product_external_id") or "").strip()
+        formula = next(
+            (name for name in ("sku", "category") if uploads.is_formula(raw.get(name) or "")), None
+        )
+        if formula:
+            add(formula, uploads.formula_message())
         product_id = category_id = None
-        if sku and category_name:
-            errors.append("Give either a SKU or a category, not both.")
+        if sum(map(bool, (sku, category_name, external_id))) > 1:
+            add("sku", "Give either a SKU or a category, not both.")
+        elif external_id:
+            product_id = product_by_external_id.get(external_id)
+            if product_id is None:
+                add("product_external_id", f"Unknown product external id '{external_id}'.")
         elif sku:
             product_id = product_by_sku.get(sku)
             if product_id is None:
-                errors.append(f"Unknown SKU '{sku}'.")
+                add("sku", f"Unknown SKU '{sku}'.")
         elif category_name:
             category_id = categories.get(category_name.lower())
             if category_id is None:
-                errors.append(f"Unknown category '{category_name}'.")
+                add("category", f"Unknown category '{category_name}'.")
         else:
-            errors.append("Give a SKU or a category.")
+            add("sku", "Give a SKU or a category.")
         kind = (raw.get("kind") or "fixed").strip().lower()
         kind = {
             "fixed": "fixed",
@@ -283,18 +328,25 @@ def price_list_import_check(
             "percent_off": "percent",
         }.get(kind)
         if kind is None:
-            errors.append("kind must be 'fixed' or 'percent'.")
+            add("kind", "kind must be 'fixed' or 'percent'.")
         value = _decimal(raw.get("value"), "value", errors, required=True)
+        error_fields += ["value"] * (len(errors) - len(error_fields))
         if kind == "percent" and value is not None and value > 100:
-            errors.append("A percentage off cannot exceed 100.")
+            add("value", "A percentage off cannot exceed 100.")
         min_quantity = (
             _integer(raw.get("min_quantity"), "min_quantity", errors, required=False) or 1
         )
+        error_fields += ["min_quantity"] * (len(errors) - len(error_fields))
         moq = _integer(raw.get("min_order_quantity"), "min_order_quantity", errors, required=False)
+        error_fields += ["min_order_quantity"] * (len(errors) - len(error_fields))
         multiple = _integer(raw.get("order_multiple"), "order_multiple", errors, required=False)
+        error_fields += ["order_multiple"] * (len(errors) - len(error_fields))
         key = (product_id, category_id, min_quantity)
         if not errors and key in seen:
-            errors.append(f"Duplicate of line {seen[key]}: the same item and from-quantity twice.")
+            add(
+                "min_quantity",
+                f"Duplicate of line {seen[key]}: the same item and from-quantity twice.",
+            )
         elif not errors:
             seen[key] = index
         entry = None
@@ -303,12 +355,11 @@ def price_list_import_check(
                 price_list=price_list, product_id=product_id, category_id=category_id, kind=kind,
                 value=value, min_quantity=min_quantity, min_order_quantity=moq, order_multiple=multiple,
             )  # fmt: skip
-        rows.append(RowResult(index, {k: (raw.get(k) or "") for k in CSV_COLUMNS}, errors, entry))
+        data = {k: (raw.get(k) or "") for k in CSV_COLUMNS}
+        rows.append(RowResult(index, data, errors, entry, error_fields))
         if progress and (done % 5000 == 0 or done == total):
             progress(done, total)
-    if not rows:
-        return ImportReport([], file_error="The file has a header but no prices.")
-    return ImportReport(rows)
+    return rows
 
 
 @transaction.atomic
@@ -332,7 +383,9 @@ def price_list_import_apply(
         new = row.entry
         key = (new.product_id, new.category_id, new.min_quantity)
         old = existing.get(key)
+        row.status = "unchanged"
         if old is None:
+            row.status = "created"
             to_create.append(new)
             changes.append(
                 PriceChange(
@@ -348,6 +401,7 @@ def price_list_import_apply(
             new.min_order_quantity,
             new.order_multiple,
         ):
+            row.status = "updated"
             before = _entry_state(old)
             old.kind, old.value = new.kind, new.value
             old.min_order_quantity, old.order_multiple = new.min_order_quantity, new.order_multiple
@@ -397,3 +451,67 @@ def price_list_export(*, price_list: PriceList) -> Iterable[str]:
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+PRICE_ITEM_FIELDS = ("sku", "product_external_id", "category", *CSV_COLUMNS[2:])
+
+
+def price_list_by_ref(*, ref: str) -> PriceList | None:
+    """A price list by its code, or by the ERP's key written ``ext:<external id>``."""
+    if ref.startswith("ext:"):
+        external_id = ref[4:]
+        if not external_id:
+            return None
+        return PriceList.objects.filter(external_id=external_id).first()
+    return PriceList.objects.filter(code=ref).first()
+
+
+def _item_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):  # True is an int to Python, never a quantity here
+        return "?"
+    return str(value)  # Decimal and int as written; a JSON number is parsed as Decimal
+
+
+def price_list_entries_upsert(*, price_list: PriceList, items: list[dict], atomic: bool, by_user):
+    """Create or update a price list's entries in bulk, checked exactly as a CSV import is.
+
+    An item names a product by ``sku`` or ``product_external_id`` (or a whole ``category``)
+    and gives ``price`` (or ``value``), optional ``kind`` (fixed, percent), ``min_quantity``,
+    ``min_order_quantity`` and ``order_multiple``.
+    """
+    from shop.catalogue import services as bulk
+
+    raw_rows, by_price = [], []  # by_price: the item calls its value "price"
+    for index, item in enumerate(items):
+        item = item if isinstance(item, dict) else {}
+        raw = {name: _item_text(item.get(name)) for name in PRICE_ITEM_FIELDS}
+        by_price.append("price" in item and "value" not in item)
+        if by_price[-1]:
+            raw["value"] = _item_text(item["price"])
+        raw_rows.append((index, raw))
+    rows = price_list_rows_check(price_list=price_list, raw_rows=raw_rows)
+    results = []
+    for row, (_index, raw) in zip(rows, raw_rows, strict=True):
+        target = (
+            raw["sku"]
+            or (raw["product_external_id"] and f"ext:{raw['product_external_id']}")
+            or (raw["category"] and f"category:{raw['category']}")
+        )
+        result = bulk.ItemResult(index=row.line, key=f"{target}@{raw['min_quantity'] or 1}")
+        for name, message in zip(row.error_fields, row.errors, strict=True):
+            result.error("price" if name == "value" and by_price[row.line] else name, message)
+        results.append(result)
+    refused = bulk.bulk_refused(results, atomic=atomic)
+    if refused:
+        return refused
+    report = ImportReport(rows)
+    if report.valid_rows:
+        price_list_import_apply(
+            price_list=price_list, report=report, by_user=by_user, valid_only=True
+        )
+    for result, row in zip(results, rows, strict=True):
+        if not result.errors:
+            result.status = row.status
+    return bulk.BulkResult(atomic=atomic, items=results, applied=True)
