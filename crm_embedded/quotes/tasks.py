@@ -3,30 +3,16 @@
 import logging
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task
 def quote_notify(quote_id: int, kind: str, message_id: int | None = None) -> int:
-    """Send one quote email; returns the number of recipients."""
+    """Log and queue one quote email (kept for messages queued before emails moved)."""
     from crm_embedded.quotes import notifications
-    from crm_embedded.quotes.models import Quote, QuoteMessage
 
-    quote = (
-        Quote.objects.select_related("company", "requested_by", "account_manager")
-        .filter(pk=quote_id)
-        .first()
-    )
-    if quote is None:
-        return 0
-    message = QuoteMessage.objects.filter(pk=message_id).select_related("author").first()
-    recipients, subject, body = notifications.build(quote, kind, message)
-    if recipients:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-    return len(recipients)
+    return notifications.quote_notify(quote_id=quote_id, kind=kind, message_id=message_id)
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)

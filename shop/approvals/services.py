@@ -11,7 +11,7 @@ from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.apps.payment.exceptions import PaymentError, UnableToTakePayment
 from oscar.core.loading import get_class, get_model
 
-from shop.approvals import rules, tasks
+from shop.approvals import emails, rules
 from shop.approvals.models import DEFAULT_EXPIRY_DAYS, ApprovalPolicy, ApprovalRequest
 from shop.approvals.selectors import member_period_spend, requests_due_to_expire
 from shop.approvals.states import State, decision_check, transition_check
@@ -100,7 +100,7 @@ def _address_snapshot(address) -> dict:
 
 def _queue_email(kind: str, approval_request: ApprovalRequest) -> None:
     pk = approval_request.pk
-    transaction.on_commit(lambda: tasks.approval_email_send.delay(kind, pk))
+    transaction.on_commit(lambda: emails.approval_email_send(kind=kind, object_id=pk), robust=True)
 
 
 @transaction.atomic

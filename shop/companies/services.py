@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from shop.companies import selectors, tasks
+from shop.companies import emails, selectors
 from shop.companies.models import (
     AuditEntry,
     Company,
@@ -52,12 +52,14 @@ def audit_record(
 
 
 def _send(*, kind: str, object_id: int) -> None:
-    """Queue a company email for after the commit (a rollback sends nothing, a failure is retried).
+    """Send a company email after the commit (a rollback sends nothing, a failure is retried).
 
-    The task reads the record again and renders the email: nothing the mail server does can
-    turn the request that saved the record into an error page.
+    The record is read again and the email logged, then delivered by the notification task:
+    nothing the mail server does can turn the request that saved the record into an error page.
     """
-    transaction.on_commit(lambda: tasks.company_email_send.delay(kind, object_id), robust=True)
+    transaction.on_commit(
+        lambda: emails.company_email_send(kind=kind, object_id=object_id), robust=True
+    )
 
 
 def _unique_slug(name: str) -> str:

@@ -20,6 +20,15 @@ def absolute_url(viewname: str, *, args=None, kwargs=None) -> str:
     return settings.SITE_BASE_URL + reverse(viewname, args=args, kwargs=kwargs)
 
 
+def notification_render(
+    *, kind: str, context: dict, language: str | None = None
+) -> tuple[str, str, str]:
+    """Render a kind's subject (one line), text body and HTML body ("" without a template)."""
+    context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_BASE_URL, **context}
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _render(kind, context)
+
+
 def _render(kind: str, context: dict) -> tuple[str, str, str]:
     subject = render_to_string(f"notifications/{kind}/subject.txt", context)
     body_text = render_to_string(f"notifications/{kind}/body.txt", context)
@@ -46,9 +55,9 @@ def notification_send(
     if NotificationLog.objects.filter(key=key).exists():
         return None
     language = language or settings.LANGUAGE_CODE
-    context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_BASE_URL, **context}
-    with translation.override(language):
-        subject, body_text, body_html = _render(kind, context)
+    subject, body_text, body_html = notification_render(
+        kind=kind, context=context, language=language
+    )
     try:
         # A savepoint: a concurrent sender of the same key must not break the caller's transaction.
         with transaction.atomic():

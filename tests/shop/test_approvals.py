@@ -482,7 +482,9 @@ def test_the_admin_sets_a_rules_product_by_sku_and_an_unknown_sku_is_explained(
     assert rule.product is None
 
 
-def test_an_idle_request_escalates_to_the_admin_once(free_buyer, approver, admin, product):
+def test_an_idle_request_escalates_to_the_admin_once(
+    free_buyer, approver, admin, product, django_capture_on_commit_callbacks
+):
     from shop.approvals.tasks import housekeeping
 
     _rule(free_buyer.company, tier1=[approver], escalate_after_hours=2)
@@ -491,7 +493,9 @@ def test_an_idle_request_escalates_to_the_admin_once(free_buyer, approver, admin
     ApprovalRequest.objects.filter(pk=approval.pk).update(
         tier_started_at=timezone.now() - timedelta(hours=3)
     )
-    assert housekeeping()["escalated"] == 1
+    # The email is delivered after the commit (immediately in a worker, which autocommits).
+    with django_capture_on_commit_callbacks(execute=True):
+        assert housekeeping()["escalated"] == 1
     assert housekeeping()["escalated"] == 0
     approval.refresh_from_db()
     assert approval.escalated_to_admin and mail.outbox[-1].to == ["admin@client.example"]
