@@ -41,7 +41,7 @@ def company_data(company) -> dict:
 
 def order_data(order, *, lines: bool = True) -> dict:
     data = {
-        "number": order.number,
+        "number": str(order.number),
         "external_id": getattr(order, "external_id", "") or "",
         "status": order.status,
         "currency": order.currency,
@@ -78,7 +78,7 @@ def shipment_data(shipment, order) -> dict:
         "number": getattr(shipment, "number", str(shipment.pk)),
         "external_id": getattr(shipment, "external_id", "") or "",
         "order": {
-            "number": order.number,
+            "number": str(order.number),
             "external_id": getattr(order, "external_id", "") or "",
         },
         "carrier": getattr(carrier, "code", "") if carrier else "",
