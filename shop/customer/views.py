@@ -12,6 +12,12 @@ from oscar.apps.customer import views
 from oscar.core.loading import get_model
 
 from orders.selectors import orders_for_user
+from shop.customer.timeline import buyer_timeline
+
+try:  # the documents app (issue 12) may not be in every tree yet
+    from orders.documents.selectors import order_documents
+except ImportError:  # pragma: no cover
+    order_documents = None
 from shop.bulk import services as bulk_services
 from shop.bulk.views import report_price_changes, report_refused
 from shop.companies.permissions import ordering_refusal
@@ -140,10 +146,30 @@ def order_csv_rows(*, orders, header: list[str], statuses: dict[str, str]) -> It
 
 
 class OrderDetailView(views.OrderDetailView):
+    """The order as the buyer follows it: lines with what has shipped, the timeline, documents."""
+
     def get_object(self, queryset=None):
         return get_object_or_404(
-            orders_for_user(user=self.request.user), number=self.kwargs["order_number"]
+            orders_for_user(user=self.request.user).select_related(
+                "user", "placed_by_staff", "shipping_address"
+            ),
+            number=self.kwargs["order_number"],
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        order = self.object
+        tracking = buyer_timeline(order=order)
+        lines = list(order.lines.select_related("product"))
+        for line in lines:
+            line.shipped_quantity = tracking.shipped.get(line.pk, 0)
+        context["order_lines"] = lines
+        context["timeline"] = tracking.entries
+        context["expected_delivery"] = tracking.expected_delivery
+        context["documents"] = None
+        if order_documents is not None:
+            context["documents"] = order_documents(order=order, user=self.request.user)
+        return context
 
     def do_reorder(self, order):
         self.response = order_again(self.request, order)

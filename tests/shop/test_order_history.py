@@ -12,7 +12,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from shop.companies.models import CompanyMember
-from tests.factories import CompanyMemberFactory, UserFactory
+from tests.factories import CompanyMemberFactory, ProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,9 +43,13 @@ def order_build(*, company, user, number: str, placed=None, **fields) -> Order:
     return Order(**values)
 
 
-def line_build(*, order, sku: str = "SKU-1", title: str = "Hex bolt M8", quantity: int = 2) -> Line:
+def line_build(
+    *, order, sku: str = "SKU-1", title: str = "Hex bolt M8", quantity: int = 2, stockrecord=None
+) -> Line:
     return Line(
         order=order,
+        stockrecord=stockrecord,
+        product=stockrecord.product if stockrecord else None,
         partner_name="PartsHub",
         partner_sku=sku,
         title=title,
@@ -60,13 +64,23 @@ def line_build(*, order, sku: str = "SKU-1", title: str = "Hex bolt M8", quantit
     )
 
 
-def order_create(*, company, user, number: str, lines=(("SKU-1", "Hex bolt M8", 2),), **fields):
+def order_create(
+    *, company, user, number: str, lines=(("SKU-1", "Hex bolt M8", 2),), stock=False, **fields
+):
+    """An order with lines; ``stock=True`` gives each line a product and stock record to ship from."""
     order = order_build(company=company, user=user, number=number, **fields)
     order.save()
-    Line.objects.bulk_create(
-        line_build(order=order, sku=sku, title=title, quantity=quantity)
-        for sku, title, quantity in lines
-    )
+    built = []
+    for sku, title, quantity in lines:
+        stockrecord = None
+        if stock:
+            stockrecord = ProductFactory(title=title, upc=sku).stockrecords.get()
+        built.append(
+            line_build(
+                order=order, sku=sku, title=title, quantity=quantity, stockrecord=stockrecord
+            )
+        )
+    Line.objects.bulk_create(built)
     return order
 
 
