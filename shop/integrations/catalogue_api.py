@@ -48,8 +48,14 @@ class DecimalJSONParser(JSONParser):
         from rest_framework.exceptions import ParseError
 
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+
+        def refuse_constant(name):
+            raise ValueError(f"{name} is not a number")
+
         try:
-            return json.loads(stream.read().decode(encoding), parse_float=Decimal)
+            return json.loads(
+                stream.read().decode(encoding), parse_float=Decimal, parse_constant=refuse_constant
+            )
         except ValueError as exc:
             raise ParseError(_("JSON parse error: %(error)s") % {"error": exc}) from None
 

@@ -219,6 +219,7 @@ def stock_upsert(*, items: list[dict], atomic: bool, by_user, from_file: bool = 
             by_product[(record.partner_id, record.product_id)] = record
             by_partner_sku[(record.partner_id, record.partner_sku)] = record
     seen: dict[tuple, int] = {}
+    seen_partner_sku: dict[tuple, int] = {}
     for plan in valid:
         result, data = plan[0], plan[1]
         partner_id = partners[data["partner"]].pk
@@ -243,6 +244,14 @@ def stock_upsert(*, items: list[dict], atomic: bool, by_user, from_file: bool = 
             )
         elif record is None and not data["partner_sku"]:
             result.error("partner_sku", _("A new stock record needs a partner_sku."))
+        written_sku = (partner_id, data["partner_sku"] or (record.partner_sku if record else ""))
+        if written_sku in seen_partner_sku:
+            result.error(
+                "partner_sku",
+                _("The same partner SKU as item %(index)s: send each once.")
+                % {"index": seen_partner_sku[written_sku]},
+            )
+        seen_partner_sku[written_sku] = result.index
         plan[3] = record
 
     refused = bulk.bulk_refused([p[0] for p in plans], atomic=atomic)

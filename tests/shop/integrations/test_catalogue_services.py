@@ -148,6 +148,7 @@ def test_stock_upsert_by_sku_and_external_id_with_decimal_prices(partner, buyer)
 
 def test_stock_errors_name_their_fields(partner, buyer):
     ProductFactory(upc="S-1", stock=False)
+    ProductFactory(upc="S-2", stock=False)
     result = stock_upsert(
         items=[
             {"sku": "S-1", "partner": "main", "price": "-1"},
@@ -155,14 +156,15 @@ def test_stock_errors_name_their_fields(partner, buyer):
             {"sku": "S-1", "partner": "elsewhere"},
             {"sku": "S-1", "partner": "main", "num_in_stock": "1.5"},
             {"sku": "S-1", "partner": "main", "num_in_stock": 4},
+            {"sku": "S-2", "partner": "main", "partner_sku": "S-1"},
         ],
         atomic=False,
         by_user=buyer,
     )
     assert [[e.field for e in item.errors] for item in result.items] == [
-        ["price"], ["sku"], ["partner"], ["num_in_stock"], []
+        ["price"], ["sku"], ["partner"], ["num_in_stock"], [], ["partner_sku"]
     ]  # fmt: skip
-    assert _statuses(result)[-1] == "created"
+    assert _statuses(result)[-2] == "created"
 
 
 def test_price_entries_use_the_import_checks_and_report_each_item(price_list, buyer):
