@@ -17,9 +17,10 @@ def _portal_status(exc: PortalError) -> int:
         from orders.states import OrderStatusError
     except ImportError:  # the status machine is not there yet
         return status.HTTP_400_BAD_REQUEST
-    # The order services raise one error class: about a field it is the input (400);
-    # otherwise the move clashes with the order's current state (409).
-    if isinstance(exc, OrderStatusError) and exc.field is None:
+    # The order services raise one error class. The API has already checked that a status is
+    # one of the known ones, so an error about the status (or about no field) is a move the
+    # order's current state does not allow (409); one about another field is the input (400).
+    if isinstance(exc, OrderStatusError) and exc.field in (None, "status"):
         return status.HTTP_409_CONFLICT
     return status.HTTP_400_BAD_REQUEST
 

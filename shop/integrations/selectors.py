@@ -130,6 +130,8 @@ def orders_for_api() -> QuerySet:
     order_model = get_model("order", "Order")
     line_model = get_model("order", "Line")
     shipment_model = get_model("order", "Shipment")
+    shipment_line_model = get_model("order", "ShipmentLine")
+    tracking_event_model = get_model("order", "TrackingEvent")
     return order_model.objects.select_related(
         "company", "user", "shipping_address", "billing_address"
     ).prefetch_related(
@@ -138,8 +140,11 @@ def orders_for_api() -> QuerySet:
             "shipments",
             queryset=shipment_model.objects.select_related("carrier").order_by("created_at", "pk"),
         ),
-        "shipments__lines",
-        "shipments__events",
+        Prefetch("shipments__lines", queryset=shipment_line_model.objects.order_by("pk")),
+        Prefetch(
+            "shipments__events",
+            queryset=tracking_event_model.objects.order_by("occurred_at", "pk"),
+        ),
     )
 
 
@@ -152,7 +157,13 @@ def shipment_for_api(*, pk: int):
     shipment_model = get_model("order", "Shipment")
     return (
         shipment_model.objects.select_related("order", "carrier")
-        .prefetch_related("lines", "events")
+        .prefetch_related(
+            Prefetch("lines", queryset=get_model("order", "ShipmentLine").objects.order_by("pk")),
+            Prefetch(
+                "events",
+                queryset=get_model("order", "TrackingEvent").objects.order_by("occurred_at", "pk"),
+            ),
+        )
         .get(pk=pk)
     )
 

@@ -12,6 +12,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shop.errors import PortalError
 from shop.integrations import selectors, serializers
 from shop.integrations.idempotency import HEADER as IDEMPOTENCY_HEADER
 from shop.integrations.idempotency import IdempotentMixin
@@ -69,6 +70,15 @@ SYNC_PARAMETERS = [
         f"{selectors.DEFAULT_PAGE_SIZE}).",
     ),
 ]
+
+
+def _service(function, fields: dict[str, str] | None = None, **kwargs):
+    """Call an orders service; its error fields are renamed to the API's names."""
+    try:
+        return function(**kwargs)
+    except PortalError as exc:
+        exc.field = (fields or {}).get(exc.field, exc.field)
+        raise
 
 
 def _validated(serializer_class, request):
@@ -168,9 +178,18 @@ class OrderStatusView(IdempotentMixin, APIView):
         data = _validated(serializers.StatusChangeSerializer, request)
         order = _order_or_404(ref, queryset=selectors.orders_for_update())
         if data["status"] == serializers.cancelled_status():
-            order_cancel(order=order, reason=data["note"], by_user=request.user, source=ERP_SOURCE)
+            _service(
+                order_cancel,
+                {"reason": "note"},
+                order=order,
+                reason=data["note"],
+                by_user=request.user,
+                source=ERP_SOURCE,
+            )
         else:
-            order_status_change(
+            _service(
+                order_status_change,
+                {"note": "note"},
                 order=order,
                 status=data["status"],
                 by_user=request.user,
@@ -228,7 +247,9 @@ class ShipmentCreateView(IdempotentMixin, APIView):
 
         data = _validated(serializers.ShipmentCreateSerializer, request)
         order = _order_or_404(ref)
-        shipment = shipment_create(
+        shipment = _service(
+            shipment_create,
+            {"carrier": "carrier_code"},
             order=order,
             lines=_shipment_lines(order, data["lines"]),
             carrier_code=data["carrier_code"],
@@ -264,7 +285,8 @@ class TrackingEventCreateView(IdempotentMixin, APIView):
         shipment = selectors.shipment_by_number(number=number)
         if shipment is None:
             raise Http404(_("No shipment %(number)s.") % {"number": number[:80]})
-        event = tracking_event_add(
+        event = _service(
+            tracking_event_add,
             shipment=shipment,
             kind=data["kind"],
             occurred_at=data["occurred_at"],
