@@ -287,3 +287,27 @@ def test_price_entries_upsert_queries_do_not_grow_with_items(price_list, buyer):
     for item in small + large:
         item["price"] = "2.00"
     assert _count(run(small)) == _count(run(large))
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_reading_a_price_list_costs_the_same_queries_at_any_size(
+    client, price_list, django_assert_num_queries, size
+):
+    from shop.integrations.models import Scope
+    from shop.integrations.services import token_create
+
+    bearings = category_create("Bearings")
+    PriceListEntry.objects.create(price_list=price_list, category=bearings, value=Decimal("5"))
+    for n in range(size):
+        product = ProductFactory(upc=f"R-{n}", external_id=f"ER-{n}")
+        PriceListEntry.objects.create(price_list=price_list, product=product, value=Decimal("1.5"))
+    key = token_create(name="ERP", scopes=[Scope.PRICES_WRITE]).key
+    # token, its touch, the list by ref, with its company, entries, SKUs, categories
+    with django_assert_num_queries(8):
+        answer = client.get("/api/v1/price-lists/ext:ERP-PL-1/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert answer.status_code == 200
+    entries = answer.json()["entries"]
+    assert len(entries) == size + 1
+    by_sku = {entry["sku"]: entry for entry in entries}
+    assert by_sku["R-0"]["product_external_id"] == "ER-0" and by_sku["R-0"]["value"] == "1.5000"
+    assert by_sku[""]["category"] == "Bearings"
