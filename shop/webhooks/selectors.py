@@ -7,7 +7,9 @@ from shop.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 def webhook_endpoints_for_operator() -> QuerySet[WebhookEndpoint]:
     """Every endpoint with its number of deliveries, active ones first."""
-    return WebhookEndpoint.objects.annotate(delivery_count=Count("deliveries"))
+    return WebhookEndpoint.objects.annotate(delivery_count=Count("deliveries")).order_by(
+        "-active", "url", "id"
+    )
 
 
 def webhook_deliveries_for_operator(
