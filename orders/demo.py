@@ -1,9 +1,31 @@
-"""Demo data for order handling: the shipping events staff record on the dashboard."""
+"""Demo data for order handling: shipping event types, carriers, and two Rheinland Auto
+orders with a timeline (one partly shipped and in transit, one delivered)."""
 
-from oscar.core.loading import get_model
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from oscar.core.loading import get_class, get_model
+
+from orders import services, states
+from orders.models import Carrier, OrderStatusEvent, Shipment, TrackingEvent
 
 # (code, name): the dashboard's "create shipping event" offers these, in fulfilment order.
 SHIPPING_EVENT_TYPES = (("shipped", "Shipped"), ("delivered", "Delivered"))
+
+CARRIERS = (
+    ("dhl", "DHL", "https://www.dhl.de/de/privatkunden/dhl-sendungsverfolgung.html?piececode={tracking_number}"),
+    ("ups", "UPS", "https://www.ups.com/track?tracknum={tracking_number}"),
+    ("db-schenker", "DB Schenker", "https://www.dbschenker.com/app/tracking-public/?refNumber={tracking_number}"),
+)  # fmt: skip
+
+BUYER = "jonas.weber@rheinland-auto.example"
+STAFF = "sofia.sales@partshub.example"
+COMPANY = "rheinland-auto"
+# Fixed numbers outside the checkout's range (basket id + 100000), so a rerun finds them.
+DELIVERED_ORDER = "DEMO-1001"
+PARTIAL_ORDER = "DEMO-1002"
 
 
 def shipping_event_types_ensure() -> int:
@@ -13,4 +35,129 @@ def shipping_event_types_ensure() -> int:
     for code, name in SHIPPING_EVENT_TYPES:
         _, made = ShippingEventType.objects.get_or_create(code=code, defaults={"name": name})
         created += made
+    return created
+
+
+def carriers_ensure() -> int:
+    """Create the demo carriers (DHL, UPS, DB Schenker); return how many were created."""
+    created = 0
+    for code, name, template in CARRIERS:
+        _, made = Carrier.objects.get_or_create(
+            code=code, defaults={"name": name, "tracking_url_template": template}
+        )
+        created += made
+    return created
+
+
+def _place(number: str, buyer, company, quantities: list[int]):
+    """Place an order for the buyer from the first products they can buy."""
+    Basket = get_model("basket", "Basket")
+    StockRecord = get_model("partner", "StockRecord")
+    Order = get_model("order", "Order")
+    OrderCreator = get_class("order.utils", "OrderCreator")
+    OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
+    Free = get_class("shipping.methods", "Free")
+    Selector = get_class("partner.strategy", "Selector")
+
+    basket = Basket.objects.create(owner=buyer)
+    basket.strategy = Selector().strategy(user=buyer)
+    records = iter(
+        StockRecord.objects.select_related("product")
+        .filter(price__isnull=False, num_in_stock__gte=20)
+        .order_by("pk")
+    )
+    for times in quantities:
+        for record in records:
+            quantity = max(record.product.min_order_quantity or 1, 1) * times
+            if quantity <= 20 and (record.net_stock_level or 0) >= quantity:
+                basket.add_product(record.product, quantity=quantity)
+                break
+    method = Free()
+    charge = method.calculate(basket)
+    total = OrderTotalCalculator().calculate(basket, charge)
+    order = OrderCreator().place_order(
+        basket=basket,
+        total=total,
+        shipping_method=method,
+        shipping_charge=charge,
+        user=buyer,
+        order_number=number,
+    )
+    basket.set_as_submitted()
+    Order.objects.filter(pk=order.pk).update(company=company)
+    order.company = company
+    return order
+
+
+def _backdate(order, *, days: int) -> None:
+    """Spread the demo order's history over the past days (services stamp "now")."""
+    Order = get_model("order", "Order")
+    start = timezone.now() - timedelta(days=days)
+    Order.objects.filter(pk=order.pk).update(date_placed=start)
+    moments = [
+        *((e, "created_at") for e in OrderStatusEvent.objects.filter(order=order)),
+        *((s, "created_at") for s in Shipment.objects.filter(order=order)),
+    ]
+    for index, (obj, field) in enumerate(moments, start=1):
+        type(obj).objects.filter(pk=obj.pk).update(**{field: start + timedelta(hours=6 * index)})
+
+
+def demo_orders_ensure() -> int:
+    """Two Rheinland Auto orders with a timeline; return how many were created."""
+    User = get_user_model()
+    Order = get_model("order", "Order")
+    Company = get_model("companies", "Company")
+    buyer = User.objects.filter(email=BUYER).first()
+    company = Company.objects.filter(slug=COMPANY).first()
+    if buyer is None or company is None:
+        return 0
+    staff = User.objects.filter(email=STAFF).first()
+    created = 0
+    with services.notifications_muted():
+        if not Order.objects.filter(number=DELIVERED_ORDER).exists():
+            with transaction.atomic():
+                order = _place(DELIVERED_ORDER, buyer, company, [2, 1])
+                services.order_status_change(order=order, status=states.CONFIRMED, by_user=staff)
+                shipment = services.shipment_create(
+                    order=order,
+                    lines={line.pk: line.quantity for line in order.lines.all()},
+                    carrier_code="dhl",
+                    tracking_number="00340434161094015902",
+                    expected_delivery=timezone.localdate() - timedelta(days=6),
+                    by_user=staff,
+                )
+                _backdate(order, days=9)
+                now = timezone.now()
+                for kind, days, place in (
+                    (TrackingEvent.Kind.IN_TRANSIT, 8, "Köln"),
+                    (TrackingEvent.Kind.OUT_FOR_DELIVERY, 7, "Düsseldorf"),
+                    (TrackingEvent.Kind.DELIVERED, 7, "Düsseldorf"),
+                ):
+                    services.tracking_event_add(
+                        shipment=shipment, kind=kind, location=place,
+                        occurred_at=now - timedelta(days=days), source="erp",
+                    )  # fmt: skip
+                OrderStatusEvent.objects.filter(order=order, new_status=states.DELIVERED).update(
+                    created_at=now - timedelta(days=7)
+                )
+                created += 1
+        if not Order.objects.filter(number=PARTIAL_ORDER).exists():
+            with transaction.atomic():
+                order = _place(PARTIAL_ORDER, buyer, company, [3, 2])
+                services.order_status_change(order=order, status=states.CONFIRMED, by_user=staff)
+                first = order.lines.order_by("pk").first()
+                shipment = services.shipment_create(
+                    order=order,
+                    lines={first.pk: first.quantity},
+                    carrier_code="ups",
+                    tracking_number="1Z999AA10123456784",
+                    expected_delivery=timezone.localdate() + timedelta(days=1),
+                    by_user=staff,
+                )
+                _backdate(order, days=2)
+                services.tracking_event_add(
+                    shipment=shipment, kind=TrackingEvent.Kind.IN_TRANSIT, location="Frankfurt am Main",
+                    occurred_at=timezone.now() - timedelta(hours=20), source="erp",
+                )  # fmt: skip
+                created += 1
     return created

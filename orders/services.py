@@ -5,6 +5,8 @@ Each service locks the order row, records who or what made the change and when, 
 ``Order.modified_at``, and sends our signals (``send_robust``) after the change is saved.
 """
 
+import contextlib
+import contextvars
 import logging
 from datetime import date, datetime
 from decimal import Decimal
@@ -406,10 +408,25 @@ def _deliver_lines(locked, *, by_user, source: str, shipment: Shipment) -> bool:
     return False
 
 
+_muted: contextvars.ContextVar[bool] = contextvars.ContextVar("orders_emails_muted", default=False)
+
+
+@contextlib.contextmanager
+def notifications_muted():
+    """Send no buyer emails inside this block (demo data, imports of old orders)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def _notify(*, kind: str, order, key: str, extra: dict | None = None) -> None:
     """Log and queue an email to the buyer; a failure here never breaks the order change."""
+    if _muted.get():
+        return
     try:
-        from shop.notifications.selectors import order_update_recipients
+        from shop.notifications.selectors import order_update_recipients, user_language
         from shop.notifications.services import absolute_url, notification_send
     except ImportError:  # the notifications app is not there (yet)
         return
@@ -425,6 +442,12 @@ def _notify(*, kind: str, order, key: str, extra: dict | None = None) -> None:
                 "status_name": states.name(order.status),
                 **(extra or {}),
             }
-            notification_send(kind=kind, to=recipients, context=context, key=key)
+            notification_send(
+                kind=kind,
+                to=recipients,
+                context=context,
+                key=key,
+                language=user_language(user=order.user),
+            )
     except Exception:
         logger.exception("Could not queue the %s email for order %s", kind, order.number)

@@ -4,7 +4,8 @@ The page's start-up script used to stop at ``oscar.dashboard.orders.initTable is
 function`` (Oscar 4.2's template calls what its dashboard.js no longer defines), and the
 "change line status" and "create shipping event" lists were empty. Now the page runs
 without script errors, its "select all lines" box works, and the lists offer the demo's
-line statuses and shipping events, which the manager can record.
+line statuses and shipping events. Since issue 12 the fulfilment panel replaces those lists:
+the manager confirms the order and ships part of it through the state machine.
 """
 
 from __future__ import annotations
@@ -83,24 +84,23 @@ def test_a_sales_manager_opens_an_order_and_records_a_shipment_without_script_er
     for index in range(2):
         expect(boxes.nth(index)).to_be_checked()
 
-    # The lists offer the pipeline's line statuses and the demo's shipping events.
-    statuses = page.locator("#new_status_select option")
-    expect(statuses).to_contain_text(["Pending", "Processing", "Shipped", "Delivered"])
-    events = page.locator("#shipping_event_type_select option")
-    expect(events).to_contain_text(["Delivered", "Shipped"])
-
-    # Record the shipment of both lines, then move them on to "Processing".
-    page.locator("#shipping_event_check").check()
-    page.locator("#shipping_event_type_select").select_option(label="Shipped")
-    page.locator("#reference_input").fill("DHL 00340434161094042557")
-    _go(page)
-    expect(page.locator("#messages")).to_contain_text("Shipping event created")
-    assert order.shipping_events.get().event_type.name == "Shipped"
-
-    page.locator("#select_all_lines").check()
-    page.locator("#line_status_check").check()
-    page.locator("#new_status_select").select_option("Processing")
-    _go(page)
-    expect(page.locator("#messages")).to_contain_text("Processing")
-    assert set(order.lines.values_list("status", flat=True)) == {"Processing"}
+    # Oscar's own status and shipping-event forms are gone: the fulfilment panel (the state
+    # machine) offers only the allowed next states. Confirm, then ship part of the order.
+    expect(page.locator("#new_status_select")).to_have_count(0)
+    expect(page.locator("#shipping_event_type_select")).to_have_count(0)
+    page.locator("#fulfilment-status-form select[name=status]").select_option("Confirmed")
+    page.locator("#fulfilment-status-form button[type=submit]").click()
+    expect(page.locator("#messages")).to_contain_text("Confirmed")
+    first = order.lines.order_by("pk").first()
+    page.locator(f"#fulfilment-shipment-form input[name=line_{first.pk}]").fill(str(first.quantity))
+    page.locator("#fulfilment-shipment-form select[name=carrier]").select_option("dhl")
+    page.locator("#fulfilment-shipment-form input[name=tracking_number]").fill(
+        "00340434161094042557"
+    )
+    page.locator("#fulfilment-shipment-form button[type=submit]").click()
+    expect(page.locator("#messages")).to_contain_text("Partially shipped")
+    expect(page.locator(".tracking-link")).to_have_text("00340434161094042557")
+    order.refresh_from_db()
+    assert order.status == "Partially shipped"
+    assert order.shipments.get().created_by.email == SALES_MANAGER
     assert page.page_errors == [] and page.console_errors == []

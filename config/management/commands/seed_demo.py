@@ -78,6 +78,7 @@ class Command(BaseCommand):
         self._say(verbose, f"  {made_lists} price lists created")
         self._say(verbose, "Quotes: a request and an offer for the first company ...")
         self._say(verbose, f"  {quotes_demo.quotes_ensure()} quotes created")
+        self._say(verbose, f"Orders: carriers and tracked demo orders ... {orders_demo.carriers_ensure()} carriers, {orders_demo.demo_orders_ensure()} orders created")  # fmt: skip
         self._say(verbose, "Content: home, landing, news, FAQ and standard pages ...")
         made = cms_demo.home_page_ensure()
         self._say(verbose, "  pages created" if made else "  pages already there")
