@@ -112,9 +112,9 @@ def idempotent(handler):
         token = request.auth
         if not key or not isinstance(token, IntegrationToken):
             return handler(view, request, *args, **kwargs)
-        if len(key) > MAX_KEY_LENGTH:
+        if len(key) > MAX_KEY_LENGTH or not key.isprintable():
             return _error(
-                gettext("The Idempotency-Key may have at most %(n)d characters.")
+                gettext("The Idempotency-Key may have at most %(n)d printable characters.")
                 % {"n": MAX_KEY_LENGTH},
                 "invalid",
                 status.HTTP_400_BAD_REQUEST,

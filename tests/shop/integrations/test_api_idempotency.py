@@ -76,14 +76,18 @@ def test_a_refused_request_replays_its_refusal_and_changes_nothing(api_for):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_overlong_key_is_400(api_for):
+def test_an_overlong_or_unprintable_key_is_400(api_for):
     order = order_create()
-    response = api_for(Scope.ORDERS_WRITE).put(
-        f"orders/{order.number}/external-id/",
-        json={"external_id": "X"},
-        headers={"Idempotency-Key": "k" * 256},
-    )
-    assert response.status_code == 400
+    api = api_for(Scope.ORDERS_WRITE)
+    for key in ("k" * 256, "tab\there"):
+        response = api.put(
+            f"orders/{order.number}/external-id/",
+            json={"external_id": "X"},
+            headers={"Idempotency-Key": key},
+        )
+        assert response.status_code == 400, key
+        assert response.json()["field"] == "Idempotency-Key"
+    assert not IdempotencyRecord.objects.exists()
 
 
 @pytest.mark.django_db
