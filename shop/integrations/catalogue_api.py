@@ -209,10 +209,25 @@ PRICE_LIST_REF = OpenApiParameter(
 )
 
 
+BULK_DESCRIPTION = (
+    'Send JSON `{"mode": "atomic" | "per_item", "items": [...]}` (at most '
+    f"{MAX_ITEMS:,} items; mode defaults to atomic), or multipart form data with a CSV (UTF-8) "
+    f"or XLSX `file` of at most {MAX_FILE_BYTES // (1024 * 1024)} MB whose first line names "
+    "the columns (the JSON field names) and an optional `mode`.\n\n"
+    "**atomic**: if any item is wrong nothing is written and the answer is 422 with every "
+    "error (the good items are `skipped`). **per_item**: the good items are written and the "
+    "bad ones reported; the answer is 200. Every result names its item (`index`, and `line` "
+    "for a file), a `key`, a `status` (created, updated, unchanged, error, skipped) and "
+    "`errors` as `{field, message}`. Cells starting with =, +, -, @, a tab or a line break "
+    "are refused as formulas."
+)
+
+
 def _bulk_schema(operation_id: str, summary: str, item, parameters=()):
     return extend_schema(
         operation_id=operation_id,
         summary=summary,
+        description=BULK_DESCRIPTION,
         parameters=[*parameters, IDEMPOTENCY],
         request={
             "application/json": _bulk_request(f"{item.__name__[:-10]}BulkRequest", item),
@@ -336,6 +351,8 @@ class _BulkView(IdempotentMixin, APIView):
 
 
 class ProductBulkView(_BulkView):
+    """Create or update products by sku or external_id."""
+
     permission_classes = [scope_required(Scope.CATALOGUE_WRITE)]
 
     @_bulk_schema(
@@ -353,6 +370,8 @@ class ProductBulkView(_BulkView):
 
 
 class StockBulkView(_BulkView):
+    """Create or update stock records per partner and product."""
+
     permission_classes = [scope_required(Scope.CATALOGUE_WRITE)]
 
     @_bulk_schema(
@@ -375,6 +394,8 @@ def _price_list_or_404(ref: str) -> PriceList:
 
 
 class PriceListEntriesBulkView(_BulkView):
+    """Create or update a price list's entries."""
+
     permission_classes = [scope_required(Scope.PRICES_WRITE)]
 
     @_bulk_schema(
@@ -396,6 +417,8 @@ class PriceListEntriesBulkView(_BulkView):
 
 
 class PriceListDetailView(APIView):
+    """A price list (by code or ext:<external id>) with all its entries."""
+
     permission_classes = [scope_required(Scope.PRICES_WRITE)]
 
     @extend_schema(
