@@ -54,9 +54,8 @@ class Invoice(models.Model):
         constraints = [
             # One invoice per order, even when "Shipped" and a staff click arrive at once.
             models.UniqueConstraint(fields=["order"], name="invoice_one_per_order"),
-            models.CheckConstraint(
-                condition=Q(gross=models.F("net") + models.F("tax")), name="invoice_gross_adds_up"
-            ),
+            # No "gross = net + tax" check: SQLite adds decimals as floats and refuses
+            # exact sums (3274.26 + 622.11); invoice_issue computes tax as gross - net.
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,7 @@
 """Invoice and credit note numbers: per series and year, contiguous, never lost to a rollback."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import transaction
 from django.utils import timezone
@@ -58,3 +60,14 @@ def test_orders_not_to_be_invoiced_are_refused_without_using_a_number(status):
         invoice_issue(order=order)
     assert str(order.number) in error.value.message and "cannot be invoiced" in error.value.message
     assert invoice_issue(order=company_order()).number.endswith("-00001")
+
+
+def test_totals_that_floats_cannot_add_up_are_invoiced(order):
+    """Found on the demo: SQLite's decimal arithmetic refused 3274.26 + 622.11 = 3896.37."""
+    order.total_excl_tax, order.total_incl_tax = Decimal("3274.26"), Decimal("3896.37")
+    order.save()
+    invoice = invoice_issue(order=order)
+    invoice.refresh_from_db()
+    assert (invoice.net, invoice.tax, invoice.gross) == (
+        Decimal("3274.26"), Decimal("622.11"), Decimal("3896.37"),
+    )  # fmt: skip
