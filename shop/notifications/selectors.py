@@ -40,8 +40,8 @@ def order_update_recipients(*, order) -> list[str]:
     return list(seen)
 
 
-def user_language(*, user: AbstractBaseUser | None) -> str:
-    """Return the language the user reads emails in, else the site's default language."""
+def user_language(*, user: AbstractBaseUser | None, default: str | None = None) -> str:
+    """Return the language the user reads emails in, else ``default`` (the site's language)."""
     if user is not None and getattr(user, "pk", None):
         language = (
             NotificationLanguage.objects.filter(user_id=user.pk)
@@ -50,7 +50,7 @@ def user_language(*, user: AbstractBaseUser | None) -> str:
         )
         if language:
             return language
-    return settings.LANGUAGE_CODE
+    return settings.LANGUAGE_CODE if default is None else default
 
 
 def user_topic_enabled(*, user: AbstractBaseUser, topic: str) -> bool:

@@ -1328,6 +1328,29 @@ def test_quote_emails_are_built_from_the_quote(ctx, django_capture_on_commit_cal
     assert email.subject == subject and email.body == body
 
 
+def test_quote_emails_link_to_the_site_base_url_and_reach_the_buyer_in_their_language(
+    ctx, settings, django_capture_on_commit_callbacks
+):
+    from shop.notifications.models import NotificationLog
+    from shop.notifications.services import notification_preferences_save
+
+    settings.SITE_BASE_URL = "https://portal.example"
+    notification_preferences_save(user=ctx.buyer.user, topics={}, language="de")
+    with django_capture_on_commit_callbacks(execute=True):
+        quote = _request(ctx)
+    (to_staff,) = mail.outbox
+    assert f"https://portal.example/crm/quotes/{quote.pk}/" in to_staff.body
+    mail.outbox.clear()
+    _price(quote, ctx.am, DEFAULT_PRICES)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.quote_send(quote=_fresh(quote), by=ctx.am)
+    (offer,) = mail.outbox
+    url = f"https://portal.example/shop/quotes/{quote.number}/"
+    assert url in offer.body and f'href="{url}"' in offer.alternatives[0][0]
+    entry = NotificationLog.objects.get(kind="quote_offered")
+    assert entry.language == "de" and entry.recipients == [ctx.buyer.user.email]
+
+
 def test_no_email_for_a_requester_without_an_address(ctx, django_capture_on_commit_callbacks):
     quote = _request(ctx)
     type(ctx.buyer.user).objects.filter(pk=ctx.buyer.user.pk).update(email="")

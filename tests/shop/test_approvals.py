@@ -138,6 +138,22 @@ def test_a_request_freezes_the_basket_and_emails_the_approvers(buyer_member, app
     assert "For the Bonn job" in mail.outbox[0].body
 
 
+def test_approval_emails_link_to_the_site_base_url_in_text_and_html(
+    settings, buyer_member, approver, product
+):
+    from shop.notifications.models import NotificationLog
+
+    settings.SITE_BASE_URL = "https://portal.example"
+    approval = _request(buyer_member, product, 6)
+    (email,) = mail.outbox
+    url = f"https://portal.example/shop/approvals/{approval.pk}/"
+    assert url in email.body
+    html, mimetype = email.alternatives[0]
+    assert mimetype == "text/html" and f'href="{url}"' in html
+    entry = NotificationLog.objects.get(kind="approval_requested")
+    assert entry.recipients == ["approver@client.example"] and entry.status == "sent"
+
+
 def test_when_the_requester_is_the_only_approver_the_admin_is_asked(company, admin, product):
     only = CompanyMemberFactory(
         company=company, role=CompanyMember.Role.APPROVER, order_limit=Decimal("1.00"),

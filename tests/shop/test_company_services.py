@@ -93,6 +93,31 @@ def test_approve_activates_and_emails_the_applicant(
         services.application_approve(application_id=application.pk, staff_user=sales_manager)
 
 
+def test_company_emails_link_to_the_site_base_url_in_the_applicants_language(
+    settings, sales_manager, django_capture_on_commit_callbacks
+):
+    from shop.notifications.models import NotificationLog
+    from shop.notifications.services import notification_preferences_save
+
+    settings.SITE_BASE_URL = "https://portal.example"
+    applicant = UserFactory(email="berta@beta.example")
+    notification_preferences_save(user=applicant, topics={}, language="de")
+    with django_capture_on_commit_callbacks(execute=True):
+        application = services.company_apply(user=applicant, data=_application())
+    (received,) = mail.outbox
+    assert received.to == [sales_manager.email]
+    assert f"https://portal.example/crm/applications/{application.pk}/" in received.body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_approve(application_id=application.pk, staff_user=sales_manager)
+    approved = mail.outbox[-1]
+    assert approved.to == ["berta@beta.example"]
+    assert "https://portal.example/shop/company/" in approved.body
+    assert 'href="https://portal.example/shop/company/"' in approved.alternatives[0][0]
+    entry = NotificationLog.objects.get(kind="company_application_approved")
+    assert entry.language == "de" and entry.subject == approved.subject
+    assert "Guten Tag Berta Beta," in approved.body
+
+
 def test_decline_needs_a_reason_and_keeps_the_record(sales_manager):
     application = services.company_apply(user=UserFactory(), data=_application())
     with pytest.raises(CompanyError, match="reason"):
