@@ -11,13 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.customer import views
 from oscar.core.loading import get_model
 
+from orders.documents.selectors import order_documents
 from orders.selectors import orders_for_user
-from shop.customer.timeline import buyer_timeline
-
-try:  # the documents app (issue 12) may not be in every tree yet
-    from orders.documents.selectors import order_documents
-except ImportError:  # pragma: no cover
-    order_documents = None
 from shop.bulk import services as bulk_services
 from shop.bulk.views import report_price_changes, report_refused
 from shop.companies.permissions import ordering_refusal
@@ -25,6 +20,7 @@ from shop.csv_export import csv_writer
 from shop.customer.forms import OrderFilterForm, UserAddressForm
 from shop.customer.selectors import orders_filter, orders_for_list
 from shop.customer.templatetags.order_labels import ORDER_STATUSES
+from shop.customer.timeline import buyer_timeline
 
 Order = get_model("order", "Order")
 
@@ -166,9 +162,7 @@ class OrderDetailView(views.OrderDetailView):
         context["order_lines"] = lines
         context["timeline"] = tracking.entries
         context["expected_delivery"] = tracking.expected_delivery
-        context["documents"] = None
-        if order_documents is not None:
-            context["documents"] = order_documents(order=order, user=self.request.user)
+        context["documents"] = order_documents(order=order, user=self.request.user)
         return context
 
     def do_reorder(self, order):

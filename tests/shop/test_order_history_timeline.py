@@ -89,6 +89,9 @@ def test_a_partial_shipment_shows_on_the_timeline_with_its_lines_and_tracking_li
     assert f'id="line-shipped-{line_bearing.pk}">4 of 10 shipped<' in html
     assert f'id="line-shipped-{line_bolt.pk}">0 of 4 shipped<' in html
     assert "Partially shipped" in html
+    # The order's documents sit on the same page: the confirmation and this parcel's slip.
+    assert 'id="order-documents"' in html
+    assert "order-document-confirmation" in html and "Packing slip 500001-1" in html
 
 
 def test_status_changes_say_when_and_who_but_never_name_staff(client, order, sales, buyer_member):
