@@ -13,7 +13,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from orders.documents.services import buyer_snapshot, seller_snapshot
-from shop.companies.models import COUNTRY_NAMES
+from shop.companies.models import COUNTRY_NAMES, Company
 from shop.money import money_display, money_round
 from shop.tax.models import OrderTaxRecord
 from shop.tax.services import REVERSE_CHARGE_TEXT, order_tax_note
@@ -71,6 +71,12 @@ def _seller_with_country(seller: dict) -> dict:
     return {**seller, "country_name": COUNTRY_NAMES.get(seller.get("country", ""), "")}
 
 
+def _buyer(buyer: dict) -> dict:
+    terms = buyer.get("payment_terms", "")
+    labels = dict(Company.PaymentTerms.choices)
+    return {**buyer, "payment_terms": labels.get(terms, terms)}
+
+
 def _common(order) -> dict:
     return {
         "order": order,
@@ -100,7 +106,7 @@ def order_confirmation_html(*, order) -> str:
     context = {
         **_common(order),
         "seller": _seller_with_country(seller_snapshot()),
-        "buyer": buyer_snapshot(order=order),
+        "buyer": _buyer(buyer_snapshot(order=order)),
         "totals": _totals(order=order, net=net, tax=gross - net, gross=gross),
         "tax_note": _tax_note(
             reverse_charge=_order_reverse_charge(order), stored=order_tax_note(order=order)
@@ -117,7 +123,7 @@ def invoice_html(*, invoice) -> str:
         "invoice": invoice,
         "issued_on": timezone.localtime(invoice.issued_at),
         "seller": _seller_with_country(invoice.seller),
-        "buyer": invoice.buyer,
+        "buyer": _buyer(invoice.buyer),
         "totals": _totals(order=order, net=invoice.net, tax=invoice.tax, gross=invoice.gross),
         "tax_note": _tax_note(reverse_charge=invoice.reverse_charge, stored=invoice.tax_note),
     }
@@ -137,7 +143,7 @@ def credit_note_html(*, credit_note) -> str:
         "invoice": invoice,
         "issued_on": timezone.localtime(credit_note.issued_at),
         "seller": _seller_with_country(invoice.seller),
-        "buyer": invoice.buyer,
+        "buyer": _buyer(invoice.buyer),
         "net": money_display(net, currency),
         "tax": money_display(amount - net, currency),
         "gross": money_display(amount, currency),
@@ -165,7 +171,7 @@ def packing_slip_html(*, shipment) -> str:
         "shipment": shipment,
         "shipped_on": timezone.localtime(shipment.created_at),
         "seller": _seller_with_country(seller_snapshot()),
-        "buyer": buyer_snapshot(order=order),
+        "buyer": _buyer(buyer_snapshot(order=order)),
         "lines": rows,
     }
     return render_to_string("order_documents/pdf/packing_slip.html", context)

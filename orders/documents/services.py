@@ -103,7 +103,8 @@ def buyer_snapshot(*, order) -> dict:
         else "",
         "vat_number": company.vat_number if company is not None else "",
         "country": company.country if company is not None else "",
-        "payment_terms": company.get_payment_terms_display() if company is not None else "",
+        # The code: printed in the reader's language (orders.documents.pdf).
+        "payment_terms": company.payment_terms if company is not None else "",
         "address": billing or shipping,
         "shipping_address": shipping,
         "email": user.email if user else order.guest_email,

@@ -113,3 +113,10 @@ def test_the_packing_slip_lists_the_shipments_lines_without_prices(order, client
     assert client.get(url).content.startswith(b"%PDF")
     client.force_login(stranger)
     assert client.get(url).status_code == 404
+
+
+def test_the_invoice_prints_the_payment_terms_in_the_readers_language(order):
+    invoice = invoice_issue(order=order)  # issued while the page was English
+    with translation.override("de"):
+        html = pdf.invoice_html(invoice=invoice)
+    assert "Auf Rechnung, 30 Tage" in html
