@@ -136,3 +136,29 @@ def test_a_buyer_sees_the_links_but_no_forms_and_a_stranger_nothing(rf, order, s
         )
         assert ("Order confirmation" in html) is expected
         assert "issue-form" not in html
+
+
+def test_the_document_list_costs_the_same_queries_with_more_documents(
+    order, sales_manager, django_assert_num_queries
+):
+    from orders.documents.selectors import shipment_model
+
+    invoice_issue(order=order)
+    Shipment = shipment_model()
+
+    def grow(count):
+        for index in range(count):
+            credit_note_issue(order=order, amount="0.01", reason=f"Seal {index}")
+            if Shipment is not None:
+                Shipment.objects.create(
+                    order=order, number=f"S-{order.number}-{index}-{count}", source="staff"
+                )
+
+    grow(1)
+    order_documents(order=order, user=sales_manager)  # warm the permission cache
+    with django_assert_num_queries(4 if Shipment is not None else 3):
+        small = order_documents(order=order, user=sales_manager)
+    grow(5)
+    with django_assert_num_queries(4 if Shipment is not None else 3):
+        large = order_documents(order=order, user=sales_manager)
+    assert len(large) - len(small) == (10 if Shipment is not None else 5)
