@@ -11,7 +11,13 @@ class WebhookEndpointForm(forms.Form):
     url = forms.URLField(
         label=_("URL"),
         max_length=500,
-        validators=[URLValidator(schemes=["http", "https"])],
+        validators=[
+            URLValidator(
+                schemes=["http", "https"],
+                message=_("Enter a URL starting with http:// or https://."),
+            )
+        ],
+        error_messages={"invalid": _("Enter a URL starting with http:// or https://.")},
         assume_scheme="https",
         help_text=_("Where the events are POSTed (http or https)."),
     )

@@ -85,6 +85,11 @@ def test_the_operator_adds_an_endpoint_and_sees_its_secret(operator):
     assert endpoint.events == ["order.placed", "shipment.created"] and endpoint.active
     html = operator.get(response["Location"]).content.decode()
     assert endpoint.secret in html and 'id="endpoint-secret-value"' in html
+    # Real checkboxes (Oscar's field partial would give them a text input's form-control).
+    assert re.search(
+        r'<input class="form-check-input" type="checkbox" name="events" value="order.placed"[^>]* checked>',
+        html,
+    )
 
     old_secret = endpoint.secret
     operator.post(reverse("webhooks:endpoint-secret-rotate", kwargs={"pk": endpoint.pk}))
