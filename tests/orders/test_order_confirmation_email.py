@@ -58,7 +58,7 @@ def _place_order(client, *, purchase_order_number: str) -> Order:
         {"action": "place_order", "purchase_order_number": purchase_order_number},
     )
     assert response.status_code == 302, response.content.decode()[:3000]
-    return Order.objects.get()
+    return Order.objects.get(purchase_order_number=purchase_order_number)
 
 
 def _confirmation(order) -> mail.EmailMessage:
