@@ -3,6 +3,7 @@ orders with a timeline (one partly shipped and in transit, one delivered)."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -94,16 +95,25 @@ def _backdate(order, *, days: int) -> None:
     Order = get_model("order", "Order")
     start = timezone.now() - timedelta(days=days)
     Order.objects.filter(pk=order.pk).update(date_placed=start)
-    moments = [
-        *((e, "created_at") for e in OrderStatusEvent.objects.filter(order=order)),
-        *((s, "created_at") for s in Shipment.objects.filter(order=order)),
-    ]
-    for index, (obj, field) in enumerate(moments, start=1):
-        type(obj).objects.filter(pk=obj.pk).update(**{field: start + timedelta(hours=6 * index)})
+    # In the order they happened (a shipment is saved just before the status it causes).
+    moments = sorted(
+        [*OrderStatusEvent.objects.filter(order=order), *Shipment.objects.filter(order=order)],
+        key=lambda obj: obj.created_at,
+    )
+    for index, obj in enumerate(moments, start=1):
+        type(obj).objects.filter(pk=obj.pk).update(created_at=start + timedelta(hours=6 * index))
 
 
-def demo_orders_ensure() -> int:
-    """Two Rheinland Auto orders with a timeline; return how many were created."""
+def demo_orders_ensure(*, enabled: bool | None = None) -> int:
+    """Two Rheinland Auto orders with a timeline; return how many were created.
+
+    On for ``make run`` (DEBUG), off in tests (their own orders must be the only ones);
+    the setting ``SHOP_DEMO_TRACKED_ORDERS`` overrides either way.
+    """
+    if enabled is None:
+        enabled = getattr(settings, "SHOP_DEMO_TRACKED_ORDERS", settings.DEBUG)
+    if not enabled:
+        return 0
     User = get_user_model()
     Order = get_model("order", "Order")
     Company = get_model("companies", "Company")

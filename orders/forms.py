@@ -15,7 +15,7 @@ class OrderStatusForm(forms.Form):
 
     def __init__(self, *args, allowed: tuple[str, ...] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [
+        self.fields["status"].choices = [("", _("Choose the next status"))] + [
             (status, states.name(status))
             for status in allowed
             # Shipments move an order to "(Partially) shipped" and "Delivered"; cancelling
@@ -25,7 +25,7 @@ class OrderStatusForm(forms.Form):
 
     @property
     def has_choices(self) -> bool:
-        return bool(self.fields["status"].choices)
+        return len(self.fields["status"].choices) > 1
 
 
 class OrderCancelForm(forms.Form):
