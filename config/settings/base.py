@@ -343,6 +343,13 @@ CELERY_BEAT_SCHEDULE = {
     "approvals-housekeeping": {"task": "shop.approvals.tasks.housekeeping", "schedule": 900.0},
     # CMS: pages scheduled by editors (go-live / expiry) go live within a minute.
     "cms-publish-scheduled": {"task": "cms.editorial.tasks.publish_scheduled", "schedule": 60.0},
+    # Outbound webhooks: deliveries due (new, or waiting out their backoff) go out.
+    "webhooks-deliver-due": {"task": "shop.webhooks.tasks.deliver_due", "schedule": 30.0},
+    # ERP API: Idempotency-Key records older than a day are dropped.
+    "integrations-idempotency-purge": {
+        "task": "shop.integrations.tasks.idempotency_purge",
+        "schedule": 3600.0,
+    },
 }
 # Without a broker there is no beat: each web process flushes the analytics buffer itself,
 # from a background thread, every ANALYTICS_FLUSH_SECONDS.
@@ -450,6 +457,29 @@ OSCAR_DASHBOARD_NAVIGATION = [
     else _item
     for _item in OSCAR_DASHBOARD_NAVIGATION
 ]
+
+
+def _superuser(user, *args, **kwargs) -> bool:
+    return user.is_active and user.is_superuser
+
+
+# The ERP link: tokens, webhooks and the log of sent emails are the operator's (superuser's);
+# each view checks the same on the server. Oscar resolves access for its own URL names only,
+# so these entries bring their own access function.
+OSCAR_DASHBOARD_NAVIGATION.append(
+    {
+        "label": gettext_lazy("Integration"),
+        "icon": "fas fa-plug",
+        "children": [
+            {"label": gettext_lazy("API tokens"), "url_name": "integrations:token-list",
+             "access_fn": _superuser},
+            {"label": gettext_lazy("Webhooks"), "url_name": "webhooks:endpoint-list",
+             "access_fn": _superuser},
+            {"label": gettext_lazy("Sent notifications"), "url_name": "notifications:log-list",
+             "access_fn": _superuser},
+        ],
+    }
+)  # fmt: skip
 
 
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}

@@ -52,3 +52,22 @@ def test_the_top_bar_links_the_dashboard_for_sales_managers_only(
     assert 'id="nav_crm"' in html
     client.force_login(sales_manager)
     assert 'id="nav_dashboard"' in client.get("/shop/catalogue/").content.decode()
+
+
+INTEGRATION_PAGES = ("/shop/integrations/tokens/", "/shop/webhooks/", "/shop/notifications/log/")
+
+
+def test_the_integration_menu_is_the_operators_and_leads_to_its_pages(
+    client, superuser, sales_manager
+):
+    client.force_login(superuser)
+    page = client.get("/shop/dashboard/").content.decode()
+    for url in INTEGRATION_PAGES:
+        assert f'href="{url}"' in page
+        assert client.get(url).status_code == 200
+    # A sales manager's menu does not offer them (and the pages refuse them on the server).
+    client.force_login(sales_manager)
+    page = client.get("/shop/dashboard/").content.decode()
+    for url in INTEGRATION_PAGES:
+        assert f'href="{url}"' not in page
+        assert client.get(url).status_code in (403, 404)
