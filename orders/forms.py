@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from orders import states
 from orders.models import Carrier, TrackingEvent
+from shop.validators import TextGuardMixin
 
 
-class OrderStatusForm(forms.Form):
+class OrderStatusForm(TextGuardMixin, forms.Form):
     """Move the order to one of the statuses the table allows next (not shipment-driven ones)."""
 
     status = forms.ChoiceField(label=_("New status"))
@@ -28,7 +29,7 @@ class OrderStatusForm(forms.Form):
         return len(self.fields["status"].choices) > 1
 
 
-class OrderCancelForm(forms.Form):
+class OrderCancelForm(TextGuardMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason for the cancellation"),
         max_length=1000,
@@ -36,7 +37,7 @@ class OrderCancelForm(forms.Form):
     )
 
 
-class ShipmentForm(forms.Form):
+class ShipmentForm(TextGuardMixin, forms.Form):
     """Quantities to ship now per order line, the carrier and its tracking number."""
 
     carrier = forms.ModelChoiceField(
@@ -85,7 +86,7 @@ class ShipmentForm(forms.Form):
         return result
 
 
-class TrackingEventForm(forms.Form):
+class TrackingEventForm(TextGuardMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Event"), choices=TrackingEvent.Kind.choices)
     occurred_at = forms.DateTimeField(
         label=_("When"),

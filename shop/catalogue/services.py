@@ -19,6 +19,7 @@ from oscar.core.utils import slugify
 
 from shop import uploads
 from shop.errors import PortalError
+from shop.validators import TextGuardMixin
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
@@ -141,7 +142,7 @@ def category_ids_by_path() -> dict[str, int]:
     return by_path
 
 
-class ProductItemForm(forms.Form):
+class ProductItemForm(TextGuardMixin, forms.Form):
     sku = forms.CharField(label=gettext_lazy("SKU"), max_length=64, required=False)
     external_id = forms.CharField(label=gettext_lazy("external ID"), max_length=64, required=False)
     title = forms.CharField(label=gettext_lazy("title"), max_length=255, required=False)

@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shop.integrations.models import Scope
+from shop.validators import TextGuardMixin
 
 
-class TokenCreateForm(forms.Form):
+class TokenCreateForm(TextGuardMixin, forms.Form):
     name = forms.CharField(
         label=_("Name"),
         max_length=100,

@@ -24,6 +24,7 @@ from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.core.loading import get_model
 
 from shop.errors import PortalError
+from shop.validators import TextGuardMixin
 
 
 class StockShortage(PortalError, UnableToPlaceOrder):
@@ -111,7 +112,7 @@ class DecimalCommaField(forms.DecimalField):
         return super().to_python(value)
 
 
-class StockItemForm(forms.Form):
+class StockItemForm(TextGuardMixin, forms.Form):
     sku = forms.CharField(label=gettext_lazy("SKU"), max_length=64, required=False)
     product_external_id = forms.CharField(
         label=gettext_lazy("product external ID"), max_length=64, required=False

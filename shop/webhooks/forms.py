@@ -4,10 +4,11 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from shop.validators import TextGuardMixin
 from shop.webhooks.models import EVENT_TYPES, WebhookDelivery, WebhookEndpoint
 
 
-class WebhookEndpointForm(forms.Form):
+class WebhookEndpointForm(TextGuardMixin, forms.Form):
     url = forms.URLField(
         label=_("URL"),
         max_length=500,
@@ -41,7 +42,7 @@ class WebhookEndpointForm(forms.Form):
         return cls(data=data, initial=initial)
 
 
-class DeliveryFilterForm(forms.Form):
+class DeliveryFilterForm(TextGuardMixin, forms.Form):
     endpoint = forms.ModelChoiceField(
         label=_("Endpoint"), queryset=WebhookEndpoint.objects.all(), required=False
     )

@@ -109,3 +109,38 @@ def test_others_are_refused(client, who):
         assert response.status_code == 403
     assert not Shipment.objects.exists()
     assert client.get(_url("order-status", order)).status_code in (302, 403, 405)
+
+
+def test_oscars_own_status_and_shipping_actions_are_refused_even_when_posted_by_hand(manager):
+    order = order_with_lines(2, confirmed=False)
+    line = order.lines.first()
+    posts = [
+        {"order_action": "change_order_status", "new_status": states.CONFIRMED},
+        {"line_action": "change_line_statuses", "selected_line": [line.pk],
+         "new_status": states.SHIPPED},
+        {"line_action": "create_shipping_event", "selected_line": [line.pk],
+         f"selected_line_qty_{line.pk}": 1, "shipping_event_type": "shipped"},
+    ]  # fmt: skip
+    for data in posts:
+        manager.post(_detail(order), data)
+    order.refresh_from_db()
+    line.refresh_from_db()
+    assert order.status == states.PLACED and not order.status_events.exists()
+    assert line.status != states.SHIPPED and not order.shipping_events.exists()
+    # ...and the order list has no bulk status change either.
+    html = manager.get(reverse("dashboard:order-list")).content.decode()
+    assert 'value="change_order_statuses"' not in html
+    manager.post(
+        reverse("dashboard:order-list"),
+        {"action": "change_order_statuses", "selected_order": [order.pk],
+         "new_status": states.CONFIRMED},
+    )  # fmt: skip
+    order.refresh_from_db()
+    assert order.status == states.PLACED
+
+
+def test_the_order_page_offers_the_documents_and_the_invoice_button_to_staff(manager):
+    order = order_with_lines(2, confirmed=True)
+    html = manager.get(_detail(order)).content.decode()
+    assert 'id="order-documents"' in html and 'id="invoice-issue-form"' in html
+    assert reverse("order_documents:invoice-issue", kwargs={"order_number": order.number}) in html

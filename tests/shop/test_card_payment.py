@@ -22,6 +22,13 @@ from shop.payment.models import CardIntent, StripeEvent, UnmatchedPayment
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
+
+
+def _checkout_orders():
+    """Orders placed by the test's checkout, not the ones seed_demo leaves (DEMO-...)."""
+    return Order.objects.exclude(number__startswith="DEMO-")
+
+
 PaymentEvent = get_model("order", "PaymentEvent")
 StockRecord = get_model("partner", "StockRecord")
 
@@ -182,7 +189,7 @@ def test_a_card_buyer_pays_and_gets_one_order_even_when_placing_twice(client, de
     assert response["Location"] == reverse("checkout:thank-you")
     # A double click or a replayed POST: still one order, and no second intent or charge.
     _place(client, intent.intent_id)
-    order = Order.objects.get()
+    order = _checkout_orders().get()
     assert order.company.slug == "iberia-fleet" and order.purchase_order_number == "PO-77"
     source = order.sources.get()
     assert (source.source_type.name, source.reference) == ("Card (Stripe)", intent.intent_id)
@@ -200,12 +207,12 @@ def test_an_unconfirmed_card_payment_keeps_the_basket_and_says_why(client, demo,
     response = _place(client, intent.intent_id)
     assert response.status_code == 200
     assert "The card payment did not go through" in response.content.decode()
-    assert not Order.objects.exists()
+    assert not _checkout_orders().exists()
     assert Basket.objects.get(owner__email=PABLO, status="Open").num_lines == 1
 
     response = _place(client, "")
     assert "The card payment was not confirmed" in response.content.decode()
-    assert not Order.objects.exists()
+    assert not _checkout_orders().exists()
 
 
 def test_a_refund_goes_through_stripe_and_is_recorded_on_the_order(client, demo, stripe_on):
@@ -213,7 +220,7 @@ def test_a_refund_goes_through_stripe_and_is_recorded_on_the_order(client, demo,
     intent = CardIntent.objects.get()
     _browser_confirms(intent.intent_id)
     _place(client, intent.intent_id)
-    order = Order.objects.get()
+    order = _checkout_orders().get()
     with pytest.raises(card.CardPaymentRefused, match="Refund an amount between"):
         card.card_refund(order=order, amount=order.total_incl_tax + 1)
     refund_id = card.card_refund(order=order, amount=Decimal("5.00"))
@@ -275,7 +282,7 @@ def test_a_webhook_for_a_placed_order_adds_nothing(client, demo, stripe_on):
     payload = _event("evt_paid_3", "payment_intent.succeeded", intent.intent_id)
     assert _deliver(client, payload, _signed(payload)).status_code == 200
     assert not UnmatchedPayment.objects.exists()
-    assert Order.objects.count() == 1
+    assert _checkout_orders().count() == 1
     assert PaymentEvent.objects.count() == 1
     failed = _event("evt_failed_1", "payment_intent.payment_failed", intent.intent_id)
     assert _deliver(client, failed, _signed(failed)).status_code == 200
@@ -310,7 +317,7 @@ def test_last_units_sold_after_the_card_was_charged_refund_it_and_place_nothing(
     assert response.status_code == 302 and response["Location"] == reverse("basket:summary")
     page = client.get(response["Location"]).content.decode()
     assert "Your card payment was refunded in full." in page
-    assert not Order.objects.exists()
+    assert not _checkout_orders().exists()
     assert CardIntent.objects.get().status == card.REFUNDED_UNPLACED
     refunds = stripe_client().v1.refunds.list(params={"payment_intent": intent.intent_id})
     assert [r.amount for r in refunds.data] == [int(intent.amount * 100)]
@@ -325,7 +332,7 @@ def test_a_partial_refund_records_an_amount_not_every_line(client, demo, stripe_
     intent = CardIntent.objects.get()
     _browser_confirms(intent.intent_id)
     _place(client, intent.intent_id)
-    order = Order.objects.get()
+    order = _checkout_orders().get()
     card.card_refund(order=order, amount=Decimal("1.00"))
     partial = PaymentEvent.objects.get(order=order, event_type__name="Refunded")
     assert partial.line_quantities.count() == 0
@@ -351,7 +358,7 @@ def test_units_taken_during_placement_refund_the_card_too(client, demo, stripe_o
 
     page = response.content.decode()
     assert "The last units were sold a moment ago. Your card payment was refunded in full." in page
-    assert not Order.objects.exists()
+    assert not _checkout_orders().exists()
     assert CardIntent.objects.get().status == card.REFUNDED_UNPLACED
 
 
@@ -363,7 +370,7 @@ def test_the_buyer_reads_how_a_card_order_was_paid_on_preview_and_order_page(
     assert "Your card is charged €" in html  # formatted like every other amount
     _browser_confirms(intent.intent_id)
     _place(client, intent.intent_id)
-    order = Order.objects.get()
+    order = _checkout_orders().get()
     page = client.get(reverse("customer:order", kwargs={"order_number": order.number}))
     text = page.content.decode()
     assert f"(Stripe payment {intent.intent_id})" in text and "Paid by card: €" in text
@@ -389,7 +396,7 @@ def test_a_buyer_whose_place_order_never_arrived_places_it_with_the_payment_take
     response = _place(client, intent.intent_id)
 
     assert response.status_code == 302 and response["Location"] == reverse("checkout:thank-you")
-    order = Order.objects.get()
+    order = _checkout_orders().get()
     assert order.sources.get().amount_debited == order.total_incl_tax
     flag = UnmatchedPayment.objects.get()
     assert flag.resolved_at is not None and flag.order_number == order.number
@@ -411,4 +418,4 @@ def test_a_refunded_payment_is_replaced_by_a_new_one_for_the_same_basket(client,
     # And this one pays: the order is placed with the new payment.
     _browser_confirms(second.intent_id)
     assert _place(client, second.intent_id).status_code == 302
-    assert Order.objects.get().sources.get().reference == second.intent_id
+    assert _checkout_orders().get().sources.get().reference == second.intent_id

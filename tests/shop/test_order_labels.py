@@ -38,10 +38,17 @@ def test_the_stored_status_and_shipping_method_are_translated_on_the_order_page(
 
 
 def test_an_unknown_status_or_method_shows_as_stored(client, order):
-    order.status, order.shipping_method, order.shipping_code = "On hold", "Courier", "courier"
+    order.status, order.shipping_method, order.shipping_code = (
+        "Returned to sender",
+        "Courier",
+        "courier",
+    )
     order.save()
     html = _page(client, order, "de")
-    assert 'id="order-status">On hold<' in html and 'id="order-shipping-method">Courier<' in html
+    assert (
+        'id="order-status">Returned to sender<' in html
+        and 'id="order-shipping-method">Courier<' in html
+    )
 
 
 def test_every_status_of_the_pipeline_has_a_translatable_label(settings):
