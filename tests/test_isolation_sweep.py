@@ -61,6 +61,10 @@ EXEMPT_PREFIXES = {
     "api/v1/": "the ERP's API: integration tokens by scope, covered by tests/shop/integrations",
 }
 EXEMPT_NAMES = {
+    "notifications:log-detail": "the operator's (superuser's) log of sent notifications, "
+    "covered by tests/shop/notifications",
+    "notifications:log-resend": "the operator's (superuser's) log of sent notifications, "
+    "covered by tests/shop/notifications",
     "account_confirm_email": "allauth: addressed by an emailed secret key",
     "account_reset_password_from_key": "allauth: addressed by an emailed secret key",
     "password-reset-confirm": "addressed by an emailed token",
