@@ -152,6 +152,18 @@ def invoice_issue(*, order, by_user: AbstractBaseUser | None = None) -> Invoice:
             tax_note=order_tax_note(order=order),
             issued_by=by_user if by_user is not None and by_user.is_authenticated else None,
         )
+        # Card refunds made before the invoice existed had no document to credit: the
+        # invoice shows what was ordered, and one credit note beside it what went back.
+        refunded = sum((source.amount_refunded for source in order.sources.all()), Decimal("0"))
+        if refunded > 0:
+            credit_note_issue(
+                order=order,
+                amount=min(money_round(refunded), gross),
+                reason=_("Card refunds made before this invoice"),
+                by_user=by_user,
+                reference=f"refunds-before-{invoice.number}",
+                ledger=False,
+            )
     logger.info("Invoice %s issued for order %s.", invoice.number, order.number)
     return invoice
 

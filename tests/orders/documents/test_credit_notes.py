@@ -82,6 +82,25 @@ def test_a_card_refund_before_invoicing_issues_nothing(order, django_capture_on_
     assert not CreditNote.objects.exists()
 
 
+def test_the_invoice_after_a_card_refund_comes_with_a_credit_note_for_it(order):
+    from oscar.core.loading import get_model
+
+    SourceType = get_model("payment", "SourceType")
+    order.sources.create(
+        source_type=SourceType.objects.create(name="Card (Stripe)"),
+        amount_allocated=order.total_incl_tax,
+        amount_debited=order.total_incl_tax,
+        amount_refunded=Decimal("4.00"),
+        reference="pi_1",
+    )
+    invoice = invoice_issue(order=order)
+    note = CreditNote.objects.get()
+    assert (note.invoice, note.amount) == (invoice, Decimal("4.00"))
+    assert creditable_amount(order=order) == invoice.gross - Decimal("4.00")
+    assert invoice_issue(order=order) == invoice and CreditNote.objects.count() == 1
+    assert not LedgerEntry.objects.filter(kind=LedgerEntry.Kind.CREDIT_NOTE).exists()
+
+
 def test_shipping_invoices_and_cancelling_credits_the_rest(
     order, django_capture_on_commit_callbacks
 ):
