@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PRODUCTS ?= 400
+# Links in emails and the Site's domain follow the address `make run` serves on.
+RUN_ENV := WAGTAILADMIN_BASE_URL=$${WAGTAILADMIN_BASE_URL:-http://$(HOST):$(PORT)}
 
 # PostgreSQL + Redis as on the CI machine (override to point elsewhere).
 SERVICES_ENV := DATABASE_URL=$${SERVICES_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
@@ -30,11 +32,11 @@ LOCALSTRIPE_PORT ?= 8420
 LOCALSTRIPE_WEBHOOK_SECRET ?= whsec_localstripe_demo
 
 run: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo --products $(PRODUCTS)
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo --products $(PRODUCTS)
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@if [ -n "$$STRIPE_SECRET_KEY" ]; then \
-		exec $(BIN)/python manage.py runserver $(HOST):$(PORT); \
+		exec env $(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT); \
 	fi; \
 	$(BIN)/python config/localstripe_server.py --port $(LOCALSTRIPE_PORT) \
 		--webhook http://$(HOST):$(PORT)/shop/payment/stripe/webhook/ \
@@ -44,10 +46,10 @@ run: install
 	STRIPE_SECRET_KEY=sk_test_localstripe STRIPE_PUBLISHABLE_KEY=pk_test_localstripe \
 	STRIPE_API_BASE=http://127.0.0.1:$(LOCALSTRIPE_PORT) \
 	STRIPE_WEBHOOK_SECRET=$(LOCALSTRIPE_WEBHOOK_SECRET) \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 serve: install
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite on SQLite with eager Celery (browser journeys included).
 test: install browser-deps

@@ -8,7 +8,7 @@ Each service locks the order row, records who or what made the change and when, 
 import contextlib
 import contextvars
 import logging
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -268,6 +268,13 @@ def shipment_create(
                 raise OrderStatusError(
                     _("Unknown carrier “%(code)s”.") % {"code": carrier_code}, field="carrier"
                 )
+            # A carrier that tracks parcels: without its number the buyer gets no link.
+            if carrier.tracking_url_template and not tracking_number.strip():
+                raise OrderStatusError(
+                    _("Enter the tracking number %(carrier)s gave for this parcel.")
+                    % {"carrier": carrier.name},
+                    field="tracking_number",
+                )
         parsed = _parse_lines(locked, lines)
         shipped = _shipped_by_line(locked)
         for line_id, (line, quantity) in parsed.items():
@@ -346,6 +353,12 @@ def tracking_event_add(
     if kind not in TrackingEvent.Kind.values:
         raise OrderStatusError(
             _("“%(kind)s” is not a tracking event.") % {"kind": kind}, field="kind"
+        )
+    # A few minutes of clock difference between the carrier and us are normal; later is a typo.
+    if occurred_at is not None and occurred_at > timezone.now() + timedelta(minutes=15):
+        raise OrderStatusError(
+            _("A tracking event cannot lie in the future: check the date and time."),
+            field="occurred_at",
         )
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=shipment.order_id)

@@ -120,6 +120,10 @@ def test_oscars_own_status_and_shipping_actions_are_refused_even_when_posted_by_
          "new_status": states.SHIPPED},
         {"line_action": "create_shipping_event", "selected_line": [line.pk],
          f"selected_line_qty_{line.pk}": 1, "shipping_event_type": "shipped"},
+        {"line_action": "create_payment_event", "selected_line": [line.pk],
+         "payment_event_type": "refunded", "amount": "100"},
+        {"order_action": "create_order_payment_event", "payment_event_type": "refunded",
+         "amount": "100"},
     ]  # fmt: skip
     for data in posts:
         manager.post(_detail(order), data)
@@ -127,6 +131,7 @@ def test_oscars_own_status_and_shipping_actions_are_refused_even_when_posted_by_
     line.refresh_from_db()
     assert order.status == states.PLACED and not order.status_events.exists()
     assert line.status != states.SHIPPED and not order.shipping_events.exists()
+    assert not order.payment_events.exists()
     # ...and the order list has no bulk status change either.
     html = manager.get(reverse("dashboard:order-list")).content.decode()
     assert 'value="change_order_statuses"' not in html

@@ -153,3 +153,20 @@ def test_signals_are_sent_after_the_change_and_a_raising_receiver_breaks_nothing
         signals.order_status_changed.disconnect(boom)
     assert any(s.get("shipment_id") == shipment.pk and s["order_id"] == order.pk for s in seen)
     assert any(s.get("new_status") == states.SHIPPED for s in seen)
+
+
+def test_a_tracking_carrier_needs_its_tracking_number_and_events_cannot_lie_ahead():
+    order = order_with_lines(2)
+    (line,) = lines(order)
+    carrier("dhl")
+    with pytest.raises(OrderStatusError, match="tracking number DHL gave") as error:
+        shipment_create(order=order, lines={line.pk: 1}, carrier_code="dhl", tracking_number=" ")
+    assert error.value.field == "tracking_number" and not order.shipments.exists()
+    shipment = shipment_create(order=order, lines={line.pk: 1}, carrier_code="dhl",
+                               tracking_number="JD 2")  # fmt: skip
+    later = timezone.now() + datetime.timedelta(days=2)
+    with pytest.raises(OrderStatusError, match="cannot lie in the future") as error:
+        tracking_event_add(shipment=shipment, kind="in_transit", occurred_at=later)
+    assert error.value.field == "occurred_at" and not TrackingEvent.objects.exists()
+    soon = timezone.now() + datetime.timedelta(minutes=5)  # the carrier's clock may run ahead
+    tracking_event_add(shipment=shipment, kind="in_transit", occurred_at=soon)

@@ -49,8 +49,10 @@ class OrderDetailView(views.OrderDetailView):
     # Oscar's status, line-status and shipping-event forms would move an order past the
     # state machine without its history: the fulfilment panel (orders.views) replaces them,
     # and a hand-made POST of those actions is refused as unknown.
-    order_actions = ("save_note", "delete_note", "create_order_payment_event", "refund_card")
-    line_actions = ("create_payment_event",)
+    # Oscar's hand-made payment events too: "Refunded 100" typed there moved no money, wrote
+    # no credit note and left the refund figures unchanged. Refunds go through refund_card.
+    order_actions = ("save_note", "delete_note", "refund_card")
+    line_actions = ()
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

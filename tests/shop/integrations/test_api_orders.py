@@ -244,7 +244,12 @@ def _ship(orders) -> None:
 
     for order in orders:
         line = order.lines.first()
-        shipment = shipment_create(order=order, lines={line.pk: 1}, carrier_code="dhl")
+        shipment = shipment_create(
+            order=order,
+            lines={line.pk: 1},
+            carrier_code="dhl",
+            tracking_number=f"JD-{order.number}",
+        )
         tracking_event_add(shipment=shipment, kind="in_transit")
 
 

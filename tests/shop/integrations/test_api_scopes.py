@@ -19,7 +19,9 @@ def _shipment(order, carrier):
     from orders.services import shipment_create
 
     line = order.lines.get()
-    return shipment_create(order=order, lines={line.pk: 1}, carrier_code=carrier.code)
+    return shipment_create(
+        order=order, lines={line.pk: 1}, carrier_code=carrier.code, tracking_number="JD-1"
+    )
 
 
 # (name, scope, method, path, body, expected status); paths are filled per test.
