@@ -5,6 +5,7 @@ Invoices and credit notes print the seller and buyer as snapshotted when they we
 the confirmation and packing slips read the live order.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,6 +20,13 @@ from shop.tax.models import OrderTaxRecord
 from shop.tax.services import REVERSE_CHARGE_TEXT, order_tax_note
 
 Line = get_model("order", "Line")
+
+# Days to pay by the company's payment terms (the invoice snapshot keeps the terms' code).
+PAYMENT_DAYS = {
+    Company.PaymentTerms.NET_15: 15,
+    Company.PaymentTerms.NET_30: 30,
+    Company.PaymentTerms.NET_60: 60,
+}
 
 # Relative URLs in the templates (none today) resolve next to them, never over the network.
 BASE_URL = str(Path(__file__).resolve().parent / "templates" / "order_documents" / "pdf") + "/"
@@ -118,10 +126,19 @@ def order_confirmation_html(*, order) -> str:
 def invoice_html(*, invoice) -> str:
     """Render the HTML of an invoice, with the parties as they were on the day of issue."""
     order = invoice.order
+    issued_on = timezone.localtime(invoice.issued_at)
+    # An invoice names when the goods were delivered (German law asks for it): the days the
+    # shipments left, or the invoice date when it was issued before anything shipped.
+    shipped = [timezone.localtime(moment).date() for moment in
+               order.shipments.order_by("created_at").values_list("created_at", flat=True)]  # fmt: skip
+    days = PAYMENT_DAYS.get(invoice.buyer.get("payment_terms", ""))
     context = {
         **_common(order),
         "invoice": invoice,
-        "issued_on": timezone.localtime(invoice.issued_at),
+        "issued_on": issued_on,
+        "delivered_from": shipped[0] if shipped else issued_on.date(),
+        "delivered_to": shipped[-1] if shipped else issued_on.date(),
+        "due_on": (issued_on + timedelta(days=days)).date() if days else None,
         "seller": _seller_with_country(invoice.seller),
         "buyer": _buyer(invoice.buyer),
         "totals": _totals(order=order, net=invoice.net, tax=invoice.tax, gross=invoice.gross),

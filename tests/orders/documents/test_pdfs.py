@@ -1,9 +1,11 @@
 """The PDFs render, with both parties' legal details and the reverse-charge text when it applies."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import dateformat, timezone, translation
+from django.utils.formats import get_format
 
 from orders.documents import pdf
 from orders.documents.services import credit_note_issue, invoice_issue
@@ -120,3 +122,16 @@ def test_the_invoice_prints_the_payment_terms_in_the_readers_language(order):
     with translation.override("de"):
         html = pdf.invoice_html(invoice=invoice)
     assert "Auf Rechnung, 30 Tage" in html
+
+
+def test_the_invoice_names_the_delivery_date_and_when_payment_is_due(order):
+    # The documents' company pays in 30 days (see the payment terms test above).
+    invoice = invoice_issue(order=order)
+    issued = timezone.localtime(invoice.issued_at).date()
+    with translation.override("en-gb"):
+        html = pdf.invoice_html(invoice=invoice)
+    assert "Delivery date" in html and "Due date" in html
+    assert dateformat.format(issued + timedelta(days=30), get_format("DATE_FORMAT")) in html
+    with translation.override("de"):
+        html = pdf.invoice_html(invoice=invoice)
+    assert "Lieferdatum" in html and "Fällig am" in html
