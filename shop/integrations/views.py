@@ -108,6 +108,20 @@ def _sync_arguments(request) -> dict:
     }
 
 
+def _sync_response(request, *, queryset, changed_field: str, serializer) -> Response:
+    """One page of an incremental sync: the rows, the cursor to go on from, and whether more wait."""
+    page = selectors.sync_page(
+        queryset=queryset, changed_field=changed_field, **_sync_arguments(request)
+    )
+    return Response(
+        {
+            "results": serializer(page.rows, many=True).data,
+            "next_cursor": page.next_cursor,
+            "has_more": page.has_more,
+        }
+    )
+
+
 class OrderListView(APIView):
     permission_classes = [scope_required(Scope.ORDERS_READ)]
 
@@ -118,18 +132,10 @@ class OrderListView(APIView):
         responses={200: serializers.OrderPageSerializer, **ERROR_RESPONSES},
     )
     def get(self, request):
-        page = selectors.sync_page(
-            queryset=selectors.orders_for_api(),
-            changed_field="modified_at",
-            **_sync_arguments(request),
-        )
-        return Response(
-            {
-                "results": serializers.OrderSerializer(page.rows, many=True).data,
-                "next_cursor": page.next_cursor,
-                "has_more": page.has_more,
-            }
-        )
+        return _sync_response(
+            request, queryset=selectors.orders_for_api(), changed_field="modified_at",
+            serializer=serializers.OrderSerializer,
+        )  # fmt: skip
 
 
 class OrderDetailView(APIView):
@@ -310,18 +316,10 @@ class CompanyListView(APIView):
         responses={200: serializers.CompanyPageSerializer, **ERROR_RESPONSES},
     )
     def get(self, request):
-        page = selectors.sync_page(
-            queryset=selectors.companies_for_api(),
-            changed_field="updated_at",
-            **_sync_arguments(request),
-        )
-        return Response(
-            {
-                "results": serializers.CompanySerializer(page.rows, many=True).data,
-                "next_cursor": page.next_cursor,
-                "has_more": page.has_more,
-            }
-        )
+        return _sync_response(
+            request, queryset=selectors.companies_for_api(), changed_field="updated_at",
+            serializer=serializers.CompanySerializer,
+        )  # fmt: skip
 
 
 class CompanyDetailView(APIView):
