@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 def credit_limit_task_create(*, company_id: int, user_id: int, amount: str, currency: str) -> None:
     """Create the account manager's task to review a limit (one per company per day)."""
-    from crm_embedded.models import Task
+    from crm_embedded.tasks.models import Task
     from shop.credit.selectors import credit_company
 
     company = credit_company(company_id=company_id)

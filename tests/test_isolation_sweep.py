@@ -19,9 +19,9 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.test.factories import create_order
 
-from crm_embedded.models import Task
 from crm_embedded.quotes.models import Quote, QuoteLine, QuoteVersion
 from crm_embedded.quotes.states import State
+from crm_embedded.tasks.models import Task
 from shop.approvals.models import ApprovalRequest, ApprovalRule
 from shop.approvals.states import State as ApprovalState
 from shop.bulk.models import RequisitionList
@@ -36,6 +36,7 @@ from shop.credit.models import LedgerEntry
 from shop.pricing.models import PriceList, PriceListEntry
 from tests.factories import CompanyFactory, CompanyMemberFactory, ProductFactory, UserFactory
 from tests.orders.documents.sweep import sweep_credit_note, sweep_invoice, sweep_shipment
+from tests.sweep_parts import Probe, parts
 
 UserAddress = get_model("address", "UserAddress")
 Email = get_model("communication", "Email")
@@ -150,7 +151,7 @@ def _side(name: str, account_manager) -> Side:
     price_entry = PriceListEntry.objects.create(
         price_list=price_list, product=product, value=Decimal("9.99")
     )
-    return Side(
+    side = Side(
         company=company,
         admin=admin,
         member=member,
@@ -194,6 +195,9 @@ def _side(name: str, account_manager) -> Side:
         requisition=RequisitionList.objects.create(company=company, owner=admin, name="Monthly"),
         extra=_quote_objects(name, company, member.user, account_manager, product),
     )
+    for part in parts():
+        side.extra.update(part.objects(side))
+    return side
 
 
 def _quote_objects(name: str, company, buyer, account_manager, product) -> dict:
@@ -228,16 +232,6 @@ def _quote_objects(name: str, company, buyer, account_manager, product) -> dict:
     )  # fmt: skip
     return {"quote": quote, "quote_line": line, "task": task, "approval": approval, "rule": rule,
             "ledger": ledger}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Probe:
-    method: str
-    kwargs: object  # (Side) -> dict
-    # "admin": the company's admin; "buyer": its buyer (who sent the approval request);
-    # "staff": its account manager
-    actor: str = "admin"
-    data: dict | None = None
 
 
 SCOPED: dict[str, Probe] = {
@@ -313,6 +307,8 @@ SCOPED: dict[str, Probe] = {
     "order_documents:credit-note": Probe("get", lambda s: {"number": sweep_credit_note(s).number}),
     "order_documents:packing-slip": Probe("get", lambda s: {"number": sweep_shipment(s).number}),
 }  # fmt: skip
+for _part in parts():
+    SCOPED.update(_part.PROBES)
 
 
 def test_every_object_url_is_in_the_sweep():

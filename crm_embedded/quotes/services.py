@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from crm_embedded.models import Task
 from crm_embedded.quotes import notifications, selectors
 from crm_embedded.quotes.models import Quote, QuoteEvent, QuoteLine, QuoteMessage, QuoteVersion
 from crm_embedded.quotes.states import STAFF_EDITABLE, IllegalTransition, State, transition_check
+from crm_embedded.tasks.models import Task
 from shop.basket import services as basket_services
 from shop.companies.selectors import user_is_sales_manager
 from shop.errors import PortalError

@@ -6,11 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crm_embedded.access import staff_required
 from crm_embedded.quotes import selectors, services
 from crm_embedded.quotes.forms import ApprovalDecisionForm, MessageForm, TermsForm
 from crm_embedded.quotes.states import OPEN_STATES, STAFF_EDITABLE, IllegalTransition, State
 from crm_embedded.quotes.views_buyer import version_pdf_response
-from crm_embedded.views import staff_required
 from shop.bulk.parser import is_whole
 from shop.companies.selectors import user_is_sales_manager
 

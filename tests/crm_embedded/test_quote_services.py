@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from crm_embedded.models import Task
+from crm_embedded.tasks.models import Task
 from crm_embedded.quotes import services, states, tasks
 from crm_embedded.quotes.models import Quote, QuoteEvent, QuoteMessage, QuoteVersion
 from crm_embedded.quotes.services import QuoteError, RequestItem

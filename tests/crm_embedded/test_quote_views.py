@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from crm_embedded.models import Task
+from crm_embedded.tasks.models import Task
 from crm_embedded.quotes.models import Quote
 from crm_embedded.quotes.states import State
 from tests.factories import CompanyFactory, CompanyMemberFactory, ProductFactory, UserFactory

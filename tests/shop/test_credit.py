@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from crm_embedded.models import Task
+from crm_embedded.tasks.models import Task
 from shop.companies.models import AuditEntry
 from shop.credit import selectors, services
 from shop.credit.forms import HoldOverrideForm, LedgerCreditForm, LimitRequestForm

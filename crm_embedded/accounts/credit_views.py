@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from crm_embedded.views import staff_required
+from crm_embedded.access import staff_required
 from shop.companies import selectors as company_selectors
 from shop.credit import selectors, services
 from shop.credit.forms import CreditSettingsForm, HoldOverrideForm, LedgerCreditForm

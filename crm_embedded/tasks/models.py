@@ -20,6 +20,7 @@ class Task(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "crm_embedded_task"  # moved from crm_embedded with its rows
         ordering = ["done_at", "due_at", "created_at"]
         constraints = [
             models.UniqueConstraint(

@@ -1,80 +1,25 @@
-"""The account managers' workspace: their accounts, applications to review, acting for a buyer.
+"""The accounts room: the account team's companies, applications to review, acting for a buyer.
 
 Reads go through shop's and orders' selectors, writes through shop's services; every
 company is looked up among the companies the staff user may see, so others are a 404.
 """
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crm_embedded.access import company_or_404, staff_required
 from orders.selectors import orders_for_company
 from shop.companies import acting, selectors, services
 from shop.companies.forms import DecisionForm
-from shop.companies.models import Company, CompanyApplication
+from shop.companies.models import Company
 from shop.companies.services import CompanyError
 from shop.validators import TextGuardMixin
-
-
-def staff_required(view):
-    """Account managers, sales managers and superusers only."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if getattr(request, "acting_staff", None):
-            messages.info(request, _("Stop acting for the customer to use the CRM."))
-            return redirect("/shop/")
-        if not selectors.user_is_account_staff(user=request.user):
-            raise PermissionDenied(_("The CRM is for the seller's account team."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _company_or_404(request: HttpRequest, pk: int) -> Company:
-    return get_object_or_404(selectors.companies_for_staff(user=request.user), pk=pk)
-
-
-@staff_required
-def workspace(request: HttpRequest) -> HttpResponse:
-    companies = selectors.companies_for_staff(user=request.user)
-    pending = selectors.applications_for_staff(user=request.user).filter(
-        status=CompanyApplication.Status.PENDING
-    )
-    from crm_embedded.models import Task
-    from crm_embedded.quotes.selectors import quotes_awaiting_approval, quotes_for_staff
-    from crm_embedded.quotes.states import State
-
-    waiting = quotes_for_staff(user=request.user).filter(
-        state__in=[State.REQUESTED, State.IN_REVIEW, State.AWAITING_APPROVAL]
-    )
-    is_sales_manager = selectors.user_is_sales_manager(user=request.user)
-    return render(
-        request,
-        "crm/workspace.html",
-        {
-            "tasks": Task.objects.filter(owner=request.user, done_at__isnull=True)[:50],
-            "waiting_quotes": waiting.order_by("created_at")[:30],
-            "companies": companies.order_by("legal_name")[:50],
-            "company_count": companies.count(),
-            "pending_applications": pending[:20],
-            "is_sales_manager": is_sales_manager,
-            "approval_count": quotes_awaiting_approval(user=request.user).count()
-            if is_sales_manager
-            else 0,
-        },
-    )
 
 
 @staff_required
@@ -131,7 +76,7 @@ class ReassignForm(TextGuardMixin, forms.Form):
 
 @staff_required
 def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    company = _company_or_404(request, pk)
+    company = company_or_404(request, pk)
     is_sales_manager = selectors.user_is_sales_manager(user=request.user)
     return render(
         request,
@@ -154,7 +99,7 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    company = _company_or_404(request, pk)
+    company = company_or_404(request, pk)
     form = StaffCompanyForm(request.POST or None, instance=company)
     if request.method == "POST" and form.is_valid():
         try:
@@ -175,7 +120,7 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def company_reassign(request: HttpRequest, pk: int) -> HttpResponse:
-    company = _company_or_404(request, pk)
+    company = company_or_404(request, pk)
     form = ReassignForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose an account manager from the list."))
@@ -198,7 +143,7 @@ def company_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def company_act_as(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    company = _company_or_404(request, pk)
+    company = company_or_404(request, pk)
     get_object_or_404(company.members, pk=member_pk)
     try:
         member = acting.acting_start(
@@ -253,17 +198,3 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "crm/application_detail.html", {"application": application, "form": form}
     )
-
-
-@staff_required
-@require_POST
-def task_done(request: HttpRequest, pk: int) -> HttpResponse:
-    from django.utils import timezone
-
-    from crm_embedded.models import Task
-
-    task = get_object_or_404(Task, pk=pk, owner=request.user)
-    task.done_at = timezone.now()
-    task.save(update_fields=["done_at"])
-    messages.success(request, _("Done: %(task)s") % {"task": task.title})
-    return redirect("crm:home")

@@ -14,7 +14,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from crm_embedded.views import _company_or_404, staff_required
+from crm_embedded.access import company_or_404, staff_required
 from shop.bulk.parser import is_whole
 from shop.companies import selectors as company_selectors
 from shop.companies.models import CustomerGroup
@@ -253,7 +253,7 @@ def price_list_copy(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def company_price_check(request: HttpRequest, pk: int) -> HttpResponse:
     """How a company's price for one SKU is built, for its account manager."""
-    company = _company_or_404(request, pk)
+    company = company_or_404(request, pk)
     sku = request.GET.get("sku", "").strip()[:64]
     quantity = request.GET.get("quantity", "1")
     quantity = int(quantity) if is_whole(quantity) and 0 < int(quantity) < 10**7 else 1

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Companies as the account team sees them: applications, act-as, the single customer view."""
+
+    name = "crm_embedded.accounts"
+    label = "crm_accounts"
+    verbose_name = "CRM accounts"

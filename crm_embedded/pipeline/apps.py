@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PipelineConfig(AppConfig):
+    """Opportunities by stage, the board and the forecast."""
+
+    name = "crm_embedded.pipeline"
+    label = "crm_pipeline"
+    verbose_name = "CRM pipeline"
