@@ -11,6 +11,7 @@ from cms import demo as cms_demo
 from cms.navigation import demo as navigation_demo
 from cms.promotions import demo as promotions_demo
 from config.sites import site_domain, site_sync
+from crm_embedded import demo as crm_demo
 from crm_embedded.quotes import demo as quotes_demo
 from orders import demo as orders_demo
 from shop import demo as shop_demo
@@ -79,6 +80,11 @@ class Command(BaseCommand):
         self._say(verbose, "Quotes: a request and an offer for the first company ...")
         self._say(verbose, f"  {quotes_demo.quotes_ensure()} quotes created")
         self._say(verbose, f"Orders: carriers and tracked demo orders ... {orders_demo.carriers_ensure()} carriers, {orders_demo.demo_orders_ensure()} orders created")  # fmt: skip
+        self._say(verbose, "CRM: contacts, opportunities, tasks and activities ...")
+        made_crm = crm_demo.crm_demo_ensure()
+        self._say(
+            verbose, "  " + ", ".join(f"{count} {what}" for what, count in made_crm) + " created"
+        )
         self._say(verbose, "Content: home, landing, news, FAQ and standard pages ...")
         made = cms_demo.home_page_ensure()
         self._say(verbose, "  pages created" if made else "  pages already there")
