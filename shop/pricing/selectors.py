@@ -1,5 +1,8 @@
 """Reads over price lists, scoped to the staff member asking."""
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.db.models import Count, Q, QuerySet
 from oscar.core.loading import get_model
 
@@ -37,3 +40,37 @@ def price_for_sku(*, company, sku: str, quantity: int) -> ResolvedPrice | None:
     if stockrecord is None or stockrecord.price is None:
         return None
     return PriceBook(company=company).price(stockrecord.product, stockrecord, quantity)
+
+
+@dataclass(frozen=True)
+class CompanyPrice:
+    """A product's list price and a company's price today at a quantity (net, one currency)."""
+
+    list_price: Decimal
+    unit_price: Decimal
+    currency: str
+    stockrecord_id: int
+
+
+def company_prices(
+    *, company, products_quantities: list[tuple[object, int]]
+) -> dict[int, CompanyPrice]:
+    """Each product's list and company price at its quantity, by product id (unpriced left out).
+
+    An inactive company pays list prices, as in the storefront. Costs a fixed number of
+    queries whatever the number of products (the price book loads them at once).
+    """
+    products = [product for product, _quantity in products_quantities]
+    records = {r.product_id: r for r in StockRecord.objects.filter(product__in=products)}
+    book = None
+    if company is not None and company.is_active:
+        book = PriceBook(company=company)
+        book.load(products)
+    result = {}
+    for product, quantity in products_quantities:
+        record = records.get(product.pk)
+        if record is None or record.price is None:
+            continue
+        unit = record.price if book is None else book.price(product, record, quantity).unit_price
+        result[product.pk] = CompanyPrice(record.price, unit, record.price_currency, record.pk)
+    return result
