@@ -1,10 +1,10 @@
 from django.urls import path
 
-from crm_embedded.accounts import credit_views, views
+from crm_embedded.accounts import credit_views, customer_view, views
 
 urlpatterns = [
     path("companies/", views.company_list, name="company-list"),
-    path("companies/<int:pk>/", views.company_detail, name="company-detail"),
+    path("companies/<int:pk>/", customer_view.company_detail, name="company-detail"),
     path("companies/<int:pk>/edit/", views.company_edit, name="company-edit"),
     path("companies/<int:pk>/credit/", credit_views.company_credit, name="company-credit"),
     path("companies/<int:pk>/reassign/", views.company_reassign, name="company-reassign"),
