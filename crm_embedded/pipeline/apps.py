@@ -7,3 +7,6 @@ class PipelineConfig(AppConfig):
     name = "crm_embedded.pipeline"
     label = "crm_pipeline"
     verbose_name = "CRM pipeline"
+
+    def ready(self) -> None:
+        from crm_embedded.pipeline import receivers  # noqa: F401  (connects the signal receivers)

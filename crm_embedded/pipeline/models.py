@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shop.money import money_round
+
 
 class Stage(models.Model):
     """A configurable pipeline stage; exactly the open ones lie between qualification and close."""
@@ -34,6 +36,10 @@ class Stage(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_closed(self) -> bool:
+        return self.kind != self.Kind.OPEN
+
 
 class Opportunity(models.Model):
     """A deal being worked with a company: amount, stage, probability and expected close."""
@@ -54,6 +60,8 @@ class Opportunity(models.Model):
     probability = models.PositiveSmallIntegerField(
         _("probability (%)"), default=0, validators=[MaxValueValidator(100)]
     )
+    # False: the probability follows the stage on every move; True: someone typed it.
+    probability_manual = models.BooleanField(default=False)
     expected_close = models.DateField(_("expected close date"), null=True, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="crm_opportunities"
@@ -82,3 +90,12 @@ class Opportunity(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage.kind != Stage.Kind.OPEN
+
+    @property
+    def weighted_amount(self) -> Decimal:
+        """The amount times the probability, to the cent."""
+        return money_round(self.amount * self.probability / 100)
