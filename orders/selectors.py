@@ -167,6 +167,33 @@ def company_order_totals(*, company_ids: list[int]) -> dict[int, dict]:
     return totals
 
 
+def company_order_totals_between(
+    *, start: date, end: date, company_ids: list[int] | None = None
+) -> dict[int, dict]:
+    """Per company that ordered on a day within [start, end]: orders, net revenue, last order.
+
+    Companies without an order in the range are absent; ``company_ids`` None means all.
+    """
+    orders = _counting_orders().filter(
+        date_placed__gte=_day_start(start), date_placed__lt=_day_start(end + timedelta(days=1))
+    )
+    if company_ids is not None:
+        orders = orders.filter(company_id__in=company_ids)
+    rows = (
+        orders.values("company_id")
+        .annotate(orders=Count("pk"), revenue=Sum("total_excl_tax"), last=Max("date_placed"))
+        .order_by()
+    )
+    return {
+        row["company_id"]: {
+            "orders": row["orders"],
+            "revenue": row["revenue"],
+            "last_ordered_at": row["last"],
+        }
+        for row in rows
+    }
+
+
 def company_last_order_dates(*, company_ids: list[int] | None = None) -> dict[int, datetime]:
     """When each company last placed an order; companies that never ordered are absent."""
     orders = _counting_orders()

@@ -119,3 +119,28 @@ def test_orders_awaiting_approval_count(companies):
 
     assert selectors.orders_awaiting_approval_count(company_ids=[a.pk, b.pk]) == {a.pk: 2, b.pk: 0}
     assert selectors.orders_awaiting_approval_count(company_ids=None) == {a.pk: 2}
+
+
+def test_company_order_totals_between_only_companies_that_ordered_in_the_range(companies):
+    a, b = companies
+    order_make(company=a, placed=at(D(2026, 1, 1), 0, 0), total="10.00")
+    order_make(company=a, placed=at(D(2026, 1, 31), 23, 59), total="20.00")
+    order_make(company=a, placed=at(D(2026, 2, 1), 0, 0), total="40.00")
+    order_make(company=a, placed=at(D(2026, 1, 9)), total="80.00", status=states.CANCELLED)
+    order_make(company=b, placed=at(D(2025, 12, 31), 23, 59), total="5.00")
+
+    totals = selectors.company_order_totals_between(start=D(2026, 1, 1), end=D(2026, 1, 31))
+
+    assert totals == {
+        a.pk: {
+            "orders": 2,
+            "revenue": Decimal("30.00"),
+            "last_ordered_at": at(D(2026, 1, 31), 23, 59),
+        }
+    }
+    assert (
+        selectors.company_order_totals_between(
+            start=D(2026, 1, 1), end=D(2026, 1, 31), company_ids=[b.pk]
+        )
+        == {}
+    )
