@@ -5,29 +5,21 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from oscar.core.loading import get_model
 
 from crm_embedded.quotes.models import Quote, QuoteEvent, QuoteLine, QuoteVersion
 from crm_embedded.quotes.states import State
-from shop.companies.models import Company, CompanyMember
-
-StockRecord = get_model("partner", "StockRecord")
+from shop.catalogue.selectors import products_priced
+from shop.companies.selectors import audience_companies, company_members
 
 
 @transaction.atomic
 def quotes_ensure() -> int:
     """Give the first demo company two quotes if it has none; return how many were made."""
-    company = Company.objects.filter(slug="rheinland-auto").first()
+    company = audience_companies().filter(slug="rheinland-auto").first()
     if company is None or company.quotes.exists():
         return 0
-    buyer = (
-        CompanyMember.objects.filter(company=company, role=CompanyMember.Role.BUYER)
-        .select_related("user")
-        .first()
-    )
-    records = list(
-        StockRecord.objects.select_related("product").filter(price__isnull=False).order_by("id")[:4]
-    )
+    buyer = company_members(company=company).filter(role="buyer").order_by("pk").first()
+    records = products_priced(limit=4)
     if buyer is None or len(records) < 4:
         return 0
     today = timezone.localdate()
@@ -44,7 +36,7 @@ def quotes_ensure() -> int:
         quote.number = f"Q-{quote.pk:06d}"
         lines = [
             QuoteLine(
-                quote=quote, product=r.product, sku=r.partner_sku, title=r.product.get_title(),
+                quote=quote, product=r.product, sku=r.sku, title=r.product.get_title(),
                 quantity=(index + 1) * 50, list_price=r.price, contract_price=r.price,
                 target_price=(r.price * Decimal("0.85")).quantize(Decimal("0.01")),
                 offered_price=(r.price * Decimal("0.9")).quantize(Decimal("0.01"))

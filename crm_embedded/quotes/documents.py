@@ -10,13 +10,11 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
-from oscar.core.loading import get_model
 
 from crm_embedded.quotes.models import QuoteVersion
+from shop.catalogue import selectors as catalogue_selectors
 from shop.money import money_format, money_round
 from shop.tax.services import TaxEngine, TaxResult
-
-Product = get_model("catalogue", "Product")
 
 TEMPLATE = "quotes/pdf/quote_version.html"
 # Relative URLs in the template (none today) resolve next to it, never over the network.
@@ -50,7 +48,7 @@ def quote_version_line_taxes(version: QuoteVersion) -> list[TaxResult]:
         day=timezone.localtime(version.sent_at).date() if version.sent_at else None,
     )
     ids = [int(row["product_id"]) for row in version.lines if row.get("product_id")]
-    products = Product.objects.in_bulk(ids)
+    products = catalogue_selectors.products_by_id(product_ids=ids)
     return [
         engine.line(
             product=products.get(int(row.get("product_id") or 0)),

@@ -10,6 +10,8 @@ import logging
 from django.conf import settings
 from django.db import transaction
 
+from crm_embedded.quotes.models import Quote, QuoteMessage
+from crm_embedded.quotes.selectors import sales_managers
 from shop.notifications.selectors import user_language
 from shop.notifications.services import absolute_url, notification_render, notification_send
 
@@ -32,8 +34,6 @@ def queue(quote, kind: str, *, message_id: int | None = None) -> None:
 
 def quote_notify(*, quote_id: int, kind: str, message_id: int | None = None) -> int:
     """Render, log and queue one quote email (once per quote change); return the recipients."""
-    from crm_embedded.quotes.models import Quote, QuoteMessage
-
     quote = (
         Quote.objects.select_related("company", "requested_by", "account_manager")
         .filter(pk=quote_id)
@@ -100,8 +100,6 @@ def _prepare(quote, kind: str, message) -> tuple[list[str], str | None, dict]:
 
 
 def _staff_recipients(quote, kind: str) -> tuple[list[str], str | None]:
-    from crm_embedded.quotes.selectors import sales_managers
-
     manager = quote.account_manager
     if kind == "approval_requested" or not getattr(manager, "email", ""):
         return sorted({u.email for u in sales_managers() if u.email}), None

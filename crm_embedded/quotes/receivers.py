@@ -7,6 +7,8 @@ from django.db import transaction
 from django.dispatch import receiver
 from oscar.apps.order.signals import order_placed
 
+from crm_embedded.quotes import tasks
+
 log = logging.getLogger(__name__)
 
 
@@ -15,8 +17,6 @@ def quote_ordered(sender, order, **kwargs) -> None:
     try:
         reference = getattr(order, "quote_reference", "")
         if reference:
-            from crm_embedded.quotes import tasks
-
             number = order.number
             transaction.on_commit(
                 lambda: tasks.quote_mark_ordered.delay(reference, number), robust=True

@@ -8,11 +8,20 @@ from django.views.decorators.http import require_POST
 
 from crm_embedded.access import staff_required
 from crm_embedded.quotes import selectors, services
-from crm_embedded.quotes.forms import ApprovalDecisionForm, MessageForm, TermsForm
+from crm_embedded.quotes.forms import (
+    ApprovalDecisionForm,
+    LineAddForm,
+    QuoteLineFormSet,
+    RejectForm,
+    StaffMessageForm,
+    TermsForm,
+)
 from crm_embedded.quotes.states import OPEN_STATES, STAFF_EDITABLE, IllegalTransition, State
 from crm_embedded.quotes.views_buyer import version_pdf_response
-from shop.bulk.parser import is_whole
 from shop.companies.selectors import user_is_sales_manager
+from shop.errors import PortalError
+
+LINES_PREFIX = "lines"
 
 
 def _quote_or_404(request: HttpRequest, pk: int):
@@ -34,82 +43,93 @@ def quote_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
-def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    quote = _quote_or_404(request, pk)
-    economics = services.quote_line_economics(quote)
-    lines = []
-    for row in economics:
+def _detail(
+    request: HttpRequest, quote, *, status: int = 200, lines_errors=(), **forms
+) -> HttpResponse:
+    """The quote's page; ``forms`` are bound forms to show again with their errors."""
+    economics = selectors.quote_line_economics(quote=quote)
+    lines = [row.line for row in economics]
+    editable = quote.state in STAFF_EDITABLE
+    fresh = QuoteLineFormSet(lines=lines, prefix=LINES_PREFIX)
+    formset = forms.get("lines_formset")
+    if formset is not None:
+        lines_errors = [*lines_errors, *formset.non_form_errors()]
+        posted_ids = [str(form["line"].value()) for form in formset.forms]
+        if posted_ids != [str(line.pk) for line in lines]:
+            formset = None  # the lines changed meanwhile: show them as they are now
+    if formset is None:
+        formset = fresh
+    for row, form in zip(economics, formset.forms, strict=True):
         row.line.economics = row  # cost, margin and discount beside each line
-        lines.append(row.line)
+        row.line.form = form
     # The same rule the send applies, on the draft as saved: the notice before sending.
     needing = (
         [(row.line, row.needs_approval_because) for row in economics if row.needs_approval_because]
-        if quote.state in STAFF_EDITABLE
+        if editable
         else []
     )
-    return render(
-        request,
-        "quotes/staff/detail.html",
-        {
-            "quote": quote,
-            "lines": lines,
-            "editable": quote.state in STAFF_EDITABLE,
-            "needing": needing,
-            "approved": services.quote_is_approved(quote),
-            "is_sales_manager": user_is_sales_manager(user=request.user),
-            "awaiting_approval": quote.state == State.AWAITING_APPROVAL,
-            "approval_needing": services.lines_needing_approval(quote)
-            if quote.state == State.AWAITING_APPROVAL
-            else [],
-            "approval_requester": selectors.quote_approval_requester(quote=quote),
-            "approval_form": ApprovalDecisionForm(),
-            "versions": selectors.quote_versions_with_changes(quote=quote),
-            "thread": selectors.quote_thread(quote=quote, staff=True),
-            "events": quote.events.select_related("by"),
-            "message_form": MessageForm(),
-            "terms_form": TermsForm(
-                initial={"valid_until": quote.valid_until, "terms": quote.terms}
-            ),
-            "State": State,
-            "crm_tab": "quotes",
-        },
-    )
+    awaiting = quote.state == State.AWAITING_APPROVAL
+    context = {
+        "quote": quote,
+        "lines": lines,
+        "lines_formset": formset,
+        "lines_errors": lines_errors,
+        "editable": editable,
+        "needing": needing,
+        "approved": selectors.quote_is_approved(quote=quote),
+        "is_sales_manager": user_is_sales_manager(user=request.user),
+        "awaiting_approval": awaiting,
+        "approval_needing": [
+            (r.line, r.needs_approval_because) for r in economics if r.needs_approval_because
+        ]
+        if awaiting
+        else [],  # fmt: skip
+        "approval_requester": selectors.quote_approval_requester(quote=quote),
+        "approval_form": ApprovalDecisionForm(),
+        "versions": selectors.quote_versions_with_changes(quote=quote),
+        "thread": selectors.quote_thread(quote=quote, staff=True),
+        "events": quote.events.select_related("by"),
+        "message_form": forms.get("message_form") or StaffMessageForm(),
+        "line_add_form": forms.get("line_add_form") or LineAddForm(),
+        "reject_form": forms.get("reject_form") or RejectForm(),
+        "terms_form": forms.get("terms_form")
+        or TermsForm(initial={"valid_until": quote.valid_until, "terms": quote.terms}),
+        "State": State,
+        "crm_tab": "quotes",
+    }
+    return render(request, "quotes/staff/detail.html", context, status=status)
+
+
+def _refused(request: HttpRequest, quote, form, exc: PortalError, name: str) -> HttpResponse:
+    """A service refused the input: say why in the form, keep what was typed (400)."""
+    form.add_error(exc.field if exc.field in getattr(form, "fields", {}) else None, exc.message)
+    return _detail(request, quote, status=400, **{name: form})
+
+
+@staff_required
+def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _quote_or_404(request, pk))
 
 
 @staff_required
 @require_POST
 def quote_lines(request: HttpRequest, pk: int) -> HttpResponse:
     quote = _quote_or_404(request, pk)
-    changes: dict[int, dict] = {}
-    for key, value in request.POST.items():
-        if not key.startswith(("qty_", "price_", "pct_")):
-            continue
-        field, _sep, line_id = key.partition("_")
-        if not is_whole(line_id):
-            continue
-        value = value.strip().replace(",", ".")
-        if field == "qty" and not is_whole(value):
-            messages.error(
-                request,
-                _("'%(value)s' is not a quantity: use a whole number (0 removes).")
-                % {"value": value[:20]},
-            )
-            return redirect("crm:quote-detail", pk=pk)
-        name = {"qty": "quantity", "price": "unit_price", "pct": "percent_off"}[field]
-        changes.setdefault(int(line_id), {})[name] = value
-    for change in changes.values():
-        if change.get("percent_off"):
-            # The price field is pre-filled with the current price: a percentage replaces it.
-            change.pop("unit_price", None)
+    formset = QuoteLineFormSet(request.POST, lines=list(quote.lines.all()), prefix=LINES_PREFIX)
+    if not formset.management_form.is_valid():
+        return _detail(request, quote, status=400, lines_errors=[
+            _("The lines could not be read (the page was out of date): check them and save again.")
+        ])  # fmt: skip
+    if not formset.is_valid():
+        messages.error(request, _("Check the lines marked below."))
+        return _detail(request, quote, status=400, lines_formset=formset)
     try:
-        services.quote_lines_update(quote=quote, by=request.user, changes=changes)
+        services.quote_lines_update(quote=quote, by=request.user, changes=formset.changes())
     except (services.QuoteError, IllegalTransition) as exc:
-        messages.error(request, exc.message)
-    except (ArithmeticError, ValueError):
-        messages.error(request, _("Prices and percentages must be numbers such as 12.50 or 15."))
-    else:
-        messages.success(request, _("Lines saved."))
+        return _detail(
+            request, quote, status=400, lines_formset=formset, lines_errors=[exc.message]
+        )
+    messages.success(request, _("Lines saved."))
     return redirect("crm:quote-detail", pk=pk)
 
 
@@ -117,18 +137,17 @@ def quote_lines(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def quote_line_add(request: HttpRequest, pk: int) -> HttpResponse:
     quote = _quote_or_404(request, pk)
-    quantity = request.POST.get("quantity", "").strip()
-    if not is_whole(quantity) or int(quantity) == 0:
-        messages.error(request, _("The quantity must be a whole number from 1."))
-        return redirect("crm:quote-detail", pk=pk)
+    form = LineAddForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, quote, status=400, line_add_form=form)
     try:
         line = services.quote_line_add(
-            quote=quote, by=request.user, sku=request.POST.get("sku", ""), quantity=int(quantity)
-        )
+            quote=quote, by=request.user,
+            sku=form.cleaned_data["sku"], quantity=form.cleaned_data["quantity"],
+        )  # fmt: skip
     except services.QuoteError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("%(sku)s added: give it an offered price.") % {"sku": line.sku})
+        return _refused(request, quote, form, exc, "line_add_form")
+    messages.success(request, _("%(sku)s added: give it an offered price.") % {"sku": line.sku})
     return redirect("crm:quote-detail", pk=pk)
 
 
@@ -138,17 +157,30 @@ def quote_terms(request: HttpRequest, pk: int) -> HttpResponse:
     quote = _quote_or_404(request, pk)
     form = TermsForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give the validity as a date (dd.mm.yyyy or the date picker)."))
-        return redirect("crm:quote-detail", pk=pk)
+        return _detail(request, quote, status=400, terms_form=form)
     try:
         services.quote_terms_update(
             quote=quote, by=request.user,
             valid_until=form.cleaned_data.get("valid_until"), terms=form.cleaned_data["terms"],
         )  # fmt: skip
     except services.QuoteError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Validity and terms saved."))
+        return _refused(request, quote, form, exc, "terms_form")
+    messages.success(request, _("Validity and terms saved."))
+    return redirect("crm:quote-detail", pk=pk)
+
+
+@staff_required
+@require_POST
+def quote_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    quote = _quote_or_404(request, pk)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, quote, status=400, reject_form=form)
+    try:
+        services.quote_reject(quote=quote, by=request.user, reason=form.cleaned_data["text"])
+    except (services.QuoteError, IllegalTransition) as exc:
+        return _refused(request, quote, form, exc, "reject_form")
+    messages.success(request, _("Request rejected; the buyer is told why."))
     return redirect("crm:quote-detail", pk=pk)
 
 
@@ -159,16 +191,14 @@ ACTIONS = {
     "request-approval": lambda q, r: services.quote_request_approval(quote=q, by=r.user),
     "withdraw-approval": lambda q, r: services.quote_withdraw_approval_request(quote=q, by=r.user),
     "approve": lambda q, r: services.quote_approve(quote=q, by=r.user),
-    "reject": lambda q, r: services.quote_reject(quote=q, by=r.user, reason=r.POST.get("text", "")),
 }
 DONE = {
-    "review": "Review started.",
-    "revise": "The offer is withdrawn: change it and send a new version.",
-    "send": "Offer sent to the buyer.",
+    "review": _("Review started."),
+    "revise": _("The offer is withdrawn: change it and send a new version."),
+    "send": _("Offer sent to the buyer."),
     "request-approval": _("Approval requested: every sales manager has a task and an email."),
     "withdraw-approval": _("Approval request withdrawn: change the offer and ask again."),
-    "approve": "Discounts approved: the offer can be sent.",
-    "reject": "Request rejected; the buyer is told why.",
+    "approve": _("Discounts approved: the offer can be sent."),
 }
 
 
@@ -176,6 +206,8 @@ DONE = {
 @require_POST
 def quote_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     quote = _quote_or_404(request, pk)
+    if action == "reject":
+        return quote_reject(request, pk)
     if action not in ACTIONS:
         raise Http404(_("No such action."))
     try:
@@ -191,7 +223,10 @@ def quote_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def approval_list(request: HttpRequest) -> HttpResponse:
     """Offers waiting for a sales manager's approval, with what needs it and why."""
     quotes = list(selectors.quotes_awaiting_approval(user=request.user)[:100])
-    rows = [{"quote": quote, "needing": services.lines_needing_approval(quote)} for quote in quotes]
+    rows = [
+        {"quote": quote, "needing": selectors.lines_needing_approval(quote=quote)}
+        for quote in quotes
+    ]
     return render(
         request,
         "quotes/staff/approvals.html",
@@ -230,22 +265,20 @@ def quote_approval(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def quote_message(request: HttpRequest, pk: int) -> HttpResponse:
     quote = _quote_or_404(request, pk)
-    form = MessageForm(request.POST)
+    form = StaffMessageForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Write a message first (up to 4,000 characters)."))
-        return redirect("crm:quote-detail", pk=pk)
-    internal = bool(request.POST.get("internal"))
+        return _detail(request, quote, status=400, message_form=form)
+    internal = form.cleaned_data["internal"]
     try:
         services.quote_message_post(
             quote=quote, author=request.user, body=form.cleaned_data["body"],
             from_staff=True, internal=internal, line_id=form.cleaned_data.get("line"),
         )  # fmt: skip
     except services.QuoteError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, "Internal note saved." if internal else "Message sent to the buyer."
-        )
+        return _refused(request, quote, form, exc, "message_form")
+    messages.success(
+        request, _("Internal note saved.") if internal else _("Message sent to the buyer.")
+    )
     return redirect("crm:quote-detail", pk=pk)
 
 

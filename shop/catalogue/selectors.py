@@ -20,6 +20,8 @@ from shop.search.cards import product_cards
 from shop.search.prime import prime_prices
 
 Category = get_model("catalogue", "Category")
+Product = get_model("catalogue", "Product")
+StockRecord = get_model("partner", "StockRecord")
 
 # A category carousel looks at a few more products than it shows, so that some which turn
 # out unavailable for this buyer do not leave it short.
@@ -162,3 +164,64 @@ def product_choices(*, query: str) -> object:
 def category_choices() -> object:
     """Return public categories for an editor's chooser, in tree order."""
     return Category.objects.filter(is_public=True).order_by("path")
+
+
+# Products as the CRM's quotes read them (its front door instead of the models) -------------
+
+
+@dataclass(frozen=True)
+class ProductStock:
+    """A product with its stock record's SKU, list price and cost price."""
+
+    product: object  # Oscar Product
+    sku: str
+    price: object  # Decimal | None: the list price
+    cost_price: object  # Decimal | None
+    currency: str
+
+
+def _product_stock(record) -> ProductStock:
+    return ProductStock(
+        record.product, record.partner_sku, record.price, record.cost_price, record.price_currency
+    )
+
+
+def product_stock(*, product_ids: Sequence[int]) -> dict[int, ProductStock]:
+    """Each product (public or not) with its stock record, by product id; one query."""
+    records = StockRecord.objects.select_related("product").filter(product_id__in=list(product_ids))
+    return {record.product_id: _product_stock(record) for record in records}
+
+
+def product_stock_for_sku(*, sku: str) -> ProductStock | None:
+    """The public product sold under a SKU (case-insensitive), or None."""
+    record = (
+        StockRecord.objects.select_related("product")
+        .filter(partner_sku__iexact=sku.strip(), product__is_public=True)
+        .first()
+    )
+    return _product_stock(record) if record is not None else None
+
+
+def products_priced(*, limit: int) -> list[ProductStock]:
+    """The first products that have a list price, oldest stock record first (demo data)."""
+    records = StockRecord.objects.select_related("product").filter(price__isnull=False)
+    return [_product_stock(record) for record in records.order_by("id")[:limit]]
+
+
+def product_cost_prices(*, product_ids: Sequence[int]) -> dict:
+    """Each product's cost price (Decimal or None), by product id; one query."""
+    return dict(
+        StockRecord.objects.filter(product_id__in=list(product_ids)).values_list(
+            "product_id", "cost_price"
+        )
+    )
+
+
+def product_public(*, product_id: int):
+    """The public product with this id, or None."""
+    return Product.objects.filter(pk=product_id, is_public=True).first()
+
+
+def products_by_id(*, product_ids: Sequence[int]) -> dict:
+    """Products by id (public or not); one query."""
+    return Product.objects.in_bulk(list(product_ids))

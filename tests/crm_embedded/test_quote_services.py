@@ -15,15 +15,16 @@ from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from crm_embedded.tasks.models import Task
-from crm_embedded.quotes import services, states, tasks
+from crm_embedded.quotes import selectors, services, states, tasks
 from crm_embedded.quotes.models import Quote, QuoteEvent, QuoteMessage, QuoteVersion
 from crm_embedded.quotes.services import QuoteError, RequestItem
 from crm_embedded.quotes.states import IllegalTransition, State
+from crm_embedded.tasks.models import Task
 from shop.basket import services as basket_services
 from shop.companies.models import Company, CompanyAddress, CompanyMember
 from shop.partner.strategy import CompanyPricing
 from shop.pricing.models import PriceList, PriceListEntry
+from shop.pricing.selectors import company_prices
 from tests.factories import CompanyFactory, CompanyMemberFactory, ProductFactory, UserFactory
 from tests.helpers import basket_formset_data
 
@@ -387,8 +388,9 @@ def test_the_same_product_twice_in_a_request_becomes_one_line(ctx):
 def test_a_company_on_hold_is_quoted_list_prices_not_its_contract(ctx, company):
     company.status = Company.Status.ON_HOLD
     company.save()
-    prices = services._prices(company, [(ctx.catalogue["QT-1"], 5)])
-    assert prices[ctx.catalogue["QT-1"].pk][:2] == (Decimal("12.50"), Decimal("12.50"))
+    prices = company_prices(company=company, products_quantities=[(ctx.catalogue["QT-1"], 5)])
+    price = prices[ctx.catalogue["QT-1"].pk]
+    assert (price.list_price, price.unit_price) == (Decimal("12.50"), Decimal("12.50"))
 
 
 @pytest.mark.parametrize(
@@ -604,7 +606,7 @@ def test_send_freezes_version_1(ctx, settings, django_capture_on_commit_callback
         ("QT-1", 5, "12.50", "11.00", "55.00"),
         ("QT-2", 2, "40.00", "38.00", "76.00"),
     ]  # fmt: skip
-    assert services.version_changes(None, version) == ["First offer."]
+    assert selectors.version_changes(older=None, newer=version) == ["First offer."]
     # The frozen row cannot be saved again.
     version.total = Decimal("1.00")
     with pytest.raises(ValidationError, match="frozen"):
@@ -643,7 +645,7 @@ def test_ask_for_changes_then_version_2_says_what_changed(ctx, django_capture_on
     v2 = services.quote_send(quote=quote, by=ctx.am)
     assert v2.number == 2 and v2.total == Decimal("176.00")  # 10 x 10.00 + 2 x 38.00
     assert _fresh(quote).latest_version == v2
-    assert services.version_changes(v1, v2) == [
+    assert selectors.version_changes(older=v1, newer=v2) == [
         "QT-1 quantity 5 → 10",
         "QT-1 unit price 11.00 → 10.00",
         "total 131.00 → 176.00 EUR",
@@ -664,14 +666,14 @@ def test_version_changes_names_added_and_removed_lines_validity_and_terms(ctx):
     later = v1.valid_until + timedelta(days=7)
     services.quote_terms_update(quote=quote, by=ctx.am, valid_until=later, terms="Ex works")
     v2 = services.quote_send(quote=quote, by=ctx.am)
-    assert services.version_changes(v1, v2) == [
+    assert selectors.version_changes(older=v1, newer=v2) == [
         "QT-3 added: 3 at 4.50",
         "QT-2 removed",
         f"valid until {v1.valid_until:%d.%m.%Y} → {later:%d.%m.%Y}",
         "terms changed",
         "total 131.00 → 68.50 EUR",
     ]
-    assert services.version_changes(v2, v2) == ["No change."]
+    assert selectors.version_changes(older=v2, newer=v2) == ["No change."]
 
 
 def test_a_revision_tells_the_buyer(ctx, django_capture_on_commit_callbacks):
@@ -692,7 +694,7 @@ def test_a_discount_beyond_the_threshold_needs_a_sales_manager(
     assert settings.QUOTE_MAX_DISCOUNT_PERCENT == 25
     quote = _request(ctx)
     _price(quote, ctx.am, {"QT-1": "9.00", "QT-2": "38.00"})  # QT-1: 28 % off 12.50
-    (needing,) = services.lines_needing_approval(quote)
+    (needing,) = selectors.lines_needing_approval(quote=quote)
     assert needing[0].sku == "QT-1" and needing[1] == "28.0% off list (more than 25%)"
     with pytest.raises(QuoteError) as caught:
         services.quote_send(quote=quote, by=ctx.am)
@@ -758,7 +760,7 @@ def test_a_sales_manager_may_send_a_deep_discount_directly(ctx):
 def test_approval_is_asked_only_when_a_line_needs_it(ctx):
     quote = _request(ctx)
     _price(quote, ctx.am, DEFAULT_PRICES)
-    assert services.lines_needing_approval(quote) == []
+    assert selectors.lines_needing_approval(quote=quote) == []
     with pytest.raises(QuoteError, match="send the offer directly"):
         services.quote_request_approval(quote=quote, by=ctx.am)
 
@@ -768,7 +770,7 @@ def test_the_margin_rule_uses_the_stock_record_cost_price(ctx, settings):
     StockRecord.objects.filter(partner_sku="QT-1").update(cost_price=Decimal("11.00"))
     quote = _request(ctx)
     _price(quote, ctx.am, {"QT-1": "12.00", "QT-2": "38.00"})  # 4 % and 5 % off list: fine
-    (needing,) = services.lines_needing_approval(quote)  # but 12.00 over 11.00 is 8.3 %
+    (needing,) = selectors.lines_needing_approval(quote=quote)  # but 12.00 over 11.00 is 8.3 %
     assert needing[0].sku == "QT-1" and needing[1] == "8.3% margin (less than 10%)"
     with pytest.raises(QuoteError, match="QT-1: 8.3% margin"):
         services.quote_send(quote=quote, by=ctx.am)
@@ -776,14 +778,14 @@ def test_the_margin_rule_uses_the_stock_record_cost_price(ctx, settings):
     assert services.quote_send(quote=quote, by=ctx.am).number == 1
     services.quote_revise(quote=quote, by=ctx.am)
     _price(quote, ctx.am, {"QT-1": "12.50"})  # 12 % margin: no approval needed
-    assert services.lines_needing_approval(quote) == []
+    assert selectors.lines_needing_approval(quote=quote) == []
 
 
 def test_a_line_without_a_cost_price_is_judged_by_its_discount_only(ctx):
     assert not StockRecord.objects.exclude(cost_price=None).exists()
     quote = _request(ctx)
     _price(quote, ctx.am, {"QT-1": "9.40", "QT-2": "30.00"})  # 24.8 % and 25 % off
-    assert services.lines_needing_approval(quote) == []
+    assert selectors.lines_needing_approval(quote=quote) == []
     assert services.quote_send(quote=quote, by=ctx.am).number == 1
 
 
@@ -1434,7 +1436,7 @@ def test_approval_closes_the_tasks_tells_the_account_manager_and_lets_the_offer_
         services.quote_approve(quote=quote, by=ctx.sm, note="Strategic account")
     quote = _fresh(quote)
     assert (quote.state, quote.approved_by) == (State.IN_REVIEW, ctx.sm)
-    assert services.quote_is_approved(quote)
+    assert selectors.quote_is_approved(quote=quote)
     assert all(t.done_at is not None for t in _approval_tasks(quote))
     event = quote.events.order_by("-id").first()
     assert (event.by, event.text) == (ctx.sm, "Discounts approved: Strategic account")
@@ -1454,7 +1456,7 @@ def test_a_refusal_needs_a_reason_which_the_account_manager_reads(
     with django_capture_on_commit_callbacks(execute=True):
         services.quote_refuse_approval(quote=quote, by=ctx.sm, reason="Margin too thin, try 10.50")
     quote = _fresh(quote)
-    assert quote.state == State.IN_REVIEW and not services.quote_is_approved(quote)
+    assert quote.state == State.IN_REVIEW and not selectors.quote_is_approved(quote=quote)
     assert quote.reason == ""  # the buyer never reads an internal refusal
     assert all(t.done_at is not None for t in _approval_tasks(quote))
     event = quote.events.order_by("-id").first()
