@@ -198,37 +198,42 @@ def _stage_check(stage: Stage, *, name: str, probability: int, is_active: bool) 
 def stages_configure(
     *, changes: list[tuple[Stage, dict]], new: list[dict], by: AbstractBaseUser
 ) -> list[Stage]:
-    """Save stage names, probabilities, order and switches, and add new open stages."""
-    changed = {stage.pk: fields for stage, fields in changes}
-    names = [fields["name"].strip().casefold() for fields in [*changed.values(), *new]]
-    names += [s.name.casefold() for s in Stage.objects.exclude(pk__in=list(changed))]
-    if len(names) != len(set(names)):
-        raise OpportunityError(_("Two stages cannot have the same name."), field="name")
-    saved = []
-    for stage, fields in changes:
-        _stage_check(stage, **{k: fields[k] for k in ("name", "probability", "is_active")})
-        if stage.is_active and not fields["is_active"]:
-            count = stage.opportunities.count()
-            if stage.kind == Stage.Kind.OPEN and count:
+    """Save stage names, probabilities, order and switches, and add new open stages.
+
+    An error carries ``row``: the index of the offending entry in ``changes`` + ``new``.
+    """
+    rows = [*changes, *((Stage(kind=Stage.Kind.OPEN), fields) for fields in new)]
+    kept = [s.name.casefold() for s in Stage.objects.exclude(pk__in=[s.pk for s, _f in changes])]
+    seen: set[str] = set(kept)
+    for index, (stage, fields) in enumerate(rows):
+        try:
+            _stage_check(stage, **{k: fields[k] for k in ("name", "probability", "is_active")})
+            name = fields["name"].strip().casefold()
+            if name in seen:
                 raise OpportunityError(
-                    _(
-                        "'%(stage)s' still has %(count)s opportunities: move them to another "
-                        "stage before switching it off."
-                    )
-                    % {"stage": stage, "count": count},
-                    field="is_active",
+                    _("Two stages cannot have the same name: rename one."), field="name"
                 )
+            seen.add(name)
+            if stage.pk and stage.is_active and not fields["is_active"]:
+                count = stage.opportunities.count()
+                if count:
+                    raise OpportunityError(
+                        _(
+                            "'%(stage)s' still has %(count)s opportunities: move them to "
+                            "another stage before switching it off."
+                        )
+                        % {"stage": stage, "count": count},
+                        field="is_active",
+                    )
+        except OpportunityError as error:
+            error.row = index
+            raise
+    for stage, fields in changes:
         if stage.name != fields["name"].strip():
             # A free name first, so that two stages may swap names in one save.
             Stage.objects.filter(pk=stage.pk).update(name=f"\u2060{stage.pk}")
-    for stage, fields in changes:
-        for name in ("name", "position", "probability", "is_active"):
-            setattr(stage, name, fields[name].strip() if name == "name" else fields[name])
-        stage.save()
-        saved.append(stage)
-    for fields in new:
-        stage = Stage(kind=Stage.Kind.OPEN)
-        _stage_check(stage, **{k: fields[k] for k in ("name", "probability", "is_active")})
+    saved = []
+    for stage, fields in rows:
         for name in ("name", "position", "probability", "is_active"):
             setattr(stage, name, fields[name].strip() if name == "name" else fields[name])
         stage.save()
