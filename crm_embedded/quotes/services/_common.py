@@ -9,13 +9,12 @@ import logging
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm_embedded.quotes.models import Quote, QuoteEvent
 from crm_embedded.quotes.signals import quote_state_changed
 from crm_embedded.quotes.states import STAFF_EDITABLE, State, transition_check
-from crm_embedded.tasks.models import Task
+from crm_embedded.tasks.services import tasks_close
 from shop.errors import PortalError
 
 log = logging.getLogger(__name__)
@@ -125,15 +124,15 @@ def approval_task_key(quote: Quote, user) -> str:
     return f"{APPROVAL_TASK_PREFIX}{quote.pk}:{user.pk}"
 
 
-def close_overdue_task(quote: Quote) -> None:
+def close_overdue_task(quote: Quote, *, by=None) -> None:
     """The request got its answer: the "waiting too long" task is done."""
-    Task.objects.filter(key=overdue_task_key(quote), done_at__isnull=True).update(
-        done_at=timezone.now()
-    )
+    tasks_close(keys=[overdue_task_key(quote)], by=by, outcome=_("The request was answered."))
 
 
-def close_approval_tasks(quote: Quote) -> None:
+def close_approval_tasks(quote: Quote, *, by=None) -> None:
     """The approval was given, refused or withdrawn: every sales manager's task is done."""
-    Task.objects.filter(
-        key__startswith=f"{APPROVAL_TASK_PREFIX}{quote.pk}:", done_at__isnull=True
-    ).update(done_at=timezone.now())
+    tasks_close(
+        key_prefix=f"{APPROVAL_TASK_PREFIX}{quote.pk}:",
+        by=by,
+        outcome=_("The approval was decided or withdrawn."),
+    )

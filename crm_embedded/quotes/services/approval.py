@@ -17,7 +17,7 @@ from crm_embedded.quotes.services._common import (
     quote_move_from,
 )
 from crm_embedded.quotes.states import STAFF_EDITABLE, State
-from crm_embedded.tasks.models import Task
+from crm_embedded.tasks.services import task_create, task_reopen, task_update
 from shop.companies.selectors import user_is_sales_manager
 
 
@@ -51,11 +51,14 @@ def quote_request_approval(*, quote: Quote, by) -> Quote:
     }  # fmt: skip
     url = reverse("crm:quote-detail", args=[quote.pk])
     for manager in selectors.sales_managers().exclude(pk=getattr(by, "pk", None)):
-        Task.objects.update_or_create(
-            key=approval_task_key(quote, manager),
-            defaults={"owner": manager, "company": quote.company, "title": title[:200],
-                      "url": url, "due_at": now, "done_at": None},
+        task = task_create(
+            owner=manager, title=title, company=quote.company, quote=quote, url=url,
+            due_at=now, key=approval_task_key(quote, manager), created_by=by,
         )  # fmt: skip
+        if task.done_at is not None:  # asked again after a refusal or a withdrawal
+            task = task_reopen(task=task, by=by)
+            if task.title != title[:200]:
+                task_update(task=task, by=by, title=title)
     notifications.queue(quote, "approval_requested")
     return quote
 
@@ -80,7 +83,7 @@ def quote_approve(*, quote: Quote, by, note: str = "") -> Quote:
         QuoteEvent.objects.create(quote=quote, by=by, text=text)
     quote.approved_by, quote.approved_fingerprint = by, selectors.quote_fingerprint(quote=quote)
     quote.save(update_fields=["state", "approved_by", "approved_fingerprint", "updated_at"])
-    close_approval_tasks(quote)
+    close_approval_tasks(quote, by=by)
     return quote
 
 
@@ -106,7 +109,7 @@ def quote_refuse_approval(*, quote: Quote, by, reason: str) -> Quote:
                text=_("Approval refused: %(reason)s") % {"reason": reason.strip()[:1000]})  # fmt: skip
     quote.approved_by, quote.approved_fingerprint = None, ""
     quote.save(update_fields=["state", "approved_by", "approved_fingerprint", "updated_at"])
-    close_approval_tasks(quote)
+    close_approval_tasks(quote, by=by)
     notifications.queue(quote, "approval_refused")
     return quote
 
@@ -118,5 +121,5 @@ def quote_withdraw_approval_request(*, quote: Quote, by) -> Quote:
     _pending_approval(quote, _("No approval request is pending"))
     quote_move(quote, State.IN_REVIEW, by=by, text=_("Approval request withdrawn"))
     quote.save(update_fields=["state", "updated_at"])
-    close_approval_tasks(quote)
+    close_approval_tasks(quote, by=by)
     return quote

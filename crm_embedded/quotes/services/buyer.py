@@ -130,7 +130,7 @@ def quote_cancel(*, quote: Quote, member, reason: str = "", basket=None) -> Quot
     quote = locked(quote)
     was_accepted = quote.state == State.ACCEPTED
     quote_move(quote, State.CANCELLED, by=member.user, text=reason.strip() or "Cancelled")
-    close_approval_tasks(quote)
+    close_approval_tasks(quote, by=member.user)
     if was_accepted:
         # Accepted but not ordered: the locked lines leave the basket with the quote, also
         # when a colleague cancels (the lines sit in the basket of whoever accepted).

@@ -12,7 +12,7 @@ from crm_embedded.quotes.models import Quote
 from crm_embedded.quotes.selectors import business_days_between
 from crm_embedded.quotes.services._common import overdue_task_key, quote_move
 from crm_embedded.quotes.states import State
-from crm_embedded.tasks.models import Task
+from crm_embedded.tasks.services import task_create
 
 
 def quotes_expire(*, today: date | None = None) -> int:
@@ -69,15 +69,13 @@ def quotes_alert_overdue(*, now=None) -> int:
                 continue
             owner = quote.account_manager
             if owner is not None:
-                Task.objects.get_or_create(
+                task_create(
+                    owner=owner, company=quote.company, quote=quote, due_at=now,
+                    title=f"Answer request for quote {quote.number} from "
+                          f"{quote.company.legal_name}: waiting since "
+                          f"{timezone.localtime(quote.created_at):%d.%m.%Y %H:%M}",
+                    url=reverse("crm:quote-detail", args=[quote.pk]),
                     key=overdue_task_key(quote),
-                    defaults={
-                        "owner": owner, "company": quote.company, "due_at": now,
-                        "title": f"Answer request for quote {quote.number} from "
-                                 f"{quote.company.legal_name}: waiting since "
-                                 f"{timezone.localtime(quote.created_at):%d.%m.%Y %H:%M}",
-                        "url": reverse("crm:quote-detail", args=[quote.pk]),
-                    },
                 )  # fmt: skip
             notifications.queue(quote, "overdue")
             count += 1

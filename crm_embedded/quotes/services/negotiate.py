@@ -40,7 +40,7 @@ def quote_start_review(*, quote: Quote, by) -> Quote:
         refusal=_("Only a new request is taken into review"),
     )
     quote.save(update_fields=["state", "updated_at"])
-    close_overdue_task(quote)
+    close_overdue_task(quote, by=by)
     return quote
 
 
@@ -207,7 +207,7 @@ def quote_send(*, quote: Quote, by) -> QuoteVersion:
             % {"names": names}
         )
     quote_move(quote, State.OFFERED, by=by, text="Offer sent")
-    close_overdue_task(quote)
+    close_overdue_task(quote, by=by)
     number = (quote.versions.count() or 0) + 1
     snapshot = [
         {"sku": line.sku, "title": line.title, "quantity": line.quantity,
@@ -232,7 +232,7 @@ def quote_reject(*, quote: Quote, by, reason: str) -> Quote:
     if not reason.strip():
         raise QuoteError(_("Say why the request is rejected: the buyer sees the reason."))
     quote = quote_move(locked(quote), State.REJECTED, by=by, text=reason.strip())
-    close_overdue_task(quote)
+    close_overdue_task(quote, by=by)
     quote.reason = reason.strip()[:4000]
     quote.save(update_fields=["state", "reason", "updated_at"])
     notifications.queue(quote, "rejected")
