@@ -7,3 +7,6 @@ class AccountsConfig(AppConfig):
     name = "crm_embedded.accounts"
     label = "crm_accounts"
     verbose_name = "CRM accounts"
+
+    def ready(self) -> None:
+        from crm_embedded.accounts import receivers  # noqa: F401  (connects the login receiver)

@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -111,4 +111,30 @@ def requests_due_to_expire(*, now: datetime | None = None) -> QuerySet[ApprovalR
     return ApprovalRequest.objects.filter(
         Q(status__in=(State.PENDING, State.AWAITING_PAYMENT))
         & Q(expires_at__lte=now or timezone.now())
+    )
+
+
+def approval_requests_pending_by_company(*, company_ids: list[int] | None) -> dict[int, dict]:
+    """Pending purchase approvals per company: {"count", "total", "oldest"}; one query."""
+    rows = ApprovalRequest.objects.filter(status=State.PENDING)
+    if company_ids is not None:
+        rows = rows.filter(company_id__in=company_ids)
+    return {
+        row["company_id"]: {
+            "count": row["count"],
+            "total": Decimal(str(row["total"] or ZERO)).quantize(ZERO),
+            "oldest": row["oldest"],
+        }
+        for row in rows.values("company_id")
+        .annotate(count=Count("pk"), total=Sum("total"), oldest=Min("created_at"))
+        .order_by("company_id")
+    }
+
+
+def approval_requests_for_company(*, company_id: int, limit: int = 50) -> list[ApprovalRequest]:
+    """A company's approval requests, newest first, with requester, decider and order."""
+    return list(
+        ApprovalRequest.objects.filter(company_id=company_id)
+        .select_related("requester", "decided_by", "order")
+        .order_by("-created_at", "-id")[:limit]
     )

@@ -74,3 +74,13 @@ def sku_suggestions(query: str, *, limit: int = 10) -> list[dict[str, str]]:
     starts = query.upper()
     ranked = sorted(rows, key=lambda row: (not row[0].upper().startswith(starts), row[0]))
     return [{"sku": sku, "title": title} for sku, title in ranked[:limit]]
+
+
+def requisition_lists_for_company(*, company_id: int, limit: int = 50) -> list[RequisitionList]:
+    """All requisition lists of a company (for its account team), with owner and line count."""
+    return list(
+        RequisitionList.objects.filter(company_id=company_id)
+        .select_related("owner")
+        .annotate(line_count=Count("lines"))
+        .order_by("-updated_at", "-id")[:limit]
+    )

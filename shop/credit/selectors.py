@@ -5,7 +5,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -233,3 +234,78 @@ def credit_settings_history(*, company: Company, limit: int = 20) -> list:
         if len(history) == limit:
             break
     return history
+
+
+@dataclass(frozen=True)
+class CreditPosition:
+    """A company's credit line at a glance: what is used of the limit and what is overdue."""
+
+    company_id: int
+    limit: Decimal
+    balance: Decimal
+    pending: Decimal
+    overdue: Decimal
+    currency: str
+
+    @property
+    def used(self) -> Decimal:
+        return self.balance + self.pending
+
+    @property
+    def used_percent(self) -> int | None:
+        """Percent of the limit used (balance plus approvals waiting); None without a limit."""
+        if self.limit <= 0:
+            return None
+        return int(self.used * 100 / self.limit)
+
+
+def credit_positions(*, company_ids: list[int] | None, today: date | None = None) -> dict:
+    """Credit position per company ({company_id: CreditPosition}) in three queries.
+
+    Overdue follows ``credit_open_items``: credits pay the oldest due debits first, so what is
+    overdue is the debits due before today less all credits, never below zero.
+    """
+    from shop.approvals.selectors import approval_requests_pending_by_company
+
+    today = today or timezone.localdate()
+    companies = Company.objects.all()
+    if company_ids is not None:
+        companies = companies.filter(pk__in=company_ids)
+    rows = (
+        LedgerEntry.objects.filter(company__in=companies, currency=F("company__currency"))
+        .annotate(due=Coalesce("due_date", TruncDate("created_at")))
+        .values("company_id")
+        .annotate(
+            balance=Sum("amount"),
+            credits=Sum("amount", filter=Q(amount__lt=0)),
+            overdue_debits=Sum("amount", filter=Q(amount__gt=0, due__lt=today)),
+        )
+        .order_by("company_id")
+    )
+    sums = {row["company_id"]: row for row in rows}
+    pending = approval_requests_pending_by_company(
+        company_ids=None if company_ids is None else list(company_ids)
+    )
+    positions = {}
+    for company_id, limit, currency in companies.values_list("pk", "credit_limit", "currency"):
+        row = sums.get(company_id, {})
+        credits = -Decimal(str(row.get("credits") or 0))
+        overdue_debits = Decimal(str(row.get("overdue_debits") or 0))
+        positions[company_id] = CreditPosition(
+            company_id=company_id,
+            limit=limit,
+            balance=money_round(Decimal(str(row.get("balance") or 0))),
+            pending=money_round(pending.get(company_id, {}).get("total", ZERO)),
+            overdue=money_round(max(overdue_debits - credits, ZERO)),
+            currency=currency,
+        )
+    return positions
+
+
+def ledger_payments_for_company(*, company_id: int, limit: int = 50) -> list[LedgerEntry]:
+    """A company's payments received (credits of kind payment), newest first."""
+    return list(
+        LedgerEntry.objects.filter(company_id=company_id, kind=LedgerEntry.Kind.PAYMENT)
+        .select_related("created_by")
+        .order_by("-created_at", "-id")[:limit]
+    )

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from shop.notifications.models import NotificationLanguage, NotificationLog, NotificationPreference
 
@@ -73,3 +73,19 @@ def notification_logs(
 
 def notification_kinds() -> list[str]:
     return list(NotificationLog.objects.order_by("kind").values_list("kind", flat=True).distinct())
+
+
+def notifications_sent_to(*, emails: list[str], limit: int = 50) -> list[NotificationLog]:
+    """Sent emails with any of these addresses among the recipients, newest first; one query."""
+    emails = [e for e in {(e or "").strip().lower() for e in emails} if e]
+    if not emails:
+        return []
+    match = Q()
+    for email in sorted(emails):
+        match |= Q(recipients__icontains=f'"{email}"')
+    rows = (
+        NotificationLog.objects.filter(match, status=NotificationLog.Status.SENT)
+        .defer("body_text", "body_html")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return list(rows)
