@@ -184,9 +184,9 @@ def _stage_check(stage: Stage, *, name: str, probability: int, is_active: bool) 
             _("The probability is a whole percentage from 0 to 100."), field="probability"
         )
     if stage.kind == Stage.Kind.WON and probability != 100:
-        raise OpportunityError(_("The won stage is 100 % likely."), field="probability")
+        raise OpportunityError(_("The won stage's probability is always 100."), field="probability")
     if stage.kind == Stage.Kind.LOST and probability != 0:
-        raise OpportunityError(_("The lost stage is 0 % likely."), field="probability")
+        raise OpportunityError(_("The lost stage's probability is always 0."), field="probability")
     if not is_active and stage.kind != Stage.Kind.OPEN:
         raise OpportunityError(
             _("The won and lost stages cannot be switched off: rename them instead."),

@@ -180,7 +180,7 @@ def test_stages_configure_refuses_clear_mistakes(rep):
         ([(proposal, {"name": "Proposal", "position": 1, "probability": 50, "is_active": False})],
          [], "is_active", "still has 1"),
         ([(won, {"name": "Won", "position": 1, "probability": 90, "is_active": True})],
-         [], "probability", "100"),
+         [], "probability", "always 100"),
         ([], [{"name": "negotiation", "position": 1, "probability": 5, "is_active": True}],
          "name", "same name"),
     ]  # fmt: skip

@@ -279,6 +279,6 @@ def test_a_stage_mistake_is_shown_beside_its_row(client):
     response = client.post(reverse("crm:stage-list"), _stage_post(**{"form-4-probability": "90"}))
     assert response.status_code == 400
     assert response.context["formset"].forms[4].errors["probability"] == [
-        "The won stage is 100 % likely."
+        "The won stage's probability is always 100."
     ]
     assert Stage.objects.get(kind="won").probability == 100
