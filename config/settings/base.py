@@ -345,6 +345,11 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "config.tasks.heartbeat", "schedule": 300.0},
     # Quotes: expire offers past validity, remind buyers, alert on unanswered requests.
     "quotes-housekeeping": {"task": "crm_embedded.quotes.tasks.housekeeping", "schedule": 900.0},
+    # CRM tasks: owners get one email when an open task falls due within 24 hours.
+    "crm-task-reminders": {
+        "task": "crm_embedded.tasks.tasks.task_reminders_send",
+        "schedule": 900.0,
+    },
     # Product views, searches and basket additions buffered in the cache (shop/analytics).
     "analytics-flush": {"task": "shop.analytics.tasks.flush", "schedule": 60.0},
     # Purchase approvals: expire overdue requests, escalate idle ones (idempotent).

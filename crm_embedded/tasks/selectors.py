@@ -2,12 +2,20 @@
 
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from crm_embedded.pipeline.models import Opportunity
+from crm_embedded.quotes.models import Quote
 from crm_embedded.tasks.models import Task
-from shop.companies.selectors import user_is_account_staff, user_is_sales_manager
+from shop.companies.selectors import (
+    ACCOUNT_MANAGERS_GROUP,
+    SALES_MANAGERS_GROUP,
+    user_is_account_staff,
+    user_is_sales_manager,
+)
 
 
 def _with_links(tasks: QuerySet[Task]) -> QuerySet[Task]:
@@ -62,3 +70,22 @@ def tasks_due_for_reminder(*, now: datetime, within: timedelta) -> list[Task]:
             )
         ).order_by("due_at", "pk")
     )
+
+
+def task_owners() -> QuerySet:
+    """The people a task can be given to: active account and sales managers (and superusers)."""
+    staff = Q(groups__name__in=[ACCOUNT_MANAGERS_GROUP, SALES_MANAGERS_GROUP]) | Q(
+        is_superuser=True
+    )
+    ids = get_user_model().objects.filter(staff, is_active=True).values("pk")
+    return get_user_model().objects.filter(pk__in=ids).order_by("first_name", "last_name", "email")
+
+
+def quotes_for_companies(*, companies: QuerySet) -> QuerySet[Quote]:
+    """Quotes a task may link to: those of the given (already scoped) companies."""
+    return Quote.objects.filter(company__in=companies.order_by().values("pk"))
+
+
+def opportunities_for_companies(*, companies: QuerySet) -> QuerySet[Opportunity]:
+    """Opportunities a task may link to: those of the given (already scoped) companies."""
+    return Opportunity.objects.filter(company__in=companies.order_by().values("pk"))

@@ -1,14 +1,21 @@
 """Writes of the tasks room: create (by hand or by automation), update, complete, close by key."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm_embedded.tasks import selectors
 from crm_embedded.tasks.models import Task
 from shop.errors import PortalError
+from shop.notifications.selectors import user_language
+from shop.notifications.services import absolute_url, notification_send
+
+# Owners hear about an open task once, when it falls due within this time.
+REMINDER_BEFORE = timedelta(hours=24)
 
 # Fields a person (or a room's automation) may change through task_update.
 UPDATABLE_FIELDS = frozenset(
@@ -192,3 +199,34 @@ def task_reminder_mark(*, task_id: int, now: datetime) -> bool:
             reminder_sent_at=now
         )
     )
+
+
+def task_reminders_send(*, now: datetime | None = None) -> int:
+    """Email each owner once about their open tasks due within the next 24 hours; return how many."""
+    now = now or timezone.now()
+    sent = 0
+    for task in selectors.tasks_due_for_reminder(now=now, within=REMINDER_BEFORE):
+        with transaction.atomic():
+            if not task_reminder_mark(task_id=task.pk, now=now):
+                continue  # another worker, or a completion, got there first
+            owner = task.owner
+            url = absolute_url("crm:task-edit", args=[task.pk])
+            entry = notification_send(
+                kind="crm_task_reminder",
+                to=[owner.email] if owner.email else [],
+                context={
+                    "task": task,
+                    "owner_name": owner.get_full_name() or owner.email,
+                    "company": task.company.legal_name if task.company else "",
+                    "task_url": url,
+                    "done_url": absolute_url("crm:task-done", args=[task.pk]),
+                    "link_url": settings.SITE_BASE_URL + task.url
+                    if task.url.startswith("/")
+                    else task.url,
+                },
+                # The due date is part of the key: a task moved to a later date reminds again.
+                key=f"crm-task-reminder:{task.pk}:{int(task.due_at.timestamp())}",
+                language=user_language(user=owner),
+            )
+            sent += entry is not None
+    return sent
