@@ -133,7 +133,7 @@ class QuoteLineForm(forms.Form):
         },
     )
     unit_price = AmountField(required=False, label=_("Offered unit price"))
-    percent_off = AmountField(required=False, label=_("or % off list"))
+    percent_off = AmountField(required=False, label=_("Percent off list"))
 
     def __init__(self, *args, line=None, **kwargs):
         super().__init__(*args, **kwargs)
