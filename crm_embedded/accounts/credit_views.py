@@ -10,12 +10,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from crm_embedded.access import staff_required
+from crm_embedded.accounts.forms import (
+    CreditActionForm,
+    CreditSettingsForm,
+    HoldOverrideForm,
+    LedgerCreditForm,
+)
 from shop.companies import selectors as company_selectors
 from shop.credit import selectors, services
-from shop.credit.forms import CreditSettingsForm, HoldOverrideForm, LedgerCreditForm
 from shop.credit.services import CreditError
-
-ACTIONS = ("payment", "credit_note", "hold_override")
 
 
 def _form_error(form, exc: CreditError) -> None:
@@ -55,7 +58,9 @@ def company_credit(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit_settings = services.credit_settings_editable_by(company=company, user=request.user)
     settings_form = _settings_form(company, account)
     status = 200
-    if request.method == "POST" and request.POST.get("action") == "settings":
+    action_form = CreditActionForm(request.POST if request.method == "POST" else None)
+    action = action_form.cleaned_data["action"] if action_form.is_valid() else None
+    if action == "settings":
         if not can_edit_settings:
             messages.error(
                 request,
@@ -72,8 +77,7 @@ def company_credit(request: HttpRequest, pk: int) -> HttpResponse:
         "credit_note": LedgerCreditForm(prefix="credit_note"),
         "hold_override": HoldOverrideForm(prefix="hold_override"),
     }
-    action = request.POST.get("action") if request.method == "POST" else None
-    if action in ACTIONS:
+    if action in forms:
         form_class = HoldOverrideForm if action == "hold_override" else LedgerCreditForm
         form = forms[action] = form_class(request.POST, prefix=action)
         if form.is_valid():
@@ -101,8 +105,8 @@ def company_credit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("crm:company-credit", pk=company.pk)
             except CreditError as exc:
                 _form_error(form, exc)
-    elif request.method == "POST" and request.POST.get("action") != "settings":
-        messages.error(request, _("Choose what to record: a payment, a credit note or a hold."))
+    elif action_form.is_bound and not action_form.is_valid():
+        messages.error(request, action_form.errors["action"][0])
     return render(
         request,
         "crm/company_credit.html",

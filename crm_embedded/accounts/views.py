@@ -4,9 +4,7 @@ Reads go through shop's and orders' selectors, writes through shop's services; e
 company is looked up among the companies the staff user may see, so others are a 404.
 """
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,69 +12,44 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm_embedded.access import company_or_404, staff_required
-from shop.companies import acting, selectors, services
-from shop.companies.forms import DecisionForm
-from shop.companies.models import Company
+from crm_embedded.accounts.forms import (
+    CompanyFilterForm,
+    DecisionForm,
+    ReassignForm,
+    StaffCompanyForm,
+)
+from shop.companies import selectors, services
 from shop.companies.services import CompanyError
-from shop.validators import TextGuardMixin
 
 
 @staff_required
 def company_list(request: HttpRequest) -> HttpResponse:
     companies = selectors.companies_for_staff(user=request.user)
-    query = request.GET.get("q", "").strip()[:100]
-    status = request.GET.get("status", "")
+    form = CompanyFilterForm(request.GET or None)
+    query = status = ""
+    if form.is_valid():
+        query, status = form.cleaned_data["q"].strip(), form.cleaned_data["status"]
     if query:
         companies = companies.filter(
             Q(legal_name__icontains=query)
             | Q(trading_name__icontains=query)
             | Q(vat_number__icontains=query)
         )
-    if status in Company.Status.values:
+    if status:
         companies = companies.filter(status=status)
     return render(
         request,
         "crm/company_list.html",
         {"companies": companies.order_by("legal_name")[:200], "query": query, "status": status,
-         "statuses": Company.Status.choices},
+         "statuses": selectors.company_status_choices(), "filter_form": form},
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )  # fmt: skip
-
-
-class StaffCompanyForm(TextGuardMixin, forms.ModelForm):
-    website = forms.URLField(required=False, assume_scheme="https")
-
-    class Meta:
-        model = Company
-        fields = list(services.STAFF_EDITABLE)
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    """Staff by name and email (a username says nothing to the person choosing)."""
-
-    def label_from_instance(self, user) -> str:
-        name = user.get_full_name().strip()
-        return (
-            f"{name} ({user.email})" if name and user.email else (name or user.email or str(user))
-        )
-
-
-class ReassignForm(TextGuardMixin, forms.Form):
-    account_manager = StaffChoiceField(
-        queryset=get_user_model()
-        .objects.filter(
-            groups__name__in=[selectors.ACCOUNT_MANAGERS_GROUP, selectors.SALES_MANAGERS_GROUP],
-            is_active=True,
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "email"),
-        label=_("Account manager"),
-    )
 
 
 @staff_required
 def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
     company = company_or_404(request, pk)
-    form = StaffCompanyForm(request.POST or None, instance=company)
+    form = StaffCompanyForm(request.POST or None, company=company)
     if request.method == "POST" and form.is_valid():
         try:
             services.company_update_by_staff(
@@ -111,7 +84,9 @@ def company_reassign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, f"{company} is now managed by {form.cleaned_data['account_manager'].email}."
+            request,
+            _("%(company)s is now managed by %(email)s.")
+            % {"company": company, "email": form.cleaned_data["account_manager"].email},
         )
     return redirect("crm:company-detail", pk=company.pk)
 
@@ -122,7 +97,7 @@ def company_act_as(request: HttpRequest, pk: int, member_pk: int) -> HttpRespons
     company = company_or_404(request, pk)
     get_object_or_404(company.members, pk=member_pk)
     try:
-        member = acting.acting_start(
+        member = services.acting_start(
             session=request.session, staff_user=request.user, member_id=member_pk
         )
     except CompanyError as exc:
@@ -147,23 +122,22 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(selectors.applications_for_staff(user=request.user), pk=pk)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        decision = request.POST.get("decision")
-        note = form.cleaned_data["note"]
+        decision, note = form.cleaned_data["decision"], form.cleaned_data["note"]
         try:
             if decision == "approve":
                 services.application_approve(application_id=pk, staff_user=request.user, note=note)
                 messages.success(
-                    request, f"{application.company} is active; the applicant was emailed."
+                    request,
+                    _("%(company)s is active; the applicant was emailed.")
+                    % {"company": application.company},
                 )
-            elif decision == "decline":
+            else:
                 services.application_decline(
                     application_id=pk, staff_user=request.user, reason=note
                 )
                 messages.success(
-                    request, "Application declined; the applicant was emailed the reason."
+                    request, _("Application declined; the applicant was emailed the reason.")
                 )
-            else:
-                messages.error(request, _("Choose approve or decline."))
         except CompanyError as exc:
             if exc.field == "reason":
                 form.add_error("note", exc.message)
@@ -171,6 +145,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, exc.message)
         else:
             return redirect("crm:application-detail", pk=pk)
+    elif request.method == "POST" and "decision" in form.errors:
+        messages.error(request, form.errors["decision"][0])
     return render(
         request, "crm/application_detail.html", {"application": application, "form": form}
     )

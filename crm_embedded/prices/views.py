@@ -3,90 +3,26 @@
 Everything is read through shop.pricing.selectors and written through shop.pricing.services.
 """
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from crm_embedded.access import company_or_404, staff_required
-from shop.bulk.parser import is_whole
-from shop.companies import selectors as company_selectors
-from shop.companies.models import CustomerGroup
+from crm_embedded.prices.forms import CopyForm, EntryForm, ImportForm, PriceCheckForm, PriceListForm
 from shop.pricing import selectors, services
-from shop.pricing.models import PriceList
-from shop.pricing.services import CSV_COLUMNS, PricingError
-from shop.validators import TextGuardMixin
-from shop.widgets import DateInput
+from shop.pricing.services import PricingError
 
 
-class PriceListForm(TextGuardMixin, forms.ModelForm):
-    class Meta:
-        model = PriceList
-        fields = [
-            "name",
-            "company",
-            "customer_group",
-            "currency",
-            "valid_from",
-            "valid_until",
-            "is_active",
-        ]
-        widgets = {"valid_from": DateInput(), "valid_until": DateInput()}
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["company"].queryset = company_selectors.companies_for_staff(user=user)
-        if not company_selectors.user_is_sales_manager(user=user):
-            self.fields["customer_group"].queryset = CustomerGroup.objects.none()
-            self.fields["customer_group"].help_text = "Group lists are kept by sales managers."
-
-
-class EntryForm(TextGuardMixin, forms.Form):
-    sku = forms.CharField(required=False, max_length=64)
-    category = forms.CharField(
-        required=False, max_length=255, help_text=_("e.g. Automotive spare parts > Filters")
-    )
-    kind = forms.ChoiceField(
-        choices=[("fixed", _("Fixed unit price")), ("percent", _("Percent off list"))]
-    )
-    value = forms.CharField(max_length=20)
-    min_quantity = forms.IntegerField(min_value=1, initial=1)
-    min_order_quantity = forms.IntegerField(min_value=1, required=False)
-    order_multiple = forms.IntegerField(min_value=1, required=False)
-
-
-class ImportForm(TextGuardMixin, forms.Form):
-    MODES = [
-        ("check", _("Check only")),
-        ("all", _("Apply if every line is valid")),
-        ("valid", _("Apply the valid lines only")),
-    ]
-    file = forms.FileField(
-        help_text=format_lazy(_("CSV with the columns {columns}"), columns=", ".join(CSV_COLUMNS))
-    )
-    mode = forms.ChoiceField(choices=MODES, initial="check", widget=forms.RadioSelect)
-
-
-class CopyForm(TextGuardMixin, forms.Form):
-    name = forms.CharField(max_length=120)
-    valid_from = forms.DateField(required=False, widget=DateInput(), label=_("Valid from"))
-    valid_until = forms.DateField(
-        required=False, widget=DateInput(), label=_("Valid until"),
-        help_text=_("The last day the copy applies."),
-    )  # fmt: skip
-
-
-def _list_or_404(request: HttpRequest, pk: int) -> PriceList:
+def _list_or_404(request: HttpRequest, pk: int):
     return get_object_or_404(selectors.price_lists_for_staff(user=request.user), pk=pk)
 
 
-def _editable_or_403(request: HttpRequest, price_list: PriceList) -> None:
+def _editable_or_403(request: HttpRequest, price_list) -> None:
     if not selectors.price_list_editable_by(price_list=price_list, user=request.user):
         raise PermissionDenied(
             _("Only this account's manager or a sales manager can change this list.")
@@ -104,18 +40,23 @@ def price_list_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
     price_list = _list_or_404(request, pk) if pk else None
     if price_list:
         _editable_or_403(request, price_list)
-    form = PriceListForm(request.POST or None, instance=price_list, user=request.user)
+    form = PriceListForm(request.POST or None, price_list=price_list, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.price_list_save(
-                price_list=form.save(commit=False), by_user=request.user
+            saved = services.price_list_upsert(
+                price_list=price_list, by_user=request.user, **form.cleaned_data
             )
         except PricingError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, _("%(list)s saved.") % {"list": saved})
             return redirect("crm:price-list-detail", pk=saved.pk)
-    return render(request, "crm/price_list_form.html", {"form": form, "price_list": price_list})
+    return render(
+        request,
+        "crm/price_list_form.html",
+        {"form": form, "price_list": price_list},
+        status=400 if form.is_bound else 200,
+    )
 
 
 def _render_detail(
@@ -128,9 +69,7 @@ def _render_detail(
     report=None,
     status=200,
 ):
-    entries = price_list.entries.select_related("product", "category").order_by(
-        "product__title", "category__path", "min_quantity"
-    )
+    entries = selectors.price_list_entries(price_list=price_list)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(
         request,
@@ -143,7 +82,7 @@ def _render_detail(
             "import_form": import_form or ImportForm(),
             "copy_form": copy_form or CopyForm(initial={"name": f"{price_list.name} (copy)"}),
             "report": report,
-            "changes": price_list.changes.select_related("changed_by")[:50],
+            "changes": selectors.price_list_changes(price_list=price_list),
         },
         status=status,
     )
@@ -195,7 +134,7 @@ def price_list_import(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_detail(request, price_list, import_form=form, status=400)
     upload = form.cleaned_data["file"]
     if upload.size > services.MAX_IMPORT_BYTES:
-        form.add_error("file", "The file is larger than 20 MB: split it and import the parts.")
+        form.add_error("file", _("The file is larger than 20 MB: split it and import the parts."))
         return _render_detail(request, price_list, import_form=form, status=400)
     report = services.price_list_import_check(
         price_list=price_list,
@@ -216,7 +155,14 @@ def price_list_import(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Imported: {report.created} new and {report.updated} changed prices; {len(report.invalid_rows)} lines skipped.",
+                _(
+                    "Imported: %(new)s new and %(changed)s changed prices; %(skipped)s lines skipped."
+                )
+                % {
+                    "new": report.created,
+                    "changed": report.updated,
+                    "skipped": len(report.invalid_rows),
+                },
             )
     return _render_detail(request, price_list, import_form=form, report=report)
 
@@ -254,22 +200,23 @@ def price_list_copy(request: HttpRequest, pk: int) -> HttpResponse:
 def company_price_check(request: HttpRequest, pk: int) -> HttpResponse:
     """How a company's price for one SKU is built, for its account manager."""
     company = company_or_404(request, pk)
-    sku = request.GET.get("sku", "").strip()[:64]
-    quantity = request.GET.get("quantity", "1")
-    quantity = int(quantity) if is_whole(quantity) and 0 < int(quantity) < 10**7 else 1
-    resolved, error = None, ""
-    if sku:
+    form = PriceCheckForm(request.GET or None)
+    resolved, error, sku, quantity = None, "", "", 1
+    if form.is_valid():
+        sku, quantity = form.cleaned_data["sku"].strip(), form.cleaned_data["quantity"] or 1
         resolved = selectors.price_for_sku(company=company, sku=sku, quantity=quantity)
         if resolved is None:
-            error = f"No product has the SKU '{sku}'."
+            error = _("No product has the SKU '%(sku)s'.") % {"sku": sku}
     return render(
         request,
         "crm/price_check.html",
         {
             "company": company,
+            "form": form,
             "sku": sku,
             "quantity": quantity,
             "resolved": resolved,
             "error": error,
         },
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )

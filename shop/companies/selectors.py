@@ -1,5 +1,6 @@
 """Reads over companies, always scoped to who is asking."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 
@@ -102,3 +103,32 @@ def audience_customer_groups() -> QuerySet[CustomerGroup]:
 def audience_companies() -> QuerySet[Company]:
     """Return the active companies, by name (content targets them: banners, previews)."""
     return Company.objects.filter(status=Company.Status.ACTIVE).order_by("legal_name")
+
+
+def company_status_choices() -> list[tuple[str, str]]:
+    """Return the statuses a company can be in, as (value, label) pairs for a filter."""
+    return list(Company.Status.choices)
+
+
+def account_staff_users() -> QuerySet:
+    """Return the active account and sales managers, by name (whom an account can go to)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            groups__name__in=[ACCOUNT_MANAGERS_GROUP, SALES_MANAGERS_GROUP], is_active=True
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "email")
+    )
+
+
+def company_member_users(*, company_ids) -> QuerySet:
+    """Return the active members' users of some companies (ids or a queryset of ids), by email."""
+    return (
+        get_user_model()
+        .objects.filter(
+            company_memberships__company_id__in=company_ids, company_memberships__is_active=True
+        )
+        .distinct()
+        .order_by("email")
+    )

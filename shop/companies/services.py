@@ -562,3 +562,43 @@ def company_reassign(*, company_id: int, account_manager, by_user) -> Company:
         detail={"old": old.email if old else None, "new": account_manager.email},
     )  # fmt: skip
     return company
+
+
+# The session key shop.companies.acting (and its middleware) reads to act for a buyer.
+ACTING_SESSION_KEY = "acting_as"
+
+
+def acting_member_check(*, staff_user: AbstractBaseUser, member_id: int) -> CompanyMember:
+    """Return the membership a staff user may act as, or refuse clearly."""
+    member = (
+        CompanyMember.objects.select_related("company", "user")
+        .filter(
+            pk=member_id,
+            is_active=True,
+            company__in=selectors.companies_for_staff(user=staff_user),
+        )
+        .first()
+    )
+    if member is None:
+        raise CompanyError(_("You can only act as active members of your own accounts."))
+    if not member.can_order:
+        raise CompanyError(
+            _("%(email)s is a viewer and cannot order; choose a buyer.")
+            % {"email": member.user.email}
+        )
+    return member
+
+
+def acting_start(*, session, staff_user: AbstractBaseUser, member_id: int) -> CompanyMember:
+    """Start acting as a buyer: remember both people in the session and audit it."""
+    member = acting_member_check(staff_user=staff_user, member_id=member_id)
+    session[ACTING_SESSION_KEY] = {
+        "staff": staff_user.pk,
+        "member": member.pk,
+        "started": timezone.now().timestamp(),
+    }
+    audit_record(
+        company=member.company, actor=staff_user, on_behalf_of=member.user,
+        action="acting.started",
+    )  # fmt: skip
+    return member

@@ -74,3 +74,21 @@ def company_prices(
         unit = record.price if book is None else book.price(product, record, quantity).unit_price
         result[product.pk] = CompanyPrice(record.price, unit, record.price_currency, record.pk)
     return result
+
+
+def price_list_entries(*, price_list: PriceList) -> QuerySet:
+    """Return a list's entries with their product or category, in reading order."""
+    return price_list.entries.select_related("product", "category").order_by(
+        "product__title", "category__path", "min_quantity"
+    )
+
+
+def price_list_changes(*, price_list: PriceList, limit: int = 50) -> list:
+    """Return a list's newest changes with who made them."""
+    return list(price_list.changes.select_related("changed_by")[:limit])
+
+
+def price_list_customer_groups(*, user) -> QuerySet:
+    """Return the customer groups a staff member may keep lists for (sales managers only)."""
+    groups = company_selectors.audience_customer_groups()
+    return groups if company_selectors.user_is_sales_manager(user=user) else groups.none()

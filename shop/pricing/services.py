@@ -86,6 +86,22 @@ def price_list_save(*, price_list: PriceList, by_user) -> PriceList:
     return price_list
 
 
+PRICE_LIST_FIELDS = (
+    "name", "company", "customer_group", "currency", "valid_from", "valid_until", "is_active",
+)  # fmt: skip
+
+
+def price_list_upsert(*, price_list: PriceList | None, by_user, **fields) -> PriceList:
+    """Create a list (price_list None) or change a list's header from a form's fields."""
+    unknown = sorted(set(fields) - set(PRICE_LIST_FIELDS))
+    if unknown:
+        raise PricingError(_("%(fields)s cannot be changed here.") % {"fields": ", ".join(unknown)})
+    target = price_list if price_list is not None else PriceList()
+    for name, value in fields.items():
+        setattr(target, name, value)
+    return price_list_save(price_list=target, by_user=by_user)
+
+
 @transaction.atomic
 def price_list_copy(
     *, source: PriceList, name: str, by_user, valid_from=None, valid_until=None
