@@ -61,8 +61,12 @@ REDIS_DB = 5
 
 PAGES = (
     "trivial", "home", "category", "category_buyer", "product", "search", "basket", "basket_buyer",
+    "crm_cockpit", "crm_customer",
 )  # fmt: skip
 BUYER_PAGES = ("category_buyer", "basket_buyer")
+# The CRM pages, fetched by the demo account manager with 200 accounts of history
+# (tests/bench/crm_history.py, created by the probe when missing).
+MANAGER_PAGES = ("crm_cockpit", "crm_customer")
 BASKET_PAGES = ("basket", "basket_buyer")
 TRIVIAL_PATH = "/bench/trivial"
 MIN_CATEGORY_PRODUCTS = 24
@@ -765,6 +769,20 @@ def probe(out_path: Path) -> None:
     count_lines("basket_buyer")
     empty_buyer_baskets()
 
+    # The CRM: the account manager's cockpit over 200 accounts, and one account's page.
+    sys.path.insert(0, str(HERE))
+    from crm_history import MANAGER_EMAIL, crm_history_ensure
+
+    crm = crm_history_ensure()
+    if crm["created"]:
+        notes.append(f"crm: created {crm['created']} bench accounts for {MANAGER_EMAIL}")
+    urls["crm_cockpit"] = ["/crm/"]
+    urls["crm_customer"] = [f"/crm/companies/{crm['company_id']}/"]
+    manager_client = Client(HTTP_HOST=LOOPBACK)
+    manager_client.force_login(crm["manager"])
+    for name in MANAGER_PAGES:
+        results[name] = measure(urls[name][0], manager_client)
+
     # The contract must show: the buyer's category prices should differ from the list prices.
     list_prices = PRICE_RE.findall(results["category"]["_page"])
     buyer_prices = PRICE_RE.findall(results["category_buyer"]["_page"])
@@ -1311,12 +1329,24 @@ def main(argv: list[str]) -> int:
             raise BenchError(f"logging in {BUYER_EMAIL} over HTTP failed: {login_problem}")
         buyer_cookies = {c.name: c.value for c in buyer_jar}
         log(f"  logged in {BUYER_EMAIL} over HTTP")
+        manager_cookies: dict = {}
+        if any(page in MANAGER_PAGES for page in pages):
+            sys.path.insert(0, str(HERE))
+            from crm_history import MANAGER_EMAIL
+
+            manager_jar, login_problem = login_buyer(server.url, email=MANAGER_EMAIL)
+            if manager_jar is None:
+                raise BenchError(f"logging in {MANAGER_EMAIL} over HTTP failed: {login_problem}")
+            manager_cookies = {c.name: c.value for c in manager_jar}
+            log(f"  logged in {MANAGER_EMAIL} over HTTP")
 
         load = {}
         baskets: dict = {}
         checkout: dict = {}
         for page in pages:
             cookies: list[dict] | None = [buyer_cookies] if page in BUYER_PAGES else None
+            if page in MANAGER_PAGES:
+                cookies = [manager_cookies]
             if page == "basket":
                 # Baskets are filled before the run, one per user, so that the run
                 # measures only the basket page and not the add-to-basket requests.
