@@ -75,3 +75,35 @@ def test_the_receiver_never_raises_into_the_quote(linked, django_capture_on_comm
     assert responses
     linked.refresh_from_db()
     assert linked.stage.name == "Negotiation"
+
+
+def _offered(company):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return Quote.objects.create(
+        number=f"Q-{company.pk}", company=company, requested_by=UserFactory(), state="offered",
+        valid_until=timezone.localdate() - timedelta(days=1),
+    )  # fmt: skip
+
+
+def test_the_quote_rooms_own_moves_reach_the_pipeline(django_capture_on_commit_callbacks):
+    """Through the quote services, not a hand-sent signal: a declined and an expired offer."""
+    from crm_embedded.quotes import services as quote_services
+    from tests.factories import CompanyMemberFactory
+
+    company = CompanyFactory(account_manager=account_manager())
+    declined_quote = _offered(company)
+    expired_quote = _offered(CompanyFactory(account_manager=account_manager()))
+    declined = OpportunityFactory(company=company, quote=declined_quote)
+    expired = OpportunityFactory(company=expired_quote.company, quote=expired_quote)
+    member = CompanyMemberFactory(company=company)
+    with django_capture_on_commit_callbacks(execute=True):
+        quote_services.quote_decline(quote=declined_quote, member=member, reason="Too dear")
+    with django_capture_on_commit_callbacks(execute=True):
+        quote_services.quotes_expire()
+    declined.refresh_from_db()
+    expired.refresh_from_db()
+    assert (declined.stage.name, declined.lost_reason) == ("Lost", "Quote declined by the buyer")
+    assert (expired.stage.name, expired.lost_reason) == ("Lost", "Quote expired")
