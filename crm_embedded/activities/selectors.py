@@ -13,9 +13,12 @@ MAX_INDENT = 5
 
 
 def _with_related(activities: QuerySet[Activity]) -> QuerySet[Activity]:
-    return activities.select_related(
-        "company", "author", "contact", "quote", "opportunity"
-    ).annotate(comment_count=Count("comments"))
+    # Explicit order: a GROUP BY query (the comment count) ignores Meta.ordering.
+    return (
+        activities.select_related("company", "author", "contact", "quote", "opportunity")
+        .annotate(comment_count=Count("comments"))
+        .order_by("-occurred_at", "-pk")
+    )
 
 
 def activities_for_staff(*, user: AbstractBaseUser) -> QuerySet[Activity]:
