@@ -12,6 +12,7 @@ from oscar.core.loading import get_model
 
 from orders import states
 from shop.companies.selectors import membership_for_user
+from shop.money import money_round
 
 Order = get_model("order", "Order")
 
@@ -134,7 +135,7 @@ def revenue_by_month(*, start: date, end: date, company_ids: list[int] | None = 
         result.append(
             {
                 "month": month,
-                "revenue": row["revenue"] if row else Decimal("0.00"),
+                "revenue": money_round(row["revenue"]) if row else Decimal("0.00"),
                 "orders": row["orders"] if row else 0,
             }
         )
@@ -161,7 +162,7 @@ def company_order_totals(*, company_ids: list[int]) -> dict[int, dict]:
     for row in rows:
         totals[row["company_id"]] = {
             "orders": row["orders"],
-            "revenue": row["revenue"],
+            "revenue": money_round(row["revenue"]),
             "last_ordered_at": row["last"],
         }
     return totals
@@ -187,7 +188,7 @@ def company_order_totals_between(
     return {
         row["company_id"]: {
             "orders": row["orders"],
-            "revenue": row["revenue"],
+            "revenue": money_round(row["revenue"]),
             "last_ordered_at": row["last"],
         }
         for row in rows
