@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from crm_embedded.pipeline.selectors import pipeline_summary
 from crm_embedded.quotes.models import Quote
+from crm_embedded.quotes.selectors import business_days_between
 from crm_embedded.quotes.states import State
 from crm_embedded.tasks.selectors import day_start, tasks_for_staff, tasks_open_for
 from orders.selectors import company_last_order_dates, revenue_by_month
@@ -54,16 +55,6 @@ class AttentionItem:
     at: datetime | date | None = None
 
 
-def business_days_between(start: datetime, end: datetime) -> int:
-    """Whole business days (Monday to Friday) from ``start`` to ``end``, as quotes count them."""
-    days, current = 0, start
-    while current + timedelta(days=1) <= end:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days += 1
-    return days
-
-
 def cockpit_companies(*, user, rep_id: int | None) -> QuerySet:
     """The companies the cockpit covers: the rep's accounts, or all the user may see."""
     companies = companies_for_staff(user=user)
@@ -88,7 +79,10 @@ def _quote_items(company_ids: list[int], now: datetime) -> list[AttentionItem]:
         url = reverse("crm:quote-detail", kwargs={"pk": quote.pk})
         name = quote.company.legal_name
         if quote.state == State.REQUESTED:
-            if quote.overdue_alerted_at or business_days_between(quote.created_at, now) >= target:
+            if (
+                quote.overdue_alerted_at
+                or business_days_between(start=quote.created_at, end=now) >= target
+            ):
                 text = _("Request for quote %(number)s is waiting past the response target") % {
                     "number": quote.number
                 }
