@@ -171,3 +171,112 @@ def demo_orders_ensure(*, enabled: bool | None = None) -> int:
                 )  # fmt: skip
                 created += 1
     return created
+
+
+# A year of order history for the account team's reports and cockpit: (company slug,
+# orders, days ago of the oldest and of the newest). Nordic Textile went quiet 75 days ago,
+# so "accounts not ordering" has something to show.
+HISTORY = (
+    ("rheinland-auto", 30, 360, 3),
+    ("iberia-fleet", 20, 350, 8),
+    ("nordic-textile", 10, 365, 75),
+)
+HISTORY_PREFIX = "DEMO-H"
+
+
+def demo_order_history_ensure(*, enabled: bool | None = None, today=None) -> int:
+    """Sixty past orders ("DEMO-H001"...) over the last 12 months of the demo companies;
+    return how many were created. Only where the demo runs, like ``demo_orders_ensure``.
+
+    History, not work in progress: the orders are written as they ended (completed, the
+    last fortnight's confirmed, one cancelled), without allocating stock or sending email.
+    """
+    if enabled is None:
+        enabled = getattr(settings, "SHOP_DEMO_TRACKED_ORDERS", settings.DEBUG)
+    if not enabled:
+        return 0
+    import random
+    from datetime import datetime, time
+    from decimal import Decimal
+
+    Order = get_model("order", "Order")
+    Line = get_model("order", "Line")
+    Company = get_model("companies", "Company")
+    StockRecord = get_model("partner", "StockRecord")
+    CompanyMember = get_model("companies", "CompanyMember")
+
+    today = today or timezone.localdate()
+    companies = {c.slug: c for c in Company.objects.filter(slug__in=[h[0] for h in HISTORY])}
+    records = list(
+        StockRecord.objects.select_related("product", "partner")
+        .filter(price__isnull=False)
+        .order_by("pk")[:40]
+    )
+    if not companies or not records:
+        return 0
+    existing = set(
+        Order.objects.filter(number__startswith=HISTORY_PREFIX).values_list("number", flat=True)
+    )
+    members = CompanyMember.objects.filter(
+        company__in=companies.values(), is_active=True
+    ).select_related("user")
+    buyers = {}
+    # The company's buyer places its orders (else any active member).
+    for member in sorted(members, key=lambda m: (m.role != CompanyMember.Role.BUYER, m.pk)):
+        buyers.setdefault(member.company_id, member.user)
+    rng = random.Random(2026)
+    vat = Decimal("1.19")
+    number = 0
+    orders, lines = [], []
+    for slug, count, oldest, newest in HISTORY:
+        company = companies.get(slug)
+        for index in range(count):
+            number += 1
+            days_ago = oldest - (oldest - newest) * index // max(count - 1, 1)
+            picks = [(rng.choice(records), rng.randint(1, 12)) for _ in range(rng.randint(1, 3))]
+            code = f"{HISTORY_PREFIX}{number:03d}"
+            if company is None or code in existing:
+                continue
+            day = today - timedelta(days=days_ago)
+            placed = timezone.make_aware(datetime.combine(day, time(9 + number % 8, 15)))
+            status = states.COMPLETED if days_ago > 14 else states.CONFIRMED
+            if slug == "iberia-fleet" and index == 7:
+                status = states.CANCELLED
+            net = sum((record.price * quantity for record, quantity in picks), Decimal("0.00"))
+            order = Order(
+                number=code, company=company, user=buyers.get(company.pk), currency="EUR",
+                total_excl_tax=net, total_incl_tax=(net * vat).quantize(Decimal("0.01")),
+                status=status, date_placed=placed,
+            )  # fmt: skip
+            orders.append(order)
+            for record, quantity in picks:
+                unit = record.price
+                lines.append(
+                    Line(
+                        order=order,
+                        partner=record.partner,
+                        partner_name=record.partner.name,
+                        stockrecord=record,
+                        product=record.product,
+                        partner_sku=record.partner_sku,
+                        title=record.product.get_title(),
+                        upc=record.product.upc or "",
+                        quantity=quantity,
+                        status=status,
+                        line_price_excl_tax=unit * quantity,
+                        line_price_incl_tax=(unit * quantity * vat).quantize(Decimal("0.01")),
+                        line_price_before_discounts_excl_tax=unit * quantity,
+                        line_price_before_discounts_incl_tax=(unit * quantity * vat).quantize(
+                            Decimal("0.01")
+                        ),
+                        unit_price_excl_tax=unit,
+                        unit_price_incl_tax=(unit * vat).quantize(Decimal("0.01")),
+                        num_allocated=0,
+                    )  # fmt: skip
+                )
+    with transaction.atomic():
+        Order.objects.bulk_create(orders)
+        for line in lines:
+            line.order_id = line.order.pk
+        Line.objects.bulk_create(lines)
+    return len(orders)
