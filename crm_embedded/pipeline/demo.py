@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from crm_embedded.pipeline import services
 from crm_embedded.pipeline.models import Opportunity, Stage
+from crm_embedded.quotes.selectors import quotes_for_staff
+from crm_embedded.quotes.states import State
 from shop.companies.selectors import companies_for_staff
 
 # (manager, company slug, name, amount, stage, days to expected close, typed probability)
@@ -63,10 +65,18 @@ def demo_ensure() -> int:
         company = _company(users[login], slug)
         if company is None or Opportunity.objects.filter(company=company, name=name).exists():
             continue
+        # The company's demo offer backs its deal in negotiation: accepting it wins the deal.
+        quote = (
+            quotes_for_staff(user=users[login])
+            .filter(company=company, state=State.OFFERED, crm_opportunities__isnull=True)
+            .first()
+            if stage_name == "Negotiation"
+            else None
+        )
         services.opportunity_create(
             company=company, name=name, amount=Decimal(amount),
             stage=stages.get(stage_name, first_open), owner=users[login], by=users[login],
-            probability=probability, expected_close=today + timedelta(days=days),
+            probability=probability, expected_close=today + timedelta(days=days), quote=quote,
         )  # fmt: skip
         created += 1
     quarter = _last_quarter_start(today)

@@ -154,9 +154,13 @@ class OpportunityFilterForm(TextGuardMixin, forms.Form):
 
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), choices=STATUSES, required=False)
-    owner = StaffChoiceField(queryset=None, label=_("Owner"), required=False)
-    stage = forms.ModelChoiceField(queryset=Stage.objects.all(), label=_("Stage"), required=False)
-    company = forms.ModelChoiceField(queryset=None, label=_("Company"), required=False)
+    owner = StaffChoiceField(queryset=None, label=_("Owner"), required=False, empty_label=_("Any"))
+    stage = forms.ModelChoiceField(
+        queryset=Stage.objects.all(), label=_("Stage"), required=False, empty_label=_("Any")
+    )
+    company = forms.ModelChoiceField(
+        queryset=None, label=_("Company"), required=False, empty_label=_("Any")
+    )
     close_from = forms.DateField(label=_("Expected close from"), required=False, widget=DateInput())
     close_to = forms.DateField(label=_("to"), required=False, widget=DateInput())
 

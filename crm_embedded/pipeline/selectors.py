@@ -33,11 +33,6 @@ def opportunities_for_staff(*, user: AbstractBaseUser) -> QuerySet[Opportunity]:
     return opportunities.none()
 
 
-def opportunity_for_staff(*, user: AbstractBaseUser, pk: int) -> Opportunity | None:
-    """One opportunity the user may see, or None."""
-    return opportunities_for_staff(user=user).filter(pk=pk).first()
-
-
 def _weighted(amount_times_probability) -> Decimal:
     return money_round((amount_times_probability or Decimal("0")) / 100)
 
