@@ -19,7 +19,11 @@ from crm_embedded.quotes.models import Quote
 from crm_embedded.quotes.selectors import business_days_between
 from crm_embedded.quotes.states import State
 from crm_embedded.tasks.selectors import day_start, tasks_for_staff, tasks_open_for
-from orders.selectors import company_last_order_dates, revenue_by_month
+from orders.selectors import (
+    company_last_order_dates,
+    orders_awaiting_approval_count,
+    revenue_by_month,
+)
 from shop.approvals.selectors import approval_requests_pending_by_company
 from shop.basket.selectors import baskets_open_by_company
 from shop.companies.selectors import companies_for_staff
@@ -115,7 +119,7 @@ def _quote_items(company_ids: list[int], now: datetime) -> list[AttentionItem]:
 
 
 def cockpit_attention(*, companies: list, now: datetime | None = None) -> list[AttentionItem]:
-    """Accounts needing attention, each item linking to where it is handled; 6 queries."""
+    """Accounts needing attention, each item linking to where it is handled; 8 queries."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     names = {company.pk: company.legal_name for company in companies}
@@ -159,6 +163,14 @@ def cockpit_attention(*, companies: list, now: datetime | None = None) -> list[A
                 "approval_pending", company_id, names[company_id], text, url, pending["oldest"]
             )
         )
+
+    for company_id, count in orders_awaiting_approval_count(company_ids=company_ids).items():
+        if count:
+            text = _("%(count)s order(s) in the status “Awaiting approval”") % {"count": count}
+            url = reverse("crm:company-detail", kwargs={"pk": company_id}) + "#orders"
+            items.append(
+                AttentionItem("approval_pending", company_id, names[company_id], text, url, None)
+            )
 
     for company_id, position in credit_positions(company_ids=company_ids, today=today).items():
         percent = position.used_percent

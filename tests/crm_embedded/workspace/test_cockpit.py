@@ -13,6 +13,7 @@ from django.utils import timezone
 from crm_embedded.quotes.states import State
 from crm_embedded.tasks.models import Task
 from crm_embedded.workspace import selectors
+from orders import states
 from tests.crm_embedded.workspace.factories import (
     approval_make,
     at,
@@ -70,6 +71,8 @@ def test_every_kind_of_attention_item_names_the_account_and_links_to_where_it_is
     approval_make(company=company, requester=member.user, total="250.00")
     ledger_make(company=company, amount="950.00", due_date=NOW.date() - datetime.timedelta(days=3))
     order_make(company=company, placed=NOW - datetime.timedelta(days=61))
+    order_make(company=company, placed=NOW - datetime.timedelta(days=70),
+               status=states.AWAITING_APPROVAL)  # fmt: skip
 
     items = selectors.cockpit_attention(companies=[company], now=NOW)
     kinds = _kinds(items)
@@ -87,7 +90,8 @@ def test_every_kind_of_attention_item_names_the_account_and_links_to_where_it_is
     ]
     assert len(kinds["idle_basket"]) == 1 and "1200.00 EUR" in kinds["idle_basket"][0].text
     assert kinds["idle_basket"][0].url == detail + "#open-baskets"
-    assert "250.00" in kinds["approval_pending"][0].text
+    assert ["250.00" in i.text for i in kinds["approval_pending"]] == [True, False]
+    assert "1 order(s) in the status “Awaiting approval”" in kinds["approval_pending"][1].text
     # 950 on the ledger + 250 waiting for approval = 120 % of 1,000; 950 overdue.
     credit = kinds["credit"][0]
     assert credit.url == reverse("crm:company-credit", kwargs={"pk": company.pk})
