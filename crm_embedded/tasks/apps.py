@@ -7,3 +7,6 @@ class TasksConfig(AppConfig):
     name = "crm_embedded.tasks"
     label = "crm_tasks"
     verbose_name = "CRM tasks"
+
+    def ready(self) -> None:
+        from crm_embedded.tasks import receivers  # noqa: F401  (connects the credit receiver)
