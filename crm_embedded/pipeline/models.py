@@ -36,10 +36,6 @@ class Stage(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_closed(self) -> bool:
-        return self.kind != self.Kind.OPEN
-
 
 class Opportunity(models.Model):
     """A deal being worked with a company: amount, stage, probability and expected close."""
