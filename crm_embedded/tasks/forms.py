@@ -137,9 +137,11 @@ class TaskFilterForm(forms.Form):
         coerce=int, required=False, empty_value=None,
     )  # fmt: skip
 
+    company = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
     def values(self) -> dict:
         """The chosen filters, defaults for anything missing or invalid."""
-        values = {"scope": "mine", "status": "open", "priority": None}
+        values = {"scope": "mine", "status": "open", "priority": None, "company": None}
         self.is_valid()  # keeps the valid fields' values in cleaned_data
         values.update({k: v for k, v in self.cleaned_data.items() if v not in ("", None)})
         return values

@@ -57,12 +57,16 @@ def task_list(request: HttpRequest) -> HttpResponse:
         tasks = tasks.filter(done_at__isnull=False).order_by("-done_at", "-pk")
     if chosen["priority"]:
         tasks = tasks.filter(priority=chosen["priority"])
+    company = None
+    if chosen["company"]:
+        company = get_object_or_404(companies_for_staff(user=request.user), pk=chosen["company"])
+        tasks = tasks.filter(company=company)
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "crm/tasks/task_list.html", {
         "crm_tab": "tasks", "filters": filters, "chosen": chosen, "page": page,
-        "tasks": page.object_list, "now": now, "query": query.urlencode(),
+        "tasks": page.object_list, "now": now, "query": query.urlencode(), "company": company,
     })  # fmt: skip
 
 

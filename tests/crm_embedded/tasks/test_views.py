@@ -242,3 +242,15 @@ def test_a_posted_quote_one_may_not_see_is_refused_above_the_form(client, accoun
     assert response.status_code == 400
     assert "The linked quote is not one you may see" in _rows(response)
     assert not Task.objects.exists()
+
+
+def test_the_list_for_one_account(client, account_manager, company):
+    TaskFactory(owner=account_manager, company=company, title="On Alpha")
+    TaskFactory(owner=account_manager, company=CompanyFactory(account_manager=account_manager),
+                title="On another")  # fmt: skip
+    client.force_login(account_manager)
+    html = _rows(client.get(reverse("crm:task-list"), {"company": company.pk, "scope": "all"}))
+    assert "On Alpha" in html and "On another" not in html
+    assert f"/crm/tasks/new/?company={company.pk}" in html
+    foreign = CompanyFactory(account_manager=UserFactory())
+    assert client.get(reverse("crm:task-list"), {"company": foreign.pk}).status_code == 404
