@@ -7,6 +7,3 @@ class CrmEmbeddedConfig(AppConfig):
     name = "crm_embedded"
     label = "crm_embedded"
     verbose_name = "CRM"
-
-    def ready(self) -> None:
-        from crm_embedded import receivers  # noqa: F401  (connects the credit receivers)

@@ -379,7 +379,7 @@ def test_request_with_a_bad_amount_says_why(client, buyer_member):
 
 
 def test_a_failing_crm_receiver_does_not_break_the_request(client, buyer_member, monkeypatch):
-    import crm_embedded.receivers as receivers
+    import crm_embedded.tasks.receivers as receivers
 
     def boom(**kwargs):
         raise RuntimeError("CRM down")
