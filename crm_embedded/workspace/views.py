@@ -25,6 +25,8 @@ def workspace(request: HttpRequest) -> HttpResponse:
                 rep_id = rep_form.rep_id()
             else:
                 status = 400  # the page shows the user's own workspace and says what was wrong
+        elif not selectors.cockpit_companies(user=user, rep_id=user.pk).exists():
+            rep_id = None  # a sales manager without accounts of their own starts with all reps
     owner_ids = None if rep_id is None else [rep_id]
     data = selectors.cockpit(user=user, rep_id=rep_id, owner_ids=owner_ids)
     companies = data["companies"]

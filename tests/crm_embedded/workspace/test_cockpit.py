@@ -226,3 +226,10 @@ def test_the_cockpit_costs_the_same_queries_at_two_sizes(client, request, who):
     html = client.get(reverse("crm:home"), params).content.decode()
     assert html.count('data-kind="idle_basket"') == 10
     assert _count(client, reverse("crm:home"), params) == small
+
+
+def test_a_sales_manager_without_accounts_starts_with_all_reps(client, sales_manager):
+    CompanyFactory(legal_name="Marco's Account", account_manager=rep())
+    client.force_login(sales_manager)
+    html = client.get(reverse("crm:home")).content.decode()
+    assert '<option value="all" selected>' in html and "Marco&#x27;s Account" in html
