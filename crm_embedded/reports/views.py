@@ -27,7 +27,11 @@ def _periods(picked: tuple[date, date] | None, today: date) -> dict[str, tuple[d
         "revenue": selectors.last_twelve_months(today),
         "quotes": selectors.quarter_before(today),
     }
-    return {name: picked or period for name, period in standard.items()}
+    periods = {name: picked or period for name, period in standard.items()}
+    if picked is None:
+        # Beside last quarter's deals, the quarter being played (a deal won today shows).
+        periods["deals_current"] = (selectors.quarter_of(today)[0], today)
+    return periods
 
 
 def _section(name: str, *, scope, periods: dict, today: date) -> dict:
@@ -40,7 +44,11 @@ def _section(name: str, *, scope, periods: dict, today: date) -> dict:
         }
     if name == "deals":
         start, end = periods["deals"]
-        return selectors.deals_by_rep(scope=scope, start=start, end=end)
+        deals = selectors.deals_by_rep(scope=scope, start=start, end=end)
+        if "deals_current" in periods:
+            start, end = periods["deals_current"]
+            deals["current"] = selectors.deals_by_rep(scope=scope, start=start, end=end)["total"]
+        return deals
     if name == "closers":
         start, end = periods["closers"]
         return selectors.closers_top(scope=scope, start=start, end=end)

@@ -61,7 +61,11 @@ def test_a_sales_manager_sees_every_account_in_the_standard_periods(client, worl
         "closers": (D(2026, 1, 1), D(2026, 3, 31)),
         "revenue": (D(2025, 6, 1), D(2026, 5, 15)),
         "quotes": (D(2026, 1, 1), D(2026, 3, 31)),
+        "deals_current": (D(2026, 4, 1), D(2026, 5, 15)),
     }
+    # Beside last quarter's deals, this quarter's so far: Anna's 999 won on 1 April.
+    assert data["deals"]["current"]["won"] == 1
+    assert data["deals"]["current"]["won_value"] == Decimal("999.00")
     assert [row["company"] for row in data["customers"]["active"]] == [world["a1"], world["a2"]]
     assert data["customers"]["new"] == [world["a2"]]
     assert data["revenue"]["revenue"] == Decimal("1465.00")
@@ -73,6 +77,7 @@ def test_a_sales_manager_sees_every_account_in_the_standard_periods(client, worl
     assert re.search(r'id="figure-active">\s*2<', html)
     assert re.search(r'id="figure-win-rate">\s*50.0 %<', html)
     assert "€1,465.00" in html and "€170.00" in html
+    assert re.search(r'id="figure-current-quarter">\s*1 won \(€999.00\), 0 lost<', html)
     assert 'name="rep"' in html
 
 
@@ -100,6 +105,7 @@ def test_a_picked_period_applies_to_every_report(client, world):
     response = get(client, world["sofia"], start="2026-01-01", end="2026-03-31")
     assert response.status_code == 200
     assert set(response.context["periods"].values()) == {(D(2026, 1, 1), D(2026, 3, 31))}
+    assert "current" not in response.context["data"]["deals"]
     data = response.context["data"]
     assert [(r["company"], r["revenue"]) for r in data["customers"]["active"]] == [
         (world["a1"], Decimal("650.00")),
