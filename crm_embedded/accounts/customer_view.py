@@ -19,7 +19,7 @@ from crm_embedded.accounts.forms import ReassignForm
 from crm_embedded.accounts.models import LoginEvent
 from crm_embedded.activities.forms import ActivityForm
 from crm_embedded.activities.selectors import activities_for_company
-from crm_embedded.contacts.models import Contact
+from crm_embedded.contacts.selectors import contacts_for_company
 from crm_embedded.pipeline.selectors import opportunities_for_company
 from crm_embedded.quotes.models import Quote, QuoteEvent
 from crm_embedded.quotes.states import STAFF_NAMES, State
@@ -175,9 +175,7 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     company = company_or_404(request, pk)
     is_sales_manager = selectors.user_is_sales_manager(user=request.user)
     members = list(selectors.company_members(company=company).select_related("user"))
-    contacts = list(
-        Contact.objects.filter(company_id=company.pk).order_by("last_name", "first_name")
-    )
+    contacts = list(contacts_for_company(company_id=company.pk))
     emails = [m.user.email for m in members] + [c.email for c in contacts if c.email]
     return render(
         request,
