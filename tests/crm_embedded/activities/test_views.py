@@ -19,7 +19,7 @@ from tests.crm_embedded.activities.factories import (
     ContactFactory,
     OpportunityFactory,
 )
-from tests.factories import CompanyFactory
+from tests.factories import CompanyFactory, CompanyMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,17 +107,14 @@ def test_an_account_manager_cannot_open_another_managers_activity(client, anna, 
 
 
 def test_a_buyer_never_reaches_the_activities(client, rheinland):
-    from tests.factories import CompanyMemberFactory
-
+    """The CRM's door (crm_embedded.access.staff_required) turns buyers away."""
     buyer = CompanyMemberFactory(company=rheinland).user
+    activity = ActivityFactory(company=rheinland, subject="Internal pricing note")
     client.force_login(buyer)
-    assert client.get(LIST).status_code == 403
-    assert (
-        client.get(
-            reverse("crm:activity-detail", kwargs={"pk": ActivityFactory(company=rheinland).pk})
-        ).status_code
-        == 403
-    )
+    for url in (LIST, CREATE, reverse("crm:activity-detail", kwargs={"pk": activity.pk})):
+        response = client.get(url)
+        assert response.status_code in (403, 404)
+        assert b"Internal pricing note" not in response.content
 
 
 def test_logging_asks_for_the_account_first_then_preselects(client, anna, rheinland, nordic):
