@@ -233,3 +233,18 @@ def test_a_sales_manager_without_accounts_starts_with_all_reps(client, sales_man
     client.force_login(sales_manager)
     html = client.get(reverse("crm:home")).content.decode()
     assert '<option value="all" selected>' in html and "Marco&#x27;s Account" in html
+
+
+def test_a_long_attention_list_shows_the_100_most_urgent_and_says_so(
+    client, account_manager, monkeypatch
+):
+    company = CompanyFactory(account_manager=account_manager)
+    items = [
+        selectors.AttentionItem("quote_accepted", company.pk, company.legal_name, f"Item {i}", "/x")
+        for i in range(120)
+    ]
+    monkeypatch.setattr(selectors, "cockpit_attention", lambda **kwargs: items)
+    client.force_login(account_manager)
+    html = client.get(reverse("crm:home")).content.decode()
+    assert html.count('data-kind="quote_accepted"') == 100
+    assert "The 100 most urgent of 120 are shown" in html
