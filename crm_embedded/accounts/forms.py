@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.forms.models import fields_for_model, model_to_dict
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from shop.companies import selectors, services
@@ -32,10 +33,16 @@ class StaffCompanyForm(TextGuardMixin, forms.Form):
         kwargs.setdefault("initial", model_to_dict(company, fields=services.STAFF_EDITABLE))
         super().__init__(*args, **kwargs)
         # The model class comes with the company the selector returned: no import of it here.
-        self.fields.update(fields_for_model(type(company), fields=services.STAFF_EDITABLE))
-        self.fields["website"] = forms.URLField(
-            label=self.fields["website"].label, required=False, assume_scheme="https"
-        )
+        model = type(company)
+        fields = [name for name in services.STAFF_EDITABLE if name != "website"]
+        self.fields.update(fields_for_model(model, fields=fields))
+        if "website" in services.STAFF_EDITABLE:
+            self.fields["website"] = forms.URLField(
+                label=capfirst(model._meta.get_field("website").verbose_name),
+                required=False,
+                assume_scheme="https",
+            )
+        self.order_fields(services.STAFF_EDITABLE)
         guard_text_fields(self.fields)
 
 
