@@ -82,9 +82,3 @@ class JoinAsNewUserForm(TextGuardMixin, forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data
-
-
-class DecisionForm(TextGuardMixin, forms.Form):
-    note = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
-    )

@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from crm_embedded.accounts.forms import HoldOverrideForm, LedgerCreditForm
 from crm_embedded.tasks.models import Task
 from shop.companies.models import AuditEntry
 from shop.credit import selectors, services
-from shop.credit.forms import HoldOverrideForm, LedgerCreditForm, LimitRequestForm
+from shop.credit.forms import LimitRequestForm
 from shop.credit.models import CreditAccount, LedgerEntry, LedgerImmutableError
 from shop.credit.services import CreditError, CreditRefused
 from tests.factories import CompanyFactory, CompanyMemberFactory, ProductFactory
