@@ -63,5 +63,11 @@ def quotes_ensure() -> int:
                                       from_state=State.REQUESTED, to_state=State.OFFERED,
                                       text="Offer sent")  # fmt: skip
         quote.save()
+        if state == State.REQUESTED:
+            # Asked five days ago and still unanswered: past the response target, so the
+            # account manager's cockpit has it among the accounts needing attention.
+            asked = timezone.now() - timedelta(days=5)
+            Quote.objects.filter(pk=quote.pk).update(created_at=asked)
+            QuoteEvent.objects.filter(quote=quote).update(at=asked)
         made += 1
     return made

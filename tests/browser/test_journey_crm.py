@@ -148,14 +148,14 @@ def test_an_account_manager_works_an_account_from_the_cockpit_to_a_won_deal(
     # A task for the account, through the "New task" link (the account preselected).
     due = timezone.localdate() + timedelta(days=3)
     page.locator("#new-task-link").click()
-    expect(page).to_have_url(re.compile(rf"/crm/tasks/new/\?company={company.pk}$"))
+    expect(page).to_have_url(re.compile(rf"/crm/tasks/new/\?company={company.pk}&next="))
     task_form = page.locator("#task-form")
     expect(task_form.locator('select[name="company"]')).to_have_value(str(company.pk))
     task_form.locator('input[name="title"]').fill(TASK_TITLE)
     task_form.locator('input[name="due_date"]').fill(due.isoformat())
     task_form.locator("button[type=submit]", has_text="Create task").click()
     expect(page.locator("#messages .alert-success")).to_contain_text(f"Task created: {TASK_TITLE}")
-    page.goto(company_url)
+    expect(page).to_have_url(company_url)  # back on the account it was made for
     task = page.locator("#company-tasks li", has_text=TASK_TITLE)
     expect(task).to_have_count(1)
     expect(task).to_contain_text(ACCOUNT_MANAGER)
