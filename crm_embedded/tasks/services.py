@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from crm_embedded.tasks import selectors
 from crm_embedded.tasks.models import Task
+from shop.companies.selectors import companies_for_staff
 from shop.errors import PortalError
 from shop.notifications.selectors import user_language
 from shop.notifications.services import absolute_url, notification_send
@@ -62,6 +63,19 @@ def _due_checked(due_at: datetime | None) -> None:
         )
 
 
+def _owner_may_see(owner, company) -> None:
+    """Refuse a task on an account its owner may not open (its title would leak to them)."""
+    if company is not None and not companies_for_staff(user=owner).filter(pk=company.pk).exists():
+        raise TaskError(
+            _(
+                "%(owner)s cannot open %(company)s: give the task to its account manager or to "
+                "a sales manager, or choose another account."
+            )
+            % {"owner": owner.get_full_name() or owner.email, "company": company.legal_name},
+            field="owner",
+        )
+
+
 def task_create(
     *,
     owner,
@@ -95,6 +109,7 @@ def task_create(
     company = _links_checked(company=company, quote=quote, opportunity=opportunity)
     if source == Task.Source.MANUAL:
         _due_checked(due_at)
+        _owner_may_see(owner, company)
     fields = {
         "owner": owner,
         "title": title[:200],
@@ -138,6 +153,8 @@ def task_update(*, task: Task, by, **fields) -> Task:
     quote = fields.get("quote", task.quote)
     opportunity = fields.get("opportunity", task.opportunity)
     fields["company"] = _links_checked(company=company, quote=quote, opportunity=opportunity)
+    if "owner" in fields or fields["company"] != task.company:
+        _owner_may_see(fields.get("owner", task.owner), fields["company"])
     changed = []
     if "due_at" in fields and fields["due_at"] != task.due_at:
         _due_checked(fields["due_at"])

@@ -176,3 +176,28 @@ def test_tasks_for_company_lists_open_tasks_soonest_first(account_manager, compa
     TaskFactory(owner=account_manager, company=CompanyFactory())
     assert selectors.tasks_for_company(company_id=company.pk) == [soon, later, undated]
     assert selectors.tasks_for_company(company_id=company.pk, limit=1) == [soon]
+
+
+def test_a_task_by_hand_on_an_account_goes_only_to_someone_who_may_open_it(
+    account_manager, sales_manager, company
+):
+    """A colleague outside the account would see its title and a link that 404s for them."""
+    colleague = UserFactory(email="colleague@partshub.example", is_staff=True)
+    colleague.groups.add(*account_manager.groups.all())
+    due = timezone.now() + timedelta(days=1)
+    with pytest.raises(TaskError) as refused:
+        services.task_create(owner=colleague, title="Call", company=company, due_at=due,
+                             source=Task.Source.MANUAL, created_by=account_manager)  # fmt: skip
+    assert refused.value.field == "owner"
+    assert company.legal_name in refused.value.message
+    assert not Task.objects.filter(title="Call").exists()
+    task = services.task_create(owner=sales_manager, title="Call", company=company, due_at=due,
+                                source=Task.Source.MANUAL, created_by=account_manager)  # fmt: skip
+    with pytest.raises(TaskError):
+        services.task_update(task=task, by=account_manager, owner=colleague)
+    task.refresh_from_db()
+    assert task.owner == sales_manager
+    # Without an account, anyone on the team may own it.
+    services.task_update(task=task, by=account_manager, owner=colleague, company=None)
+    task.refresh_from_db()
+    assert (task.owner, task.company) == (colleague, None)
