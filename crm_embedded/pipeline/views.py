@@ -223,6 +223,13 @@ def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
                 lost_reason=form.cleaned_data["lost_reason"],
             )  # fmt: skip
         except OpportunityError as error:
+            if request.POST.get("outcome"):
+                # Posted as "Won"/"Lost" from the board: the page that comes back has the
+                # stage chosen, so correcting the refusal does not move the deal elsewhere.
+                data = request.POST.copy()
+                data["stage"], data["outcome"] = str(target.pk), ""
+                form = MoveForm(data)
+                form.is_valid()
             form_error_add(form, error)
         else:
             messages.success(

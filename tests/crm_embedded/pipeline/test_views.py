@@ -87,9 +87,13 @@ def test_lost_without_a_reason_is_refused_beside_the_field(rep_client, company):
     assert response.context["move_form"].errors["lost_reason"]
     opportunity.refresh_from_db()
     assert opportunity.stage.name == "Proposal"
+    # The page that comes back has "Lost" chosen: correcting it there loses the deal (the
+    # walk found Qualification chosen, so the correction moved the deal backwards).
+    lost = Stage.objects.get(kind=Stage.Kind.LOST)
+    assert response.context["move_form"]["stage"].value() == str(lost.pk)
     response = rep_client.post(
         reverse("crm:opportunity-move", args=[opportunity.pk]),
-        {"outcome": "lost", "lost_reason": "Went with a competitor"},
+        {"stage": str(lost.pk), "lost_reason": "Went with a competitor"},
     )
     assert response.status_code == 302
     opportunity.refresh_from_db()
