@@ -5,6 +5,7 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm_embedded.activities.models import Activity, ActivityComment
 from crm_embedded.activities.services import (
@@ -158,8 +159,10 @@ class ActivityFilterForm(TextGuardMixin, forms.Form):
     kind = forms.ChoiceField(required=False, label=_("Kind"),
                              choices=[("", _("All kinds")), *Activity.Kind.choices])  # fmt: skip
     mine = forms.BooleanField(required=False, label=_("Logged by me"))
-    start = forms.DateField(required=False, widget=DateInput(), label=_("From"))
-    end = forms.DateField(required=False, widget=DateInput(), label=_("To"))
+    start = forms.DateField(
+        required=False, widget=DateInput(), label=pgettext_lazy("start date", "From")
+    )
+    end = forms.DateField(required=False, widget=DateInput(), label=pgettext_lazy("end date", "To"))
     contact = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     quote = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     opportunity = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

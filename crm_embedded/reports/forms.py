@@ -23,6 +23,10 @@ class ReportFilterForm(forms.Form):
 
     def __init__(self, *args, reps=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and self.data.get("rep") == "all":
+            # The cockpit's "all reps" (?rep=all) is this form's "Everyone".
+            self.data = self.data.copy()
+            self.data["rep"] = ""
         if reps is None:
             del self.fields["rep"]  # an account manager's reports are their own
         else:

@@ -101,6 +101,14 @@ def test_a_sales_manager_filters_by_rep(client, world):
     assert [row["company"] for row in data["dormant"]["rows"]] == [world["m1"], world["m3"]]
 
 
+def test_the_cockpits_all_reps_is_everyone_here_and_a_bogus_rep_is_a_clear_400(client, world):
+    everyone = get(client, world["sofia"]).context["data"]
+    response = get(client, world["sofia"], rep="all")
+    assert response.status_code == 200
+    assert response.context["data"]["revenue"] == everyone["revenue"]
+    assert get(client, world["sofia"], rep="999999").status_code == 400
+
+
 def test_a_picked_period_applies_to_every_report(client, world):
     response = get(client, world["sofia"], start="2026-01-01", end="2026-03-31")
     assert response.status_code == 200
