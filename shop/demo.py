@@ -9,6 +9,7 @@ import math
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
@@ -18,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.text import slugify
 from oscar.core.loading import get_model
 from PIL import Image, ImageDraw, ImageFont
@@ -41,6 +43,7 @@ ProductClass = get_model("catalogue", "ProductClass")
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
 
+DEMO_CUSTOMER_SINCE_DAYS = 800  # the demo companies opened their accounts about two years ago
 DEMO_PASSWORD = "partshub-demo-2026"  # noqa: S105 (printed for the demo on purpose)
 PARTNER_NAME = "PartsHub Central Warehouse"
 PRODUCT_CLASS_NAME = "Industrial part"
@@ -768,6 +771,11 @@ def users_ensure() -> list[tuple[str, str]]:
                 customer_group=group,
                 payment_terms=spec["terms"],
                 credit_limit=spec["credit_limit"],
+            )
+            # Customers of long standing (the demo's order history goes back a year), not
+            # accounts opened today: "customer since" and the CRM's new-customer counts agree.
+            Company.objects.filter(pk=company.pk).update(
+                created_at=timezone.now() - timedelta(days=DEMO_CUSTOMER_SINCE_DAYS)
             )
             seen_kinds = set()
             for kind, label, line1, postcode, city in spec["addresses"]:

@@ -97,7 +97,7 @@ def customer_timeline(
             TimelineEntry(
                 "quote",
                 event.at,
-                _("Quote %(number)s: %(state)s")
+                _("%(number)s: %(state)s")
                 % {"number": event.quote.number, "state": STAFF_NAMES[State(event.to_state)]},
                 event.text,
                 reverse("crm:quote-detail", kwargs={"pk": event.quote_id}),
