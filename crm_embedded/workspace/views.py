@@ -20,13 +20,13 @@ def workspace(request: HttpRequest) -> HttpResponse:
         rep_form = RepForm(
             request.GET if "rep" in request.GET else None, initial={"rep": str(user.pk)}
         )
-        if rep_form.is_bound:
-            if rep_form.is_valid():
-                rep_id = rep_form.rep_id()
-            else:
-                status = 400  # the page shows the user's own workspace and says what was wrong
-        elif not selectors.cockpit_companies(user=user, rep_id=user.pk).exists():
-            rep_id = None  # a sales manager without accounts of their own starts with all reps
+        if rep_form.is_bound and rep_form.is_valid():
+            rep_id = rep_form.rep_id()
+        else:
+            if rep_form.is_bound:
+                status = 400  # the page says what was wrong above the usual starting view
+            if not selectors.cockpit_companies(user=user, rep_id=user.pk).exists():
+                rep_id = None  # a sales manager without accounts of their own starts with all reps
     owner_ids = None if rep_id is None else [rep_id]
     data = selectors.cockpit(user=user, rep_id=rep_id, owner_ids=owner_ids)
     companies = data["companies"]

@@ -183,6 +183,19 @@ def test_an_unknown_rep_is_a_clear_message_not_a_500(client, sales_manager, valu
     assert "pick a rep from the list" in html or "This field is required" in html
 
 
+def test_after_an_unknown_rep_a_sales_manager_still_sees_all_reps(
+    client, sales_manager, account_manager
+):
+    """Not an empty "no accounts assigned to you" page under the message (the walk's find)."""
+    anna = CompanyFactory(legal_name="Anna's Account", account_manager=account_manager)
+    quote_make(company=anna, state=State.ACCEPTED)  # accepted, not ordered: needs attention
+    client.force_login(sales_manager)
+    response = client.get(reverse("crm:home"), {"rep": "999999"})
+    assert response.status_code == 400
+    attention = response.content.decode().split('id="attention"')[1].split("</table>")[0]
+    assert "Anna&#x27;s Account" in attention
+
+
 def test_an_account_manager_cannot_look_at_another_reps_accounts(client, account_manager):
     other = CompanyFactory(legal_name="Marco's Account", account_manager=rep())
     quote_make(company=other, state=State.ACCEPTED)
