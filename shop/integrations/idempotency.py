@@ -98,9 +98,18 @@ def _claim_and_run(view, handler, request, args, kwargs, token, key, fingerprint
         transaction.set_rollback(True)  # give the key back: a retry runs afresh
         return response
     record.response_status = response.status_code
-    record.response_body = json.loads(JSONRenderer().render(response.data) or b"null")
+    record.response_body = _storable(JSONRenderer().render(response.data) or b"null")
     record.save(update_fields=["response_status", "response_body"])
     return response
+
+
+def _storable(rendered: bytes):
+    """The rendered answer as JSON that PostgreSQL's jsonb accepts.
+
+    jsonb refuses the NUL character (``\\u0000``), which an error answer can echo from the
+    request body; it is kept as U+FFFD, so a replay shows where it was.
+    """
+    return json.loads(rendered.replace(b"\\u0000", b"\\ufffd"))
 
 
 def idempotent(handler):

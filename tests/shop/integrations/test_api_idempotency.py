@@ -149,3 +149,16 @@ def test_two_concurrent_requests_with_one_key_create_one_shipment(
     assert sorted(r.headers.get("Idempotent-Replayed", "") for r in (first, second)) == ["", "true"]
     assert Shipment.objects.count() == 1
     assert IdempotencyRecord.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_error_answer_echoing_a_nul_character_is_kept_and_replayed(api_for):
+    """PostgreSQL's jsonb refuses NUL: storing such an answer was a 500 (schemathesis found it)."""
+    api = api_for(Scope.CATALOGUE_WRITE)
+    body = {"mode": "per_item", "items": [{"sku": "A\u0000B", "title": "x"}]}
+    first = api.post("products/bulk/", json=body, headers={"Idempotency-Key": "nul-1"})
+    assert first.status_code < 500, first.text
+    retry = api.post("products/bulk/", json=body, headers={"Idempotency-Key": "nul-1"})
+    assert retry.status_code == first.status_code
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert IdempotencyRecord.objects.get(key="nul-1").response_status == first.status_code
