@@ -80,7 +80,9 @@ class Command(BaseCommand):
         self._say(verbose, "Quotes: a request and an offer for the first company ...")
         self._say(verbose, f"  {quotes_demo.quotes_ensure()} quotes created")
         self._say(verbose, f"Orders: carriers and tracked demo orders ... {orders_demo.carriers_ensure()} carriers, {orders_demo.demo_orders_ensure()} orders created")  # fmt: skip
-        self._say(verbose, f"  {orders_demo.demo_order_history_ensure()} past orders for the CRM reports")
+        self._say(
+            verbose, f"  {orders_demo.demo_order_history_ensure()} past orders for the CRM reports"
+        )
         self._say(verbose, "CRM: contacts, opportunities, tasks and activities ...")
         made_crm = crm_demo.crm_demo_ensure()
         self._say(
