@@ -57,6 +57,12 @@ def test_the_reports_charts_are_drawn_without_errors(page: Page, report_people):
     expect(page).to_have_url(re.compile(r"/crm/reports/$"))
     expect(page.locator("#table-active-customers")).to_contain_text("Chart Works GmbH")
     expect(page.locator("#table-dormant-accounts")).to_contain_text("Quiet Mills AB")
+    # The click's navigation may still be loading the deferred chart script when the tables
+    # are already in the DOM: wait until Chart.js has drawn, then read what it drew.
+    page.wait_for_function(
+        "() => window.Chart && ['chart-revenue', 'chart-deals', 'chart-dormant'].every("
+        "(n) => window.Chart.getChart(document.querySelector(`canvas[data-chart=${n}]`)))"
+    )
     for name in ("chart-revenue", "chart-deals", "chart-dormant"):
         drawn = page.evaluate(
             "(name) => { const c = document.querySelector(`canvas[data-chart=${name}]`);"
