@@ -40,6 +40,7 @@ urlpatterns += [
     path("shop/company/", include("shop.companies.urls")),
     path("shop/approvals/", include("shop.approvals.urls")),
     path("shop/quotes/", include("crm_embedded.quotes.urls_buyer")),
+    path("shop/follow-ups/", include("crm_embedded.followups.urls_buyer")),
     path("shop/payment/", include("shop.payment.urls")),
     path("shop/notifications/", include("shop.notifications.urls")),
     path("shop/documents/", include("orders.documents.urls")),

@@ -3,6 +3,7 @@
 from crm_embedded.accounts.urls import urlpatterns as accounts
 from crm_embedded.activities.urls import urlpatterns as activities
 from crm_embedded.contacts.urls import urlpatterns as contacts
+from crm_embedded.followups.urls import urlpatterns as followups
 from crm_embedded.pipeline.urls import urlpatterns as pipeline
 from crm_embedded.prices.urls import urlpatterns as prices
 from crm_embedded.quotes.urls_staff import urlpatterns as quotes
@@ -22,4 +23,5 @@ urlpatterns = [
     *activities,
     *pipeline,
     *reports,
+    *followups,
 ]

@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "crm_embedded.pipeline.apps.PipelineConfig",
     "crm_embedded.reports.apps.ReportsConfig",
     "crm_embedded.workspace.apps.WorkspaceConfig",
+    "crm_embedded.followups.apps.FollowupsConfig",
     "cms.apps.CmsConfig",
     "cms.promotions.apps.PromotionsConfig",
     "cms.navigation.apps.NavigationConfig",
@@ -350,6 +351,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "crm_embedded.tasks.tasks.task_reminders_send",
         "schedule": 900.0,
     },
+    # Follow-ups: idle carts, expiring offers, unordered quotes, pending approvals, lapsed
+    # reorders; emails buyers and files tasks once per item and stage (crm_embedded/followups).
+    "crm-followups-run": {"task": "crm_embedded.followups.tasks.followups_run", "schedule": 600.0},
     # Product views, searches and basket additions buffered in the cache (shop/analytics).
     "analytics-flush": {"task": "shop.analytics.tasks.flush", "schedule": 60.0},
     # Purchase approvals: expire overdue requests, escalate idle ones (idempotent).
@@ -370,6 +374,11 @@ ANALYTICS_FLUSH_IN_PROCESS = env.bool(
     "ANALYTICS_FLUSH_IN_PROCESS", default=CELERY_TASK_ALWAYS_EAGER
 )
 ANALYTICS_FLUSH_SECONDS = env.int("ANALYTICS_FLUSH_SECONDS", default=60)
+
+# Follow-ups (crm_embedded/followups): a cart-restore link in an email works this many days.
+FOLLOWUP_RESTORE_TOKEN_DAYS = env.int("FOLLOWUP_RESTORE_TOKEN_DAYS", default=14)
+# An order within this many days of a follow-up, with any of its lines, counts as recovered.
+FOLLOWUP_ATTRIBUTION_DAYS = env.int("FOLLOWUP_ATTRIBUTION_DAYS", default=14)
 
 # Quotes. A sales manager approves an offer that gives more than QUOTE_MAX_DISCOUNT_PERCENT
 # off the list price, or leaves less than QUOTE_MIN_MARGIN_PERCENT over the cost price

@@ -81,3 +81,37 @@ def baskets_open_by_company(
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class IdleBasketLine:
+    """One line of an idle basket at the price the buyer saw (their negotiated price)."""
+
+    product_id: int
+    sku: str
+    title: str
+    quantity: int
+    unit_price_excl_tax: Decimal
+
+
+@dataclass(frozen=True)
+class IdleBasket:
+    """An open basket of a company member, untouched since ``last_activity``."""
+
+    basket_id: int
+    owner_id: int
+    owner_email: str
+    owner_name: str
+    company_id: int
+    currency: str
+    total_excl_tax: Decimal
+    last_activity: datetime
+    lines: tuple[IdleBasketLine, ...]
+
+
+def baskets_idle_iter(*, idle_before: datetime, active_since: datetime, chunk_size: int = 2000):
+    """Yield open baskets of active company members whose last line change lies between
+    ``active_since`` and ``idle_before``, with no order by the same company for those
+    products since; streamed in chunks, never all rows loaded. (Stub: the scan fills it in.)
+    """
+    yield from ()
