@@ -1,12 +1,14 @@
 """Writes on baskets that other parts of the portal act through (quotes, bulk ordering)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from shop.bulk import services as bulk_services
+from shop.bulk.parser import ParsedLine
 from shop.errors import PortalError
 
 Basket = get_model("basket", "Basket")
@@ -119,3 +121,104 @@ def basket_release_quote(*, reference: str, basket=None) -> int:
     if basket is not None:
         basket._lines = None
     return removed
+
+
+# Restoring a cart from a follow-up email --------------------------------------------
+
+
+@dataclass(frozen=True)
+class RestoreLine:
+    """A line to put back: the product, the quantity the buyer had, its title as they saw it."""
+
+    product_id: int | None
+    quantity: int
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class RestoredLine:
+    title: str
+    quantity: int  # the line's quantity in the basket afterwards
+
+
+@dataclass(frozen=True)
+class UnavailableLine:
+    title: str
+    reason: str
+
+
+@dataclass
+class RestoreResult:
+    added: list[RestoredLine] = field(default_factory=list)
+    merged: list[RestoredLine] = field(default_factory=list)  # raised to the earlier quantity
+    unchanged: list[RestoredLine] = field(default_factory=list)  # already there, as many or more
+    unavailable: list[UnavailableLine] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.merged)
+
+
+@transaction.atomic
+def basket_lines_restore(*, basket, lines: list[RestoreLine], strategy) -> RestoreResult:
+    """Put earlier lines back into the basket at the buyer's prices today; merge, never double.
+
+    A product already in the basket keeps the larger of the two quantities, so restoring
+    twice changes nothing the second time. Lines are checked like a quick order (still sold,
+    the buyer's quantity rules on the resulting line, stock) and added through the same
+    bulk path; the ones that cannot be had are named with the reason.
+    """
+    result = RestoreResult()
+    wanted: dict[int, int] = {}
+    titles: dict[int, str] = {}
+    for line in lines:
+        if not line.product_id or line.quantity <= 0:
+            result.unavailable.append(
+                UnavailableLine(line.title or "?", _("This line cannot be restored."))
+            )
+            continue
+        wanted[line.product_id] = wanted.get(line.product_id, 0) + line.quantity
+        titles.setdefault(line.product_id, line.title)
+    if not wanted:
+        return result
+    if basket.id is None:
+        basket.save()
+    # Lock the basket: a double click on the link must not add the lines twice.
+    Basket.objects.select_for_update().filter(pk=basket.pk).first()
+    in_basket = dict(
+        basket.lines.filter(product_id__in=list(wanted), quoted_unit_price__isnull=True)
+        .values_list("product_id", "quantity")
+        .order_by()
+    )
+    skus = dict(
+        StockRecord.objects.filter(product_id__in=list(wanted))
+        .order_by("pk")
+        .values_list("product_id", "partner_sku")
+    )
+    parsed, asked = [], {}
+    for number, (product_id, quantity) in enumerate(wanted.items(), start=1):
+        title = titles[product_id] or str(product_id)
+        have = in_basket.get(product_id, 0)
+        if have >= quantity:
+            result.unchanged.append(RestoredLine(title, have))
+            continue
+        sku = skus.get(product_id)
+        if not sku:
+            result.unavailable.append(UnavailableLine(title, _("It is no longer sold.")))
+            continue
+        line = ParsedLine(number, sku.upper(), quantity - have, title)
+        parsed.append(line)
+        asked[id(line)] = (product_id, title, have, quantity)
+    checked = bulk_services.quick_order_check(lines=parsed, basket=basket, strategy=strategy)
+    bulk_services.quick_order_add(basket=basket, checked=checked)
+    for item in checked:
+        product_id, title, have, quantity = asked[id(item.parsed)]
+        if item.product is not None:
+            title = item.product.get_title() or title
+        if not item.ok:
+            result.unavailable.append(UnavailableLine(title, " ".join(item.errors)))
+        elif have:
+            result.merged.append(RestoredLine(title, quantity))
+        else:
+            result.added.append(RestoredLine(title, quantity))
+    return result
