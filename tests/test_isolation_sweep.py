@@ -70,6 +70,10 @@ EXEMPT_NAMES = {
     "account_reset_password_from_key": "allauth: addressed by an emailed secret key",
     "password-reset-confirm": "addressed by an emailed token",
     "company:join": "addressed by a signed invitation token (tests cover tampering and reuse)",
+    "followups:restore": "addressed by a signed, expiring token naming its buyer; another "
+    "user's is a 403 (tests/crm_embedded/followups/test_buyer_links.py)",
+    "followups:opt-out": "addressed by a signed token naming an email address, no login "
+    "(tests/crm_embedded/followups/test_buyer_links.py)",
     "catalogue:detail": "public catalogue",
     "catalogue:category": "public catalogue",
     "catalogue:range": "public catalogue",
