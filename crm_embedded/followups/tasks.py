@@ -4,10 +4,12 @@ import logging
 
 from celery import shared_task
 
+from crm_embedded.followups import services
+
 log = logging.getLogger(__name__)
 
 
 @shared_task
 def followups_run() -> dict:
-    """Detect leaks and act on them (stub: the engine fills this in)."""
-    return {}
+    """Detect leaks and act on each item's due stage once (the engine never raises)."""
+    return services.followups_run().as_dict()

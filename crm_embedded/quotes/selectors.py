@@ -182,3 +182,33 @@ def version_changes(*, older: QuoteVersion | None, newer: QuoteVersion) -> list[
     if older.total != newer.total:
         changes.append(f"total {older.total:,.2f} → {newer.total:,.2f} {newer.currency}")
     return changes or ["No change."]
+
+
+def quotes_offered_expiring(*, first_day, last_day) -> list[Quote]:
+    """Offers waiting for the buyer whose validity ends in [first_day, last_day], with the
+    buyer, company and versions loaded (for follow-ups)."""
+    return list(
+        Quote.objects.filter(
+            state=State.OFFERED, valid_until__gte=first_day, valid_until__lte=last_day
+        )
+        .select_related("requested_by", "company", "account_manager")
+        .prefetch_related("versions", "lines")
+        .order_by("valid_until", "pk")
+    )
+
+
+def quotes_accepted_between(*, accepted_since, accepted_before) -> list[tuple[Quote, object]]:
+    """Accepted quotes not yet ordered whose acceptance lies in [since, before), with when."""
+    from django.db.models import Max
+
+    quotes = (
+        Quote.objects.filter(state=State.ACCEPTED)
+        .annotate(
+            accepted_at=Max("events__at", filter=Q(events__to_state=State.ACCEPTED)),
+        )
+        .filter(accepted_at__gte=accepted_since, accepted_at__lt=accepted_before)
+        .select_related("requested_by", "company", "account_manager")
+        .prefetch_related("versions", "lines")
+        .order_by("accepted_at", "pk")
+    )
+    return [(quote, quote.accepted_at) for quote in quotes]

@@ -1,5 +1,6 @@
 """Reads for purchase approvals: what waits, for whom, and how much it holds back."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -138,3 +139,92 @@ def approval_requests_for_company(*, company_id: int, limit: int = 50) -> list[A
         .select_related("requester", "decided_by", "order")
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class PendingApprovalLine:
+    product_id: int
+    sku: str
+    title: str
+    quantity: int
+    unit_price_excl_tax: Decimal
+
+
+@dataclass(frozen=True)
+class PendingApproval:
+    """A purchase approval still pending, with who may decide it now (for follow-ups)."""
+
+    approval_id: int
+    company_id: int
+    requester_id: int
+    requester_email: str
+    requester_name: str
+    total: Decimal
+    currency: str
+    created_at: datetime
+    deciders: tuple[tuple[int, str], ...]  # (user_id, email) of who may decide now
+    lines: tuple[PendingApprovalLine, ...]
+
+
+def approval_requests_pending_between(
+    *, created_since: datetime, created_before: datetime
+) -> list[PendingApproval]:
+    """Pending requests created in [created_since, created_before), oldest first, with their
+    current deciders and frozen basket lines; a fixed number of queries."""
+    from shop.approvals.rules import deciders
+
+    requests = list(
+        ApprovalRequest.objects.filter(
+            status=State.PENDING, created_at__gte=created_since, created_at__lt=created_before
+        )
+        .select_related("requester", "rule")
+        .prefetch_related(
+            "rule__tier1__user",
+            "rule__tier2__user",
+            "basket__lines__product",
+            "basket__lines__stockrecord",
+        )
+        .order_by("created_at", "pk")
+    )
+    company_ids = {r.company_id for r in requests}
+    by_company: dict[int, list[CompanyMember]] = {}
+    for member in CompanyMember.objects.filter(
+        company_id__in=company_ids,
+        is_active=True,
+        role__in=(CompanyMember.Role.APPROVER, CompanyMember.Role.ADMIN),
+    ).select_related("user"):
+        by_company.setdefault(member.company_id, []).append(member)
+    result = []
+    for request in requests:
+        people = deciders(request, company_deciders=by_company.get(request.company_id, []))
+        lines = tuple(
+            PendingApprovalLine(
+                product_id=line.product_id,
+                sku=(line.stockrecord.partner_sku if line.stockrecord_id else "")
+                or line.product.upc
+                or "",
+                title=line.product.get_title(),
+                quantity=line.quantity,
+                unit_price_excl_tax=line.price_excl_tax or ZERO,
+            )
+            for line in request.basket.lines.all()
+            if line.product_id
+        )
+        requester = request.requester
+        result.append(
+            PendingApproval(
+                approval_id=request.pk,
+                company_id=request.company_id,
+                requester_id=requester.pk,
+                requester_email=requester.email,
+                requester_name=requester.get_full_name() or requester.email,
+                total=request.total,
+                currency=request.currency,
+                created_at=request.created_at,
+                deciders=tuple(
+                    (m.user_id, m.user.email) for m in people if m.user.is_active and m.user.email
+                ),
+                lines=lines,
+            )
+        )
+    return result
