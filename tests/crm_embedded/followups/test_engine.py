@@ -28,15 +28,6 @@ Status = FollowUp.Status
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday morning
 
 
-@pytest.fixture(autouse=True)
-def _tmp_scan(monkeypatch):  # TEMPORARY until H1's scan lands
-    from tests.crm_embedded.followups import _tmp_idle_scan
-
-    monkeypatch.setattr(
-        detect.basket_selectors, "baskets_idle_iter", _tmp_idle_scan.baskets_idle_iter
-    )
-
-
 @pytest.fixture
 def rules(db):
     return rules_ensure()
