@@ -1,5 +1,10 @@
 """The account team's follow-up pages (under the CRM's ``crm`` namespace)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from crm_embedded.followups import views
+
+urlpatterns = [
+    path("follow-ups/", views.followup_list, name="followup-list"),
+    path("follow-ups/rules/", views.followup_rules, name="followup-rules"),
+]

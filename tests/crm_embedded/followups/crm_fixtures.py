@@ -34,7 +34,7 @@ def followup_make(
     ]
     followup = FollowUp.objects.create(
         rule=FollowUpRule.objects.get(kind=kind), kind=kind,
-        item_key=item or f"basket:{next(_numbers)}:1", stage=stage, status=status,
+        item_key=item or f"basket:9{next(_numbers):05d}:1", stage=stage, status=status,
         company=company, lines=lines, value=Decimal(value), **fields,
     )  # fmt: skip
     if created is not None:

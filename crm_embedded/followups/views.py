@@ -1,0 +1,158 @@
+"""The account team's follow-up pages: the rules (sales managers edit, account managers read)
+and the follow-ups of the rep's accounts, with filters and a CSV export."""
+
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm_embedded.access import staff_required
+from crm_embedded.followups.forms import FollowUpFilterForm, FollowUpRuleFormSet
+from crm_embedded.followups.models import FollowUp, FollowUpRule
+from shop.companies.selectors import companies_for_staff, user_is_sales_manager
+from shop.csv_export import csv_writer
+
+PAGE_SIZE = 50
+
+
+@staff_required
+def followup_rules(request: HttpRequest) -> HttpResponse:
+    manager = user_is_sales_manager(user=request.user)
+    rules = FollowUpRule.objects.select_related("updated_by").order_by("kind")
+    if request.method == "POST" and not manager:
+        raise PermissionDenied(_("Only sales managers change the follow-up rules."))
+    status = 200
+    formset = None
+    if manager:
+        if request.method == "POST":
+            formset = FollowUpRuleFormSet(request.POST, queryset=rules)
+            if formset.is_valid():
+                with transaction.atomic():
+                    changed = formset.save(commit=False)
+                    for rule in changed:
+                        rule.updated_by = request.user
+                        rule.save()
+                if changed:
+                    messages.success(
+                        request,
+                        _("Follow-up rules saved: %(rules)s.")
+                        % {"rules": ", ".join(str(rule) for rule in changed)},
+                    )
+                else:
+                    messages.info(request, _("Nothing changed."))
+                return redirect("crm:followup-rules")
+            status = 400
+        else:
+            formset = FollowUpRuleFormSet(queryset=rules)
+    return render(
+        request,
+        "crm/followups/rule_list.html",
+        {
+            "crm_tab": "followups",
+            "formset": formset,
+            "rules": rules if formset is None else None,
+            "is_sales_manager": manager,
+        },
+        status=status,
+    )
+
+
+def _followups_for_staff(user: AbstractBaseUser) -> QuerySet[FollowUp]:
+    """Follow-ups of the companies the user may see (a sales manager all, a rep their own)."""
+    followups = FollowUp.objects.select_related(
+        "company", "company__account_manager", "user", "task", "quote"
+    )
+    if user_is_sales_manager(user=user):
+        return followups
+    return followups.filter(company__account_manager=user)
+
+
+def _day_start(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _filtered(followups: QuerySet[FollowUp], data: dict, rep_id: int | None) -> QuerySet:
+    if rep_id is not None:
+        followups = followups.filter(company__account_manager_id=rep_id)
+    for name in ("kind", "stage", "status"):
+        if data.get(name) not in (None, ""):
+            followups = followups.filter(**{name: data[name]})
+    if data.get("start"):
+        followups = followups.filter(created_at__gte=_day_start(data["start"]))
+    if data.get("end"):
+        followups = followups.filter(created_at__lt=_day_start(data["end"] + timedelta(days=1)))
+    return followups.order_by("-created_at", "-pk")
+
+
+def _csv_rows(followups: QuerySet[FollowUp]):
+    yield [
+        _("Created"), _("Kind"), _("Stage"), _("Status"), _("Company"), _("Account manager"),
+        _("Buyer email"), _("Item"), _("Net value"), _("Currency"), _("Task"), _("Quote"),
+        _("Recovered by order"), _("Recovered (net)"), _("Recovered on"),
+    ]  # fmt: skip
+    for f in followups.iterator(chunk_size=2000):
+        manager = f.company.account_manager
+        yield [
+            timezone.localtime(f.created_at).strftime("%Y-%m-%d %H:%M"),
+            f.get_kind_display(),
+            f.get_stage_display(),
+            f.get_status_display(),
+            f.company.legal_name,
+            (manager.get_full_name() or manager.email) if manager else "",
+            f.email or (f.user.email if f.user else ""),
+            f.item_key,
+            f.value,
+            f.currency,
+            f.task.title if f.task else "",
+            f.quote.number if f.quote else "",
+            f.recovered_order_number,
+            f.recovered_amount if f.recovered_amount is not None else "",
+            timezone.localdate(f.recovered_at).isoformat() if f.recovered_at else "",
+        ]
+
+
+@staff_required
+def followup_list(request: HttpRequest) -> HttpResponse:
+    manager = user_is_sales_manager(user=request.user)
+    bound = any(request.GET.get(key) for key in FollowUpFilterForm.base_fields)
+    filters = FollowUpFilterForm(request.GET if bound else None, with_rep=manager)
+    context = {"crm_tab": "followups", "filters": filters, "is_sales_manager": manager}
+    if bound and not filters.is_valid():
+        return render(request, "crm/followups/followup_list.html", context, status=400)
+    data = filters.cleaned_data if bound else {}
+    rep_id = filters.rep_id() if bound and manager else None
+    company = None
+    followups = _followups_for_staff(request.user)
+    if data.get("company"):
+        company = get_object_or_404(companies_for_staff(user=request.user), pk=data["company"])
+        followups = followups.filter(company=company)
+    followups = _filtered(followups, data, rep_id)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="follow-ups-{stamp}.csv"'
+        csv_writer(response).writerows(_csv_rows(followups))
+        return response
+    page = Paginator(followups, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    csv_query = query.copy()
+    csv_query["format"] = "csv"
+    context.update(
+        page=page,
+        followups=page.object_list,
+        query=query.urlencode(),
+        csv_query=csv_query.urlencode(),
+        company=company,
+        rep_id=rep_id,
+    )
+    return render(request, "crm/followups/followup_list.html", context)
