@@ -99,3 +99,43 @@ def recovery_by_rule(
 def recovery_total(*, start: date, end: date, company_ids: list[int] | None = None) -> RecoveryRow:
     """The total row of ``recovery_by_rule`` (the cockpit's figure); one query."""
     return recovery_by_rule(start=start, end=end, company_ids=company_ids)[-1]
+
+
+@dataclass(frozen=True)
+class RecoveryMonth:
+    """The cockpit's figure: what follow-ups won back this month, and how this month's fare."""
+
+    month: date
+    revenue: Decimal  # net, of the orders attributed this month (whenever the follow-up went)
+    orders: int  # follow-ups recovered this month
+    followups: int  # follow-ups of this month that reached someone
+    recovered: int  # ... of which recovered
+    rate: Decimal | None  # percent of this month's follow-ups recovered, one decimal
+
+
+def recovery_month(*, today: date, company_ids: list[int] | None = None) -> RecoveryMonth:
+    """Recovered revenue this month (by the order's date) and this month's recovery rate; one
+    query. ``company_ids`` None means every company."""
+    month = today.replace(day=1)
+    since = _day_start(month)
+    followups = FollowUp.objects.filter(status__in=REACHED).filter(
+        Q(created_at__gte=since) | Q(recovered_at__gte=since)
+    )
+    if company_ids is not None:
+        followups = followups.filter(company_id__in=list(company_ids))
+    this_month = Q(created_at__gte=since)
+    recovered = Q(recovered_at__gte=since)
+    row = followups.aggregate(
+        revenue=Sum("recovered_amount", filter=recovered),
+        orders=Count("pk", filter=recovered),
+        followups=Count("pk", filter=this_month),
+        recovered=Count("pk", filter=this_month & Q(recovered_at__isnull=False)),
+    )
+    return RecoveryMonth(
+        month=month,
+        revenue=(row["revenue"] or Decimal("0")).quantize(Decimal("0.01")),
+        orders=row["orders"],
+        followups=row["followups"],
+        recovered=row["recovered"],
+        rate=_percent(row["recovered"], row["followups"]),
+    )

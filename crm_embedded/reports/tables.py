@@ -120,6 +120,24 @@ def quote_conversion(data) -> tuple[list, list]:
     return header, rows
 
 
+def recovered_by_followups(data) -> tuple[list, list]:
+    header = [_("Rule"), _("Stage"), _("Follow-ups"), _("Recovered"), _("Recovery rate (%)"),
+              _("Recovered revenue (net)"), _("Currency")]  # fmt: skip
+    rows = [
+        [
+            row.kind_label or _("Total"),
+            row.stage_label,
+            row.followups,
+            row.recovered,
+            _blank(row.rate),
+            row.revenue,
+            "EUR",
+        ]
+        for row in data["recovery"]["rows"]
+    ]
+    return header, rows
+
+
 @dataclass(frozen=True)
 class Table:
     section: str  # the report whose data the table reads
@@ -139,5 +157,8 @@ TABLES: dict[str, Table] = {
     "dormant-accounts": Table("dormant", gettext_lazy("Accounts not ordering"), dormant_accounts),
     "quote-conversion": Table(
         "quotes", gettext_lazy("Quote conversion and response time"), quote_conversion
+    ),
+    "recovered-by-followups": Table(
+        "recovery", gettext_lazy("Recovered by follow-ups"), recovered_by_followups
     ),
 }

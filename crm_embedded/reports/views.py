@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from crm_embedded.access import staff_required
+from crm_embedded.followups.recovery import recovery_by_rule
 from crm_embedded.reports import selectors
 from crm_embedded.reports.forms import ReportFilterForm
 from crm_embedded.reports.tables import TABLES
@@ -66,10 +67,14 @@ def _section(name: str, *, scope, periods: dict, today: date) -> dict:
     if name == "quotes":
         start, end = periods["quotes"]
         return selectors.quotes_conversion(scope=scope, start=start, end=end)
+    if name == "recovery":
+        # Follow-ups created in the period (standard: this quarter so far, like customers).
+        start, end = periods["customers"]
+        return {"rows": recovery_by_rule(start=start, end=end, company_ids=scope.company_ids)}
     raise ValueError(name)
 
 
-SECTIONS = ("customers", "deals", "revenue", "closers", "dormant", "quotes")
+SECTIONS = ("customers", "deals", "revenue", "closers", "dormant", "quotes", "recovery")
 
 
 def _charts(data: dict) -> dict:

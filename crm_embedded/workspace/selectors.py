@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm_embedded.followups.recovery import recovery_month
 from crm_embedded.pipeline.selectors import pipeline_summary
 from crm_embedded.quotes.models import Quote
 from crm_embedded.quotes.selectors import business_days_between
@@ -263,4 +264,7 @@ def cockpit(
         "tasks": tasks_open_for(owner_ids=owner_ids, today=today),
         "pipeline": pipeline_summary(owner_ids=owner_ids),
         "revenue": cockpit_revenue(company_ids=None if everyone else company_ids, today=today),
+        "followup_recovery": recovery_month(
+            today=today, company_ids=None if everyone else company_ids
+        ),
     }
