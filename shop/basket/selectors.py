@@ -135,12 +135,15 @@ def baskets_idle_iter(
     left out whole when its company ordered any of its products after that last change: the
     buyer has moved on, a reminder about the rest would be noise.
 
-    Keyset pagination by basket id: each chunk costs three queries (candidates, their lines,
-    the companies' orders of those products since), whatever the table size; at most
-    ``chunk_size`` baskets are held at once. The candidate query walks the partial index
-    ``basket_open_owned_idx`` in id order and probes ``basket_line_basket_updated_idx``
-    (migration basket 0016), so it never aggregates over all lines.
+    Keyset pagination by basket id: one query for the orders placed since ``active_since``
+    (their latest date per company and product: bounded by the order volume of the window,
+    not by the baskets), then two per chunk (candidates, their lines), whatever the table
+    size; at most ``chunk_size`` baskets are held at once. The candidate query walks the
+    partial index ``basket_open_owned_idx`` in id order and probes
+    ``basket_line_basket_updated_idx`` (migration basket 0016): it never aggregates over all
+    lines.
     """
+    ordered = _ordered_since(since=active_since)
     after_id = 0
     while True:
         candidates = _idle_candidates(
@@ -148,7 +151,7 @@ def baskets_idle_iter(
         )
         if not candidates:
             return
-        yield from _idle_chunk(candidates)
+        yield from _idle_chunk(candidates, ordered)
         if len(candidates) < chunk_size:
             return
         after_id = candidates[-1][0]
@@ -185,7 +188,22 @@ def _idle_candidates(
     return list(rows[:limit])
 
 
-def _idle_chunk(candidates: list[tuple]) -> Iterator[IdleBasket]:
+def _ordered_since(*, since: datetime) -> dict[tuple[int, int], datetime]:
+    """(company id, product id) -> the company's latest order of the product after ``since``."""
+    rows = (
+        OrderLine.objects.filter(
+            order__date_placed__gt=since, order__company__isnull=False, product__isnull=False
+        )
+        .values_list("order__company_id", "product_id")
+        .annotate(last=Max("order__date_placed"))
+        .order_by()
+    )
+    return {(company_id, product_id): last for company_id, product_id, last in rows}
+
+
+def _idle_chunk(
+    candidates: list[tuple], ordered: dict[tuple[int, int], datetime]
+) -> Iterator[IdleBasket]:
     lines_by_basket: dict[int, list[tuple]] = {}
     last_by_basket: dict[int, datetime] = {}
     line_rows = (
@@ -218,23 +236,6 @@ def _idle_chunk(candidates: list[tuple]) -> Iterator[IdleBasket]:
             last_by_basket[basket_id] = updated
         if row[1] is not None:  # a deleted product cannot be reminded of or restored
             lines_by_basket.setdefault(basket_id, []).append(row)
-
-    company_ids = {c[5] for c in candidates}
-    product_ids = {row[1] for rows in lines_by_basket.values() for row in rows}
-    ordered: dict[tuple[int, int], datetime] = {}
-    if product_ids:
-        since = min(last_by_basket.values())
-        ordered = {
-            (company_id, product_id): last
-            for company_id, product_id, last in OrderLine.objects.filter(
-                order__company_id__in=company_ids,
-                product_id__in=product_ids,
-                order__date_placed__gt=since,
-            )
-            .values_list("order__company_id", "product_id")
-            .annotate(last=Max("order__date_placed"))
-            .order_by()
-        }
 
     for basket_id, owner_id, email, first_name, last_name, company_id in candidates:
         rows = lines_by_basket.get(basket_id)

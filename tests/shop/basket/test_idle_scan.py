@@ -175,7 +175,7 @@ def test_lines_carry_the_stored_price_sku_and_title():
     assert found.total_excl_tax == Decimal("98.05")
 
 
-def test_chunks_follow_basket_ids_with_three_queries_each():
+def test_chunks_follow_basket_ids_with_two_queries_each():
     product = ProductFactory()
     baskets = [
         basket_make(owner=buyer_make().user, lines=[(product, 1, "5.00")], at=ago(hours=5))
@@ -187,8 +187,9 @@ def test_chunks_follow_basket_ids_with_three_queries_each():
         found = scan(chunk_size=2)
 
     assert [b.basket_id for b in found] == [b.pk for b in baskets]
-    # Chunks of 2, 2, 1: candidates, lines and orders each; the short chunk ends the scan.
-    assert len(ctx.captured_queries) == 9
+    # The window's orders once, then chunks of 2, 2, 1: candidates and their lines each; the
+    # short chunk ends the scan.
+    assert len(ctx.captured_queries) == 7
 
 
 def test_the_scan_is_streamed_chunk_by_chunk():
@@ -199,7 +200,7 @@ def test_the_scan_is_streamed_chunk_by_chunk():
 
     with CaptureQueriesContext(connection) as ctx:
         next(iterator)
-    assert len(ctx.captured_queries) == 3  # only the first chunk is read
+    assert len(ctx.captured_queries) == 3  # the window's orders and the first chunk only
 
 
 @pytest.mark.parametrize("size", [3, 15])
