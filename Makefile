@@ -15,7 +15,7 @@ SERVICES_ENV := DATABASE_URL=$${SERVICES_DATABASE_URL:-postgres://postgres@127.0
 	CELERY_RESULT_BACKEND=$${SERVICES_BROKER_URL:-redis://127.0.0.1:6379/2}
 
 .PHONY: install run serve test test-fast test-services browser-deps pdf-deps lint format contracts \
-	migrations-check check check-deploy audit messages worker bench bench-pricing clean
+	migrations-check check check-deploy audit messages worker bench bench-pricing bench-followups clean
 
 install: $(VENV)/.installed
 
@@ -130,6 +130,11 @@ bench: install
 # Pricing micro-benchmark: 100,000-row CSV import and a 1,000-line basket (PostgreSQL).
 bench-pricing: install
 	$(BIN)/python tests/bench/pricing_bench.py $(BENCH_ARGS)
+
+# Follow-ups: the idle-basket scan over 1,000,000 generated baskets (PostgreSQL database
+# bench_followups; generated once, --regenerate rebuilds). See the README, benchmarks.
+bench-followups: install
+	$(BIN)/python tests/bench/followups_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf var/ db.sqlite3 db.sqlite3-* bench-results/ test-artifacts/
