@@ -15,7 +15,7 @@ Stages (``FollowUpRule`` holds the numbers):
 - stage 3 (task): for the account manager (a sales manager when the account has none) at
   stage 1 when the value reaches ``task_min_value``, after stage 2 when
   ``task_after_stage2``, and at once when nobody may be emailed (opted out, consent
-  declined): the task is their only route. Reorders lapsed and rules with ``email_buyer``
+  declined) or the email failed every attempt: the task is the only route. Reorders lapsed and rules with ``email_buyer``
   off file the task only (from ``task_min_value``).
 """
 
@@ -158,6 +158,11 @@ def _retryable(row: FollowUp, now: datetime) -> bool:
     )
 
 
+def _given_up(row: FollowUp) -> bool:
+    """An email stage that failed every attempt: a person takes over."""
+    return row.status == Status.FAILED and row.attempts >= MAX_ATTEMPTS
+
+
 def _reminder_due(*, rule, item: detect.Item, first: FollowUp, now: datetime) -> bool:
     done = first.done_at or first.created_at
     due = done + timedelta(days=rule.stage2_after_days)
@@ -195,6 +200,7 @@ def _item_process(*, rule, item: detect.Item, rows: dict, now: datetime, summary
     if emails:
         task_due = first is not None and (
             first.status in NO_EMAIL
+            or _given_up(first)
             or (first.status == Status.SENT and item.value >= rule.task_min_value)
             or (
                 reminder is not None

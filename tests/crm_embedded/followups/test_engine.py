@@ -260,15 +260,18 @@ def test_backoff_doubles_and_gives_up_after_five_attempts(rules, buyer_member, b
     with mock.patch.object(services, "notification_send", side_effect=RuntimeError("down")):
         for _ in range(7):
             run_at(moment)
-            followup = FollowUp.objects.get()
+            followup = FollowUp.objects.get(stage=1)
             if followup.next_attempt_at is None:
                 break
             waits.append(followup.next_attempt_at - moment)
             moment = followup.next_attempt_at
     assert waits == [timedelta(minutes=m) for m in (10, 20, 40, 80)]
     assert (followup.status, followup.attempts) == (Status.FAILED, 5)
+    # Given up on the email: the account manager gets the task instead, once.
+    assert rows() == [(Kind.IDLE_BASKET, 1, Status.FAILED), (Kind.IDLE_BASKET, 3, Status.TASK)]
     run_at(moment + timedelta(days=1))
-    assert FollowUp.objects.get().attempts == 5 and logs() == []  # given up
+    assert FollowUp.objects.get(stage=1).attempts == 5 and logs() == []
+    assert Task.objects.count() == 1
 
 
 def test_one_failing_item_does_not_stop_the_others(rules, company, bolt):
