@@ -206,6 +206,7 @@ def _item_process(*, rule, item: detect.Item, rows: dict, now: datetime, summary
                 reminder is not None
                 and (
                     reminder.status in NO_EMAIL
+                    or _given_up(reminder)
                     or (reminder.status == Status.SENT and rule.task_after_stage2)
                 )
             )  # fmt: skip

@@ -392,3 +392,19 @@ def test_the_email_is_written_in_the_buyers_language(rules, buyer_member, bolt):
     run_at(T0 + timedelta(hours=5))
     assert logs()[0].language == "de"
     assert timezone.now()  # the clock is back
+
+
+def test_opting_out_after_the_first_email_stops_the_reminder_and_files_the_task(
+    rules, buyer_member, bolt, account_manager
+):
+    cart_fill(buyer_member, [(bolt, 1)], at=T0)
+    run_at(T0 + timedelta(hours=5))
+    FollowUpOptOut.objects.create(email=buyer_member.user.email, user=buyer_member.user)
+    run_at(T0 + timedelta(days=2, hours=6))
+    assert rows() == [
+        (Kind.IDLE_BASKET, 1, Status.SENT),
+        (Kind.IDLE_BASKET, 2, Status.OPTED_OUT),
+        (Kind.IDLE_BASKET, 3, Status.TASK),
+    ]
+    assert [e.kind for e in logs()] == ["followup_cart"]
+    assert Task.objects.get().owner == account_manager
