@@ -408,3 +408,25 @@ def test_opting_out_after_the_first_email_stops_the_reminder_and_files_the_task(
     ]
     assert [e.kind for e in logs()] == ["followup_cart"]
     assert Task.objects.get().owner == account_manager
+
+
+def test_a_run_with_nothing_new_costs_the_same_queries_whatever_the_number_of_items(
+    rules, company, bolt
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def quiet_run_queries(carts: int, hour: int) -> int:
+        for _ in range(carts):
+            member = CompanyMemberFactory(company=company, user=UserFactory())
+            cart_fill(member, [(bolt, 1)], at=T0)
+        run_at(T0 + timedelta(hours=hour))  # acts on the new carts
+        with CaptureQueriesContext(connection) as queries:
+            run_at(T0 + timedelta(hours=hour, minutes=10))  # nothing new to do
+        return len(queries)
+
+    few = quiet_run_queries(3, hour=5)
+    assert FollowUp.objects.count() == 3
+    many = quiet_run_queries(12, hour=6)
+    assert FollowUp.objects.count() == 15
+    assert few == many  # the rows of a batch are read at once: nothing per item
