@@ -1,6 +1,7 @@
 """Oscar's checkout, recording the buyer's company, any staff member acting for them, and the
 accepted quote the basket carries (an order per quote at most: a unique constraint)."""
 
+import logging
 from decimal import Decimal
 
 from django.contrib import messages
@@ -11,7 +12,7 @@ from oscar.apps.checkout import views
 from oscar.apps.checkout.exceptions import FailedPreCondition
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.apps.payment.exceptions import UnableToTakePayment
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
 
 from shop.approvals.forms import ApprovalNoteForm
 from shop.approvals.services import approval_request_create, approval_required
@@ -28,6 +29,7 @@ from shop.companies.models import CompanyAddress
 from shop.companies.selectors import company_addresses
 from shop.credit import services as credit_services
 from shop.credit.selectors import credit_account_settings
+from shop.notifications.services import notification_send_rendered
 from shop.partner.services import StockShortage, stock_reserve_for_basket
 from shop.payment import services as card
 from shop.payment.forms import CardPaymentForm
@@ -35,7 +37,9 @@ from shop.tax.services import basket_ship_to
 
 Basket = get_model("basket", "Basket")
 Country = get_model("address", "Country")
+log = logging.getLogger(__name__)
 Order = get_model("order", "Order")
+OrderDispatcher = get_class("order.utils", "OrderDispatcher")
 Source = get_model("payment", "Source")
 UserAddress = get_model("address", "UserAddress")
 SourceType = get_model("payment", "SourceType")
@@ -498,6 +502,26 @@ class PaymentDetailsView(views.PaymentDetailsView):
         # Stripe's webhook may have flagged the card payment before this order was placed.
         card.card_payment_placed(order_number=order_number)
         return response
+
+    def send_order_placed_email(self, order):
+        """Oscar sends the confirmation inside the placement: a mail server that is down must
+        not fail the order. The same message then goes through the notification log, whose
+        Celery delivery retries it."""
+        try:
+            super().send_order_placed_email(order)
+        except Exception:
+            log.exception("order %s placed; its confirmation email failed: queued", order.number)
+            rendered = OrderDispatcher(logger=log).dispatcher.get_messages(
+                OrderDispatcher.ORDER_PLACED_EVENT_CODE, self.get_message_context(order)
+            )
+            notification_send_rendered(
+                kind="order_placed",
+                to=[order.email],
+                subject=rendered["subject"],
+                body_text=rendered["body"],
+                body_html=rendered["html"],
+                key=f"order_placed:{order.number}",
+            )
 
     def _place_order(self, order_number, user, basket, *args, **kwargs):
         reference = kwargs.get("quote_reference", "")

@@ -58,6 +58,35 @@ def notification_send(
     subject, body_text, body_html = notification_render(
         kind=kind, context=context, language=language
     )
+    return notification_send_rendered(
+        kind=kind,
+        to=recipients,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        key=key,
+        language=language,
+    )
+
+
+def notification_send_rendered(
+    *,
+    kind: str,
+    to: list[str],
+    subject: str,
+    body_text: str,
+    body_html: str,
+    key: str,
+    language: str | None = None,
+) -> NotificationLog | None:
+    """Log an email rendered elsewhere (Oscar's templates) under ``key``; deliver on commit."""
+    recipients = list(
+        dict.fromkeys(address.strip() for address in to if address and address.strip())
+    )
+    if not recipients or NotificationLog.objects.filter(key=key).exists():
+        return None
+    language = language or settings.LANGUAGE_CODE
+    subject = " ".join((subject or "").split())[:255]
     try:
         # A savepoint: a concurrent sender of the same key must not break the caller's transaction.
         with transaction.atomic():
