@@ -3,6 +3,7 @@ and the follow-ups of the rep's accounts, with filters and a CSV export."""
 
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
@@ -13,8 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from crm_embedded.access import staff_required
+from crm_embedded.followups import services, tasks
 from crm_embedded.followups.forms import FollowUpFilterForm, FollowUpRuleFormSet
 from crm_embedded.followups.models import FollowUp, FollowUpRule
 from shop.companies.selectors import companies_for_staff, user_is_sales_manager
@@ -63,6 +66,36 @@ def followup_rules(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+@staff_required
+@require_POST
+def followup_run_now(request: HttpRequest) -> HttpResponse:
+    """Run the follow-up job at once (beat runs it every ten minutes where a broker is)."""
+    if not user_is_sales_manager(user=request.user):
+        raise PermissionDenied(_("Only sales managers start the follow-up job by hand."))
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        tasks.followups_run.delay()
+        messages.info(
+            request,
+            _("The follow-up job is queued; what it does appears here within a minute."),
+        )
+        return redirect("crm:followup-list")
+    summary = services.followups_run()
+    messages.success(
+        request,
+        _(
+            "Follow-up job done: %(emails)s emails, %(tasks)s tasks, %(opted_out)s opted out "
+            "(task route), %(failed)s failed (retried later)."
+        )
+        % {
+            "emails": summary.count(status=FollowUp.Status.SENT),
+            "tasks": summary.count(status=FollowUp.Status.TASK),
+            "opted_out": summary.count(status=FollowUp.Status.OPTED_OUT),
+            "failed": summary.count(status=FollowUp.Status.FAILED),
+        },
+    )
+    return redirect("crm:followup-list")
 
 
 def _followups_for_staff(user: AbstractBaseUser) -> QuerySet[FollowUp]:
