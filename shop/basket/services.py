@@ -1,8 +1,10 @@
 """Writes on baskets that other parts of the portal act through (quotes, bulk ordering)."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
@@ -222,3 +224,37 @@ def basket_lines_restore(*, basket, lines: list[RestoreLine], strategy) -> Resto
         else:
             result.added.append(RestoredLine(title, quantity))
     return result
+
+
+@transaction.atomic
+def basket_demo_idle_fill(*, email: str, lines: int, changed_at: datetime) -> int | None:
+    """Demo only: fill the member's open basket (if empty) with ``lines`` buyable products at
+    their prices and date every line ``changed_at``; return the basket id (None: no member)."""
+    # Imported here: the strategy and companies import the basket's neighbours at load time.
+    from shop.companies.selectors import membership_for_user
+    from shop.partner.strategy import CompanyPricing
+
+    user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+    membership = membership_for_user(user=user) if user is not None else None
+    if membership is None:
+        return None
+    basket, _ = Basket.open.get_or_create(owner=user)
+    if not basket.lines.exists():
+        basket.strategy = CompanyPricing(company=membership.company)
+        records = StockRecord.objects.select_related("product").filter(
+            price__isnull=False, product__is_public=True
+        )
+        added = 0
+        for record in records.order_by("pk"):
+            pack = record.product.pack_size or 1
+            quantity = -(-max(record.product.min_order_quantity or 1, 2) // pack) * pack
+            if added >= lines or record.num_in_stock is None or record.num_in_stock < quantity:
+                continue
+            if not basket.strategy.fetch_for_product(
+                record.product
+            ).availability.is_available_to_buy:
+                continue
+            basket.add_product(record.product, quantity)
+            added += 1
+    Line.objects.filter(basket=basket).update(date_updated=changed_at)
+    return basket.pk

@@ -12,6 +12,7 @@ from cms.navigation import demo as navigation_demo
 from cms.promotions import demo as promotions_demo
 from config.sites import site_domain, site_sync
 from crm_embedded import demo as crm_demo
+from crm_embedded.followups import demo as followups_demo
 from crm_embedded.quotes import demo as quotes_demo
 from orders import demo as orders_demo
 from shop import demo as shop_demo
@@ -88,6 +89,8 @@ class Command(BaseCommand):
         self._say(
             verbose, "  " + ", ".join(f"{count} {what}" for what, count in made_crm) + " created"
         )
+        if followups_demo.followups_demo_ensure():
+            self._say(verbose, "  an idle cart for jonas.weber for the follow-up job")
         self._say(verbose, "Content: home, landing, news, FAQ and standard pages ...")
         made = cms_demo.home_page_ensure()
         self._say(verbose, "  pages created" if made else "  pages already there")

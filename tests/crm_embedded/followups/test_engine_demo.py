@@ -9,23 +9,17 @@ from django.utils import timezone
 from crm_embedded.followups import demo, services
 from crm_embedded.followups.models import FollowUp, FollowUpRule
 from shop.basket import selectors as basket_selectors
-from shop.basket import services as basket_services
 from shop.notifications.models import NotificationLog
-from tests.crm_embedded.followups import demo_stand_in
 from tests.crm_embedded.followups.engine_helpers import rules_ensure
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded(monkeypatch):
+def seeded(settings):
     call_command("seed_demo", products=12, verbosity=0)
     rules_ensure()
-    if not hasattr(basket_services, "basket_demo_idle_fill"):  # until the shop's one lands
-        monkeypatch.setattr(
-            basket_services, "basket_demo_idle_fill", demo_stand_in.basket_demo_idle_fill,
-            raising=False,
-        )  # fmt: skip
+    settings.FOLLOWUP_DEMO_IDLE_CART = True  # as with DEBUG in make run
 
 
 def _jonas_idle(now):
@@ -58,3 +52,10 @@ def test_the_demo_leaves_jonas_an_idle_cart_the_next_run_follows_up(seeded):
     assert demo.followups_demo_ensure(now=later) == 1
     [again] = _jonas_idle(later)
     assert again.basket_id == basket.basket_id and again.last_activity == later - demo.IDLE_FOR
+
+
+def test_the_test_suites_demo_leaves_the_buyers_cart_empty(settings):
+    settings.FOLLOWUP_DEMO_IDLE_CART = False  # DEBUG off: journeys order as Jonas from empty
+    call_command("seed_demo", products=12, verbosity=0)
+    assert demo.followups_demo_ensure() == 0
+    assert _jonas_idle(timezone.now()) == []
