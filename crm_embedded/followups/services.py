@@ -35,7 +35,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from crm_embedded.followups import detect, selectors
+from crm_embedded.followups import attribution, detect, selectors
 from crm_embedded.followups.models import FollowUp, FollowUpRule
 from crm_embedded.followups.tokens import opt_out_token_make, restore_token_make
 from crm_embedded.quotes.models import Quote
@@ -121,10 +121,6 @@ def followups_run(*, now: datetime | None = None) -> RunSummary:
 
 
 def _attribute(*, now: datetime) -> None:
-    try:
-        from crm_embedded.followups import attribution
-    except ImportError:
-        return
     try:
         attribution.followups_attribute(now=now)
     except Exception:
