@@ -19,13 +19,13 @@ from shop.companies.models import CompanyAddress
 from shop.demo import DEMO_PASSWORD
 from shop.notifications.models import NotificationLog
 from tests.crm_embedded.followups.engine_helpers import rules_ensure
+from tests.shop.test_checkout import _add_a_stocked_product
 
 pytestmark = pytest.mark.django_db
 
 Basket = get_model("basket", "Basket")
 Line = get_model("basket", "Line")
 Order = get_model("order", "Order")
-StockRecord = get_model("partner", "StockRecord")
 JONAS = "jonas.weber@rheinland-auto.example"
 
 
@@ -41,16 +41,7 @@ def demo():
 
 def _jonas_cart_idle(client) -> int:
     assert client.login(username=JONAS, password=DEMO_PASSWORD)
-    record = next(
-        r
-        for r in StockRecord.objects.select_related("product").order_by("id")
-        if r.num_in_stock >= r.product.min_order_quantity and r.price
-    )
-    response = client.post(
-        reverse("basket:add", kwargs={"pk": record.product_id}),
-        {"quantity": record.product.min_order_quantity},
-    )
-    assert response.status_code == 302
+    _add_a_stocked_product(client)
     basket = Basket.open.get(owner__email=JONAS)
     Line.objects.filter(basket=basket).update(date_updated=timezone.now() - timedelta(hours=5))
     return basket.pk
