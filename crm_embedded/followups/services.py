@@ -53,6 +53,7 @@ Status = FollowUp.Status
 
 MAX_ATTEMPTS = 5
 BACKOFF = timedelta(minutes=10)
+TASK_DUE_IN = timedelta(days=1)
 # A claimed row not finished by then (its worker died) is taken up again by a later run.
 LEASE = timedelta(minutes=15)
 BATCH_SIZE = 500
@@ -380,7 +381,8 @@ def _task_file(*, item: detect.Item, row: FollowUp, now: datetime, emailed: bool
         owner=owner,
         title=title,
         description=description,
-        due_at=now,
+        # A working day to call: due at once, it would be overdue the moment it is filed.
+        due_at=now + TASK_DUE_IN,
         company=company,
         quote=quote,
         url=item.task_url,

@@ -85,8 +85,8 @@ def followup_run_now(request: HttpRequest) -> HttpResponse:
     messages.success(
         request,
         _(
-            "Follow-up job done: %(emails)s emails, %(tasks)s tasks, %(opted_out)s opted out "
-            "(task route), %(failed)s failed (retried later)."
+            "Follow-up job done. Emails sent: %(emails)s · tasks filed: %(tasks)s · opted out "
+            "(task route only): %(opted_out)s · failed (retried later): %(failed)s."
         )
         % {
             "emails": summary.count(status=FollowUp.Status.SENT),

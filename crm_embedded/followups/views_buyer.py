@@ -11,6 +11,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -150,7 +152,7 @@ def restore(request: HttpRequest, token: str) -> HttpResponse:
         )
     followup = (
         FollowUp.objects.filter(pk=claim.followup_id, user_id=claim.user_id)
-        .only("pk", "company_id", "lines", "restored_at")
+        .only("pk", "company_id", "item_key", "lines", "restored_at")
         .first()
     )
     if followup is None:
@@ -181,6 +183,30 @@ def restore(request: HttpRequest, token: str) -> HttpResponse:
                 "for the buyer role. Nothing was changed."
             )
             % {"role": member.get_role_display().lower()},
+        )
+    ordered = (
+        FollowUp.objects.filter(item_key=followup.item_key, recovered_at__isnull=False)
+        .values("recovered_order_number", "recovered_at")
+        .first()
+    )
+    if ordered and request.GET.get("again") != "1":
+        # The cart became an order since the email: refilling it unasked invites a duplicate.
+        return _problem(
+            request,
+            status=200,
+            title=_("You have ordered this cart"),
+            text=_(
+                "The products of this email went into order %(number)s on %(date)s, so nothing "
+                "was put back into your basket. To order them again, put them back anyway."
+            )
+            % {
+                "number": ordered["recovered_order_number"],
+                "date": date_format(
+                    timezone.localtime(ordered["recovered_at"]), "SHORT_DATE_FORMAT"
+                ),
+            },
+            link_url=f"{request.path}?again=1",
+            link_text=_("Put them back anyway"),
         )
     result = services_buyer.followup_restore(
         followup=followup, basket=request.basket, strategy=request.strategy

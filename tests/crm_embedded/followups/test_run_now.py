@@ -33,7 +33,8 @@ def test_the_url_name():
     assert reverse("crm:followup-run") == RUN
 
 
-def test_a_sales_manager_runs_the_job_and_reads_what_it_did(client, idle_cart):
+def test_a_sales_manager_runs_the_job_and_reads_what_it_did(client, idle_cart, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # the embedded default: no broker, no beat
     manager = staff_make(email="sofia.run@partshub.example", group="Sales managers")
     client.force_login(manager)
     page = client.get("/crm/follow-ups/")
@@ -43,7 +44,7 @@ def test_a_sales_manager_runs_the_job_and_reads_what_it_did(client, idle_cart):
 
     assert response.redirect_chain[-1][0] == "/crm/follow-ups/"
     text = " ".join(str(m) for m in response.context["messages"])
-    assert "Follow-up job done: 1 emails, 0 tasks" in text
+    assert "Emails sent: 1 · tasks filed: 0 · opted out (task route only): 0" in text
     followup = FollowUp.objects.get()
     assert (followup.basket_id, followup.stage, followup.status) == (idle_cart.pk, 1, "sent")
     assert NotificationLog.objects.filter(kind="followup_cart").count() == 1
@@ -70,3 +71,36 @@ def test_the_command_runs_the_job_once_and_prints_its_summary(idle_cart):
     assert summary["done"] == {"idle_basket/1/sent": 1}
     call_command("followups_run", stdout=StringIO())
     assert FollowUp.objects.count() == 1
+
+
+def test_with_a_broker_the_button_queues_the_job(client, idle_cart, settings, monkeypatch):
+    from crm_embedded.followups import tasks
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    queued = []
+    monkeypatch.setattr(tasks.followups_run, "delay", lambda: queued.append(True))
+    client.force_login(staff_make(email="sofia.queue@partshub.example", group="Sales managers"))
+
+    response = client.post(RUN, follow=True)
+
+    assert queued == [True]
+    assert "The follow-up job is queued" in " ".join(str(m) for m in response.context["messages"])
+    assert not FollowUp.objects.exists()  # the worker does it, not the request
+
+
+def test_a_task_filed_by_the_job_is_due_within_a_working_day_not_overdue_at_once(
+    idle_cart, buyer_member
+):
+    from crm_embedded.followups.models import FollowUpRule
+    from crm_embedded.tasks.models import Task
+
+    manager = staff_make(email="anna.due@partshub.example")
+    buyer_member.company.account_manager = manager
+    buyer_member.company.save(update_fields=["account_manager"])
+    FollowUpRule.objects.filter(kind="idle_basket").update(task_min_value=Decimal("10.00"))
+    before = timezone.now()
+
+    call_command("followups_run", stdout=StringIO())
+
+    task = Task.objects.get(owner=manager)
+    assert before + timedelta(hours=23) < task.due_at <= timezone.now() + timedelta(days=1)
