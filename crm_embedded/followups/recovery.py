@@ -2,7 +2,13 @@
 
 A follow-up counts in the period in which it was created (a cohort: "of the follow-ups of
 April, how many won an order back"), if it reached someone (email sent, task route for an
-opted-out buyer, task filed). Recovered: an order was attributed to it (see attribution.py).
+opted-out buyer, task filed). Recovered: an order was credited to it (see attribution.py; one
+stage per item).
+
+The rows by rule and stage count follow-ups (one per item and stage) and the recoveries
+credited to that stage. The total and the cockpit's rate count items (``item_key``: one cart,
+quote, approval or reorder, however many stages it took): the items with a follow-up in the
+period, the items whose credited follow-up is among them, and the rate of the two.
 """
 
 from dataclasses import dataclass
@@ -22,8 +28,8 @@ class RecoveryRow:
     kind_label: str
     stage: int | None  # None: the total row
     stage_label: str
-    followups: int
-    recovered: int
+    followups: int  # follow-ups at this stage; in the total row: distinct items
+    recovered: int  # follow-ups credited with an order; in the total row: recovered items
     rate: Decimal | None  # percent, one decimal; None without follow-ups
     revenue: Decimal
 
@@ -42,7 +48,8 @@ def recovery_by_rule(
     *, start: date, end: date, company_ids: list[int] | None = None
 ) -> list[RecoveryRow]:
     """Follow-ups created on days [start, end], recovered count, rate and net revenue by
-    rule kind and stage (kinds in rule order, stages ascending), then a total row; one query.
+    rule kind and stage (kinds in rule order, stages ascending), then a total row of distinct
+    items; two queries.
 
     ``company_ids`` None means every company.
     """
@@ -79,8 +86,8 @@ def recovery_by_rule(
                 revenue=(row["revenue"] or Decimal("0")).quantize(Decimal("0.01")),
             )
         )
-    total_n = sum(r.followups for r in rows)
-    total_recovered = sum(r.recovered for r in rows)
+    items = _items_count(followups)
+    total_n, total_recovered = items["items"], items["recovered"]
     rows.append(
         RecoveryRow(
             kind="",
@@ -96,8 +103,16 @@ def recovery_by_rule(
     return rows
 
 
+def _items_count(followups) -> dict:
+    """Distinct items of the follow-ups, and of those the items credited with an order."""
+    return followups.aggregate(
+        items=Count("item_key", distinct=True),
+        recovered=Count("item_key", distinct=True, filter=Q(recovered_at__isnull=False)),
+    )
+
+
 def recovery_total(*, start: date, end: date, company_ids: list[int] | None = None) -> RecoveryRow:
-    """The total row of ``recovery_by_rule`` (the cockpit's figure); one query."""
+    """The total row of ``recovery_by_rule``."""
     return recovery_by_rule(start=start, end=end, company_ids=company_ids)[-1]
 
 
@@ -107,9 +122,9 @@ class RecoveryMonth:
 
     month: date
     revenue: Decimal  # net, of the orders attributed this month (whenever the follow-up went)
-    orders: int  # follow-ups recovered this month
-    followups: int  # follow-ups of this month that reached someone
-    recovered: int  # ... of which recovered
+    orders: int  # orders credited this month (one per recovered item)
+    followups: int  # items with a follow-up this month that reached someone
+    recovered: int  # ... of which recovered (credited to a follow-up of this month)
     rate: Decimal | None  # percent of this month's follow-ups recovered, one decimal
 
 
@@ -128,8 +143,10 @@ def recovery_month(*, today: date, company_ids: list[int] | None = None) -> Reco
     row = followups.aggregate(
         revenue=Sum("recovered_amount", filter=recovered),
         orders=Count("pk", filter=recovered),
-        followups=Count("pk", filter=this_month),
-        recovered=Count("pk", filter=this_month & Q(recovered_at__isnull=False)),
+        followups=Count("item_key", distinct=True, filter=this_month),
+        recovered=Count(
+            "item_key", distinct=True, filter=this_month & Q(recovered_at__isnull=False)
+        ),
     )
     return RecoveryMonth(
         month=month,

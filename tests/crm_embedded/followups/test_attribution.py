@@ -5,6 +5,7 @@ Frozen on Monday 1 June 2026, noon UTC; FOLLOWUP_ATTRIBUTION_DAYS is 14.
 
 import datetime
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 import time_machine
@@ -188,6 +189,127 @@ def test_the_reads_do_not_grow_with_the_followups(frozen, products):
     with CaptureQueriesContext(connection) as large:
         assert followups_attribute() == 12
     reads = lambda ctx: [q for q in ctx.captured_queries if q["sql"].startswith("SELECT")]  # noqa: E731
-    assert len(reads(small)) == len(reads(large)) == 3
+    # The follow-ups, the done items, the orders, and the open tasks of the items recovered.
+    assert len(reads(small)) == len(reads(large)) == 4
     # One conditional UPDATE per attributed follow-up (so that two runs never double).
     assert len(large.captured_queries) - len(reads(large)) == 12
+
+
+# --- One cart, one credit: the email that reached the buyer, not the task filed with it -------
+
+
+def _cart_with_email_and_task(company, products, *, email_status=FollowUp.Status.SENT):
+    """Stage 1 and the task filed in the same run (same created_at), as with a low task value."""
+    from crm_embedded.tasks.services import task_create
+    from tests.crm_embedded.reports.factories import staff_make
+
+    manager = staff_make(email=f"am{company.pk}@partshub.example")
+    item = f"basket:{company.pk}:1780000000"
+    created = at(D(2026, 5, 28), 9)
+    email = followup_make(company=company, item=item, stage=1, created=created,
+                          products=products, status=email_status)  # fmt: skip
+    task = task_create(owner=manager, title="Idle cart", company=company,
+                       key=f"followup:{item}:task")  # fmt: skip
+    task_row = followup_make(company=company, item=item, stage=3, created=created,
+                             products=products, status=FollowUp.Status.TASK, task=task)  # fmt: skip
+    return email, task_row, task
+
+
+def test_an_order_after_an_email_and_a_task_of_the_same_run_goes_to_the_email(frozen, products):
+    p1, _, _ = products
+    company = CompanyFactory()
+    email, task_row, _ = _cart_with_email_and_task(company, [p1])
+    order = order_with_lines(company=company, placed=at(D(2026, 5, 29)), lines=[(p1, "292.24")])
+
+    assert followups_attribute() == 1
+    assert fresh(email).recovered_order_number == order.number
+    assert fresh(task_row).recovered_at is None
+
+
+def test_without_an_email_that_reached_the_buyer_the_task_is_credited(frozen, products):
+    p1, _, _ = products
+    company = CompanyFactory()
+    email, task_row, _ = _cart_with_email_and_task(
+        company, [p1], email_status=FollowUp.Status.OPTED_OUT
+    )
+    order = order_with_lines(company=company, placed=at(D(2026, 5, 29)), lines=[(p1, "10.00")])
+    assert followups_attribute() == 1
+    assert fresh(task_row).recovered_order_number == order.number
+    assert fresh(email).recovered_at is None
+
+
+def test_a_later_email_beats_an_earlier_one_and_a_later_task(frozen, products):
+    p1, _, _ = products
+    company = CompanyFactory()
+    item = "basket:8:1780000000"
+    followup_make(company=company, item=item, stage=1, created=at(D(2026, 5, 20)), products=[p1])
+    reminder = followup_make(company=company, item=item, stage=2, created=at(D(2026, 5, 22)),
+                             products=[p1])  # fmt: skip
+    task_row = followup_make(company=company, item=item, stage=3, created=at(D(2026, 5, 23)),
+                             products=[p1], status=FollowUp.Status.TASK)  # fmt: skip
+    order_with_lines(company=company, placed=at(D(2026, 5, 24)), lines=[(p1, "10.00")])
+    assert followups_attribute() == 1
+    assert fresh(reminder).recovered_at is not None
+    assert fresh(task_row).recovered_at is None
+
+
+# --- The account manager's task is completed by the order -------------------------------------
+
+
+def test_the_open_task_of_a_recovered_item_is_completed_with_the_order_once(frozen, products):
+    p1, _, _ = products
+    company = CompanyFactory()
+    _, _, task = _cart_with_email_and_task(company, [p1])
+    order = order_with_lines(company=company, placed=at(D(2026, 5, 29)), lines=[(p1, "292.24")],
+                             number="100003")  # fmt: skip
+
+    assert followups_attribute() == 1
+    task.refresh_from_db()
+    assert task.done_at == NOW
+    assert task.completed_by is None
+    assert task.outcome == "Ordered: order 100003 (€292.24 net), recovered by the follow-up."
+    assert order.number == "100003"
+    # A second run changes nothing.
+    with time_machine.travel(NOW + datetime.timedelta(hours=1), tick=False):
+        assert followups_attribute() == 0
+    task.refresh_from_db()
+    assert task.done_at == NOW
+
+
+def test_a_task_done_already_keeps_its_outcome(frozen, products):
+    from crm_embedded.tasks.services import task_complete
+
+    p1, _, _ = products
+    company = CompanyFactory()
+    _, _, task = _cart_with_email_and_task(company, [p1])
+    task_complete(task=task, by=task.owner, outcome="Called, he orders tomorrow")
+    order_with_lines(company=company, placed=at(D(2026, 5, 29)), lines=[(p1, "10.00")])
+    assert followups_attribute() == 1
+    task.refresh_from_db()
+    assert task.outcome == "Called, he orders tomorrow" and task.completed_by == task.owner
+
+
+def test_a_task_that_cannot_be_completed_does_not_stop_the_attribution(frozen, products, caplog):
+    p1, _, _ = products
+    first, second = CompanyFactory(), CompanyFactory()
+    _, _, task_a = _cart_with_email_and_task(first, [p1])
+    email_b, _, task_b = _cart_with_email_and_task(second, [p1])
+    order_with_lines(company=first, placed=at(D(2026, 5, 29)), lines=[(p1, "10.00")])
+    order_with_lines(company=second, placed=at(D(2026, 5, 29)), lines=[(p1, "20.00")])
+
+    from crm_embedded.tasks import services as task_services
+
+    real = task_services.task_complete
+
+    def flaky(*, task, by, outcome):
+        if task.pk == task_a.pk:
+            raise RuntimeError("database hiccup")
+        return real(task=task, by=by, outcome=outcome)
+
+    with mock.patch("crm_embedded.followups.attribution.task_complete", flaky):
+        assert followups_attribute() == 2
+    task_a.refresh_from_db()
+    task_b.refresh_from_db()
+    assert task_a.done_at is None and task_b.done_at == NOW
+    assert fresh(email_b).recovered_amount == Decimal("20.00")
+    assert "could not be completed" in caplog.text

@@ -117,7 +117,7 @@ def test_the_reports_show_the_table_for_the_quarter_so_far(client, world):
     section = html[html.index('id="report-recovery"') :]
     assert 'id="figure-recovery-rate">57.1 %<' in section
     assert 'id="figure-recovered-revenue">€470.50<' in section
-    assert "4 of 7 follow-ups" in section
+    assert "4 of 7 items followed up" in section
     assert "Stage 2 (reminder)" in section and "Regular reorder lapsed" in section
 
 
@@ -203,3 +203,46 @@ def test_the_cockpit_shows_what_follow_ups_recovered_this_month(client, world):
         response = client.get("/crm/", {"rep": world["marco"].pk})
     figure = response.context["followup_recovery"]
     assert (figure.revenue, figure.orders, figure.followups) == (Decimal("20.00"), 1, 2)
+
+
+def test_one_cart_with_an_email_and_a_task_counts_once_and_is_credited_to_the_email(client, db):
+    """The walker's demo: stage 1 and the task filed in one run, the buyer orders from the email.
+    Before the fix: the task was credited, the total read 2 follow-ups, 1 recovered, 50 %."""
+    from crm_embedded.tasks.services import task_create
+
+    anna = staff_make(email="anna@partshub.example", first="Anna")
+    company = CompanyFactory(legal_name="Rheinland Auto", account_manager=anna)
+    product = ProductFactory(stock=False)
+    item, created = "basket:42:1778400000", at(D(2026, 5, 12), 9)
+    with time_machine.travel(NOW, tick=False):
+        email = followup_make(company=company, item=item, stage=1, created=created,
+                              products=[product])  # fmt: skip
+        task = task_create(
+            owner=anna, title="Idle cart", company=company, key=f"followup:{item}:task"
+        )
+        followup_make(company=company, item=item, stage=3, created=created, products=[product],
+                      status=S.TASK, task=task)  # fmt: skip
+        order_with_lines(company=company, placed=at(D(2026, 5, 13)), lines=[(product, "292.24")])
+        assert followups_attribute() == 1
+    email.refresh_from_db()
+    assert email.recovered_amount == Decimal("292.24")
+
+    rows = recovery_by_rule(start=D(2026, 5, 1), end=D(2026, 5, 15))
+    assert table(rows) == [
+        ("idle_basket", 1, 1, 1, Decimal("100.0"), Decimal("292.24")),
+        ("idle_basket", 3, 1, 0, Decimal("0.0"), Decimal("0.00")),
+        ("", None, 1, 1, Decimal("100.0"), Decimal("292.24")),
+    ]
+    html = get(client, anna).content.decode()
+    section = html[html.index('id="report-recovery"') :]
+    assert 'id="figure-recovery-rate">100.0 %<' in section and "1 of 1 items followed up" in section
+
+    client.force_login(anna)
+    with time_machine.travel(NOW, tick=False):
+        response = client.get("/crm/")
+    figure = response.context["followup_recovery"]
+    assert (figure.revenue, figure.orders, figure.followups, figure.recovered, figure.rate) == (
+        Decimal("292.24"), 1, 1, 1, Decimal("100.0")
+    )  # fmt: skip
+    html = response.content.decode()
+    assert "(1 of 1 items)" in html[html.index('id="followup-recovery"') :]
