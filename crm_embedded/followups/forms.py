@@ -21,9 +21,100 @@ RULE_FIELDS = (
     "task_after_stage2",
     "lookback_days",
 )
+Kind = FollowUpRule.Kind
+# What each kind of rule uses (crm_embedded/followups/detect.py, services.py), with the
+# label and help that say what the number means for that kind. Other fields stay off the form.
+_EMAIL = {
+    "email_buyer": (
+        _("Email the buyer"),
+        _("At stage 1 and for the reminder; off: only a task, from the value below."),
+    ),
+    "stage2_after_days": (
+        _("Reminder after (days)"),
+        _("Days between the first email and the reminder (stage 2)."),
+    ),
+    "task_min_value": (
+        _("Task at stage 1 from (EUR net)"),
+        _("Items worth this much also get a task for the account manager at stage 1."),
+    ),
+    "task_after_stage2": (
+        _("Task after the reminder"),
+        _("File a task for the account manager once the reminder is sent."),
+    ),
+}
+RULE_FIELDS_BY_KIND: dict[str, dict[str, tuple]] = {
+    Kind.IDLE_BASKET: {
+        "threshold_hours": (
+            _("Hours idle before stage 1"),
+            _("A cart untouched this long gets the first email."),
+        ),
+        **_EMAIL,
+        "lookback_days": (
+            _("Ignore carts idle for more than (days)"),
+            _("Older carts are left alone."),
+        ),
+    },
+    Kind.OFFER_EXPIRING: {
+        "threshold_days": (
+            _("Email when the offer expires within (days)"),
+            _("Counted from today; the reminder comes at the latest the day before expiry."),
+        ),
+        **_EMAIL,
+    },
+    Kind.QUOTE_NOT_ORDERED: {
+        "threshold_days": (
+            _("Email when accepted this many days ago"),
+            _("An accepted quote not ordered this long after acceptance gets the first email."),
+        ),
+        **_EMAIL,
+        "lookback_days": (
+            _("Ignore quotes accepted more than (days) ago"),
+            _("Older accepted quotes are left alone."),
+        ),
+    },
+    Kind.APPROVAL_PENDING: {
+        "threshold_hours": (
+            _("Hours pending before stage 1"),
+            _("An approval pending this long: the people who may decide get the first email."),
+        ),
+        **_EMAIL,
+        "email_buyer": (
+            _("Email the deciders"),
+            _("At stage 1 and for the reminder; off: only a task, from the value below."),
+        ),
+        "lookback_days": (
+            _("Ignore requests older than (days)"),
+            _("Older approval requests are left alone."),
+        ),
+    },
+    Kind.REORDER_LAPSED: {
+        "threshold_days": (
+            _("Cycle length (days)"),
+            _(
+                "A product ordered in three cycles in a row and in none of the last two is a "
+                "lapsed reorder. No email: the account manager gets a task."
+            ),
+        ),
+        "task_min_value": (
+            _("Task from (EUR net)"),
+            _("Lapsed reorders worth less than this are not reported."),
+        ),
+    },
+}
+
+
+def rule_fields(kind: str) -> dict[str, tuple]:
+    """``{field: (label, help)}`` of the fields a rule of this kind uses, ``active`` first."""
+    used = RULE_FIELDS_BY_KIND.get(kind, {})
+    return {"active": (_("Active"), "")} | {
+        name: used[name] for name in RULE_FIELDS if name in used
+    }
+
+
 # Far enough back for any history, near enough that a typo (year 0206) is caught.
 MAX_PERIOD_DAYS = 366 * 5
 ALL = "all"
+UNKNOWN_ACCOUNT = _("That account does not exist or is not one of yours.")
 
 
 def _limits(name: str) -> tuple[int, int]:
@@ -43,6 +134,14 @@ class FollowUpRuleForm(TextGuardMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.kind in RULE_FIELDS_BY_KIND:
+            # A field the engine ignores for this kind is neither shown nor saved.
+            used = rule_fields(self.instance.kind)
+            for name in list(self.fields):
+                if name in RULE_FIELDS and name not in used:
+                    del self.fields[name]
+                elif name in used:
+                    self.fields[name].label, self.fields[name].help_text = used[name]
         for name, field in self.fields.items():
             if isinstance(field, forms.IntegerField) and not isinstance(field, forms.DecimalField):
                 low, high = _limits(name)
@@ -51,7 +150,13 @@ class FollowUpRuleForm(TextGuardMixin, forms.ModelForm):
                     "high": high,
                 }
                 field.error_messages.update(required=message, invalid=message)
-                field.validators += [
+                # Only the range message: not also the field's own "greater than or equal to 0".
+                field.min_value, field.max_value = low, high
+                field.validators = [
+                    validator
+                    for validator in field.validators
+                    if not isinstance(validator, MinValueValidator | MaxValueValidator)
+                ] + [
                     MinValueValidator(low, message=message),
                     MaxValueValidator(high, message=message),
                 ]
@@ -132,7 +237,16 @@ class FollowUpFilterForm(TextGuardMixin, forms.Form):
             )
         },
     )
-    company = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    company = forms.IntegerField(
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": UNKNOWN_ACCOUNT,
+            "min_value": UNKNOWN_ACCOUNT,
+            "max_value": UNKNOWN_ACCOUNT,
+        },
+    )
 
     def __init__(self, *args, with_rep: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,16 +9,21 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm_embedded.access import staff_required
 from crm_embedded.followups import services, tasks
-from crm_embedded.followups.forms import FollowUpFilterForm, FollowUpRuleFormSet
+from crm_embedded.followups.forms import (
+    RULE_FIELDS,
+    FollowUpFilterForm,
+    FollowUpRuleFormSet,
+    rule_fields,
+)
 from crm_embedded.followups.models import FollowUp, FollowUpRule
 from shop.companies.selectors import companies_for_staff, user_is_sales_manager
 from shop.csv_export import csv_writer
@@ -26,10 +31,35 @@ from shop.csv_export import csv_writer
 PAGE_SIZE = 50
 
 
+def _rule_rows(rules) -> list[dict]:
+    """The read-only table: per rule, each column's value and what it means for the kind
+    (``value`` None where the engine does not use the field)."""
+    rows = []
+    for rule in rules:
+        used = rule_fields(rule.kind)
+        cells = []
+        for name in RULE_FIELDS[1:]:
+            value = getattr(rule, name)
+            if isinstance(value, bool):
+                value = _("yes") if value else _("no")
+            label, help_text = used.get(name, ("", ""))
+            cells.append(
+                {"name": name, "value": value if name in used else None, "label": label,
+                 "help": help_text}
+            )  # fmt: skip
+        rows.append({"rule": rule, "cells": cells})
+    return rows
+
+
 @staff_required
 def followup_rules(request: HttpRequest) -> HttpResponse:
     manager = user_is_sales_manager(user=request.user)
-    rules = FollowUpRule.objects.select_related("updated_by").order_by("kind")
+    # In the order the kinds are declared (idle cart first), not by their internal key.
+    rank = Case(
+        *(When(kind=kind, then=Value(index)) for index, kind in enumerate(FollowUpRule.Kind)),
+        default=Value(len(FollowUpRule.Kind)),
+    )
+    rules = FollowUpRule.objects.select_related("updated_by").order_by(rank, "kind")
     if request.method == "POST" and not manager:
         raise PermissionDenied(_("Only sales managers change the follow-up rules."))
     status = 200
@@ -61,7 +91,7 @@ def followup_rules(request: HttpRequest) -> HttpResponse:
         {
             "crm_tab": "followups",
             "formset": formset,
-            "rules": rules if formset is None else None,
+            "rules": _rule_rows(rules) if formset is None else None,
             "is_sales_manager": manager,
         },
         status=status,
@@ -159,13 +189,17 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     filters = FollowUpFilterForm(request.GET if bound else None, with_rep=manager)
     context = {"crm_tab": "followups", "filters": filters, "is_sales_manager": manager}
     if bound and not filters.is_valid():
+        context["other_filter_errors"] = any(name != "company" for name in filters.errors)
         return render(request, "crm/followups/followup_list.html", context, status=400)
     data = filters.cleaned_data if bound else {}
     rep_id = filters.rep_id() if bound and manager else None
     company = None
     followups = _followups_for_staff(request.user)
     if data.get("company"):
-        company = get_object_or_404(companies_for_staff(user=request.user), pk=data["company"])
+        company = companies_for_staff(user=request.user).filter(pk=data["company"]).first()
+        if company is None:  # unknown, or another rep's: the same answer, with a way out
+            context["unknown_company"] = True
+            return render(request, "crm/followups/followup_list.html", context, status=404)
         followups = followups.filter(company=company)
     followups = _filtered(followups, data, rep_id)
     if request.GET.get("format") == "csv":

@@ -324,3 +324,100 @@ def test_the_pages_keep_the_content_security_policy(client, world):
         _check_page(client.get(RULES))
     html = client.get(LIST, {"status": "failed"}).content.decode()
     assert "SMTP down" in html  # why it failed, for whoever looks
+
+
+# -- walker findings (issue 14) --------------------------------------------------------------
+
+
+def test_a_negative_number_gets_one_message_with_the_allowed_range(client, team):
+    client.force_login(team["sofia"])
+    response = client.post(RULES, rules_data(idle_basket={"stage2_after_days": "-1"}))
+    assert response.status_code == 400
+    form = next(f for f in response.context["formset"].forms if f.instance.kind == "idle_basket")
+    assert form.errors["stage2_after_days"] == ["Enter a whole number from 1 to 60."]
+    assert "greater than or equal" not in response.content.decode()
+
+
+def test_the_rules_are_listed_in_the_order_of_the_kinds(client, team):
+    order = [kind.value for kind in FollowUpRule.Kind]
+    client.force_login(team["sofia"])
+    forms = client.get(RULES).context["formset"].forms
+    assert [form.instance.kind for form in forms] == order
+    client.force_login(team["anna"])
+    html = client.get(RULES).content.decode()
+    assert sorted(order, key=lambda kind: html.index(f'id="rule-{kind}"')) == order
+
+
+def _rule_form(response, kind):
+    return next(f for f in response.context["formset"].forms if f.instance.kind == kind)
+
+
+def test_each_rule_shows_only_the_fields_its_kind_uses_with_their_meaning(client, team):
+    client.force_login(team["sofia"])
+    response = client.get(RULES)
+    fields = {kind: set(_rule_form(response, kind).fields) - {"id"} for kind in FollowUpRule.Kind}
+    common = {"active", "email_buyer", "stage2_after_days", "task_min_value", "task_after_stage2"}
+    assert fields["idle_basket"] == common | {"threshold_hours", "lookback_days"}
+    assert fields["offer_expiring"] == common | {"threshold_days"}
+    assert fields["quote_not_ordered"] == common | {"threshold_days", "lookback_days"}
+    assert fields["approval_pending"] == common | {"threshold_hours", "lookback_days"}
+    assert fields["reorder_lapsed"] == {"active", "threshold_days", "task_min_value"}
+    offer = _rule_form(response, "offer_expiring")
+    assert offer.fields["threshold_days"].label == "Email when the offer expires within (days)"
+    assert offer.fields["threshold_days"].help_text
+    reorder = _rule_form(response, "reorder_lapsed")
+    assert reorder.fields["threshold_days"].label == "Cycle length (days)"
+    html = response.content.decode()
+    assert "Cycle length (days)" in html and "Email when the offer expires within (days)" in html
+    assert 'name="form-4-email_buyer"' not in html  # the reorder rule (last) never emails
+
+
+def test_a_post_cannot_change_the_fields_a_rule_does_not_use(client, team):
+    client.force_login(team["sofia"])
+    reorder = FollowUpRule.objects.get(kind="reorder_lapsed")
+    offer = FollowUpRule.objects.get(kind="offer_expiring")
+    data = rules_data(
+        reorder_lapsed={"email_buyer": not reorder.email_buyer, "threshold_hours": 99,
+                        "lookback_days": 99, "threshold_days": 28},
+        offer_expiring={"threshold_hours": 77, "lookback_days": 77},
+    )  # fmt: skip
+    assert client.post(RULES, data).status_code == 302
+    after = FollowUpRule.objects.get(kind="reorder_lapsed")
+    assert after.threshold_days == 28
+    assert (after.email_buyer, after.threshold_hours, after.lookback_days) == (
+        reorder.email_buyer, reorder.threshold_hours, reorder.lookback_days
+    )  # fmt: skip
+    after = FollowUpRule.objects.get(kind="offer_expiring")
+    assert (after.threshold_hours, after.lookback_days) == (
+        offer.threshold_hours, offer.lookback_days
+    )  # fmt: skip
+    # A value out of range in an unused field is not an error either.
+    data = rules_data(offer_expiring={"threshold_hours": "-3"})
+    assert client.post(RULES, data).status_code == 302
+
+
+def test_the_read_only_table_labels_each_rule_and_dashes_what_does_not_apply(client, team):
+    client.force_login(team["anna"])
+    html = client.get(RULES).content.decode()
+    row = html[html.index('id="rule-reorder_lapsed"') :]
+    row = row[: row.index("</tr>")]
+    assert "Cycle length (days)" in row and row.count("—") == 5
+    row = html[html.index('id="rule-offer_expiring"') :]
+    row = row[: row.index("</tr>")]
+    assert "Email when the offer expires within (days)" in row and row.count("—") == 2
+
+
+def test_an_unknown_account_in_the_list_filter_says_so_with_a_way_out(client, world):
+    client.force_login(world["anna"])
+    response = client.get(LIST, {"company": "abc"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "That account does not exist or is not one of yours" in html
+    assert f'<a href="{LIST}">show all accounts</a>' in html
+    assert "Correct the filters above" not in html
+    response = client.get(LIST, {"company": world["m1"].pk})
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "That account does not exist or is not one of yours" in html
+    assert "Mu Marco" not in html
+    assert client.get(LIST, {"company": "99999999"}).status_code == 404
