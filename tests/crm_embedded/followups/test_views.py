@@ -331,10 +331,12 @@ def test_the_pages_keep_the_content_security_policy(client, world):
 
 def test_a_negative_number_gets_one_message_with_the_allowed_range(client, team):
     client.force_login(team["sofia"])
-    response = client.post(RULES, rules_data(idle_basket={"stage2_after_days": "-1"}))
+    data = rules_data(idle_basket={"stage2_after_days": "-1", "task_min_value": "-5"})
+    response = client.post(RULES, data)
     assert response.status_code == 400
     form = next(f for f in response.context["formset"].forms if f.instance.kind == "idle_basket")
     assert form.errors["stage2_after_days"] == ["Enter a whole number from 1 to 60."]
+    assert form.errors["task_min_value"] == ["The amount cannot be negative: enter 0 or more."]
     assert "greater than or equal" not in response.content.decode()
 
 
