@@ -62,8 +62,11 @@ def _celery_in_process(request):
     (a real worker through Redis). Without this, a task queued to Redis with no worker
     listening would silently never run.
     """
+    from celery._state import _set_task_join_will_block
+
     if request.node.get_closest_marker("real_celery"):
         yield
+        _set_task_join_will_block(False)
         return
     from config.celery import app
 
@@ -71,6 +74,10 @@ def _celery_in_process(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+    # An eager apply() marks the process "inside a task" (a global, not per thread) and puts
+    # back the value it found: eager tasks in two threads at once (the race tests) can leave
+    # it set, and every later result.get() then raises "Never call result.get() within a task!".
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture(autouse=True)
