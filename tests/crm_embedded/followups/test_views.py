@@ -423,3 +423,10 @@ def test_an_unknown_account_in_the_list_filter_says_so_with_a_way_out(client, wo
     assert "That account does not exist or is not one of yours" in html
     assert "Mu Marco" not in html
     assert client.get(LIST, {"company": "99999999"}).status_code == 404
+
+
+def test_the_list_shows_when_the_buyer_restored_the_cart_from_the_email(client, world):
+    FollowUp.objects.filter(pk=world["cart1"].pk).update(restored_at=at(D(2026, 5, 30), 9))
+    client.force_login(world["anna"])
+    html = " ".join(client.get(LIST).content.decode().split())
+    assert html.count("Cart restored from the email on 30/05/2026") == 1
