@@ -40,6 +40,10 @@ def _render(kind: str, context: dict) -> tuple[str, str, str]:
     return " ".join(subject.split())[:255], body_text, body_html
 
 
+def _recipients(to: list[str]) -> list[str]:
+    return list(dict.fromkeys(address.strip() for address in to if address and address.strip()))
+
+
 def notification_send(
     *, kind: str, to: list[str], context: dict, key: str, language: str | None = None
 ) -> NotificationLog | None:
@@ -47,20 +51,16 @@ def notification_send(
 
     The same key again sends nothing and returns None; so does an empty recipient list.
     """
-    recipients = list(
-        dict.fromkeys(address.strip() for address in to if address and address.strip())
-    )
-    if not recipients:
-        return None
-    if NotificationLog.objects.filter(key=key).exists():
+    recipients = _recipients(to)
+    if not recipients or NotificationLog.objects.filter(key=key).exists():
         return None
     language = language or settings.LANGUAGE_CODE
     subject, body_text, body_html = notification_render(
         kind=kind, context=context, language=language
     )
-    return notification_send_rendered(
+    return _log(
         kind=kind,
-        to=recipients,
+        recipients=recipients,
         subject=subject,
         body_text=body_text,
         body_html=body_html,
@@ -80,13 +80,22 @@ def notification_send_rendered(
     language: str | None = None,
 ) -> NotificationLog | None:
     """Log an email rendered elsewhere (Oscar's templates) under ``key``; deliver on commit."""
-    recipients = list(
-        dict.fromkeys(address.strip() for address in to if address and address.strip())
-    )
+    recipients = _recipients(to)
     if not recipients or NotificationLog.objects.filter(key=key).exists():
         return None
-    language = language or settings.LANGUAGE_CODE
-    subject = " ".join((subject or "").split())[:255]
+    return _log(
+        kind=kind,
+        recipients=recipients,
+        subject=" ".join((subject or "").split())[:255],
+        body_text=body_text,
+        body_html=body_html,
+        key=key,
+        language=language or settings.LANGUAGE_CODE,
+    )
+
+
+def _log(*, kind, recipients, subject, body_text, body_html, key, language):
+    """Create the log row under ``key`` and queue its delivery; None if another sender won."""
     try:
         # A savepoint: a concurrent sender of the same key must not break the caller's transaction.
         with transaction.atomic():
