@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.flatpages",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # search vectors and trigram lookups when on PostgreSQL
     # Project-wide glue (health check, demo data); listed first so its templates win.
     "config.apps.PortalConfig",
     "rest_framework",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "shop.notifications.apps.NotificationsConfig",
     "shop.integrations.apps.IntegrationsConfig",
     "shop.webhooks.apps.WebhooksConfig",
+    "shop.partnumbers.apps.PartNumbersConfig",
     # Oscar, with our forks in place of the apps we extend.
     "shop.oscar_config.PortalShop",
     "oscar.apps.analytics.apps.AnalyticsConfig",

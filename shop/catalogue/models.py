@@ -14,6 +14,11 @@ class Product(AbstractProduct):
     min_order_quantity = models.PositiveIntegerField(_("minimum order quantity"), default=1)
     # The ERP's own key, so an integration can address a product without storing ours.
     external_id = models.CharField(_("external ID"), max_length=64, blank=True, db_index=True)
+    # Buyers search by the maker's name and the maker's own part number as often as by ours.
+    brand = models.CharField(_("brand"), max_length=80, blank=True, db_index=True)
+    manufacturer_part_number = models.CharField(
+        _("manufacturer part number"), max_length=64, blank=True
+    )
 
     class Meta(AbstractProduct.Meta):
         constraints = [
