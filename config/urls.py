@@ -37,6 +37,7 @@ urlpatterns += [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("crm/", include("crm_embedded.urls")),
+    path("shop/company/part-numbers/", include("shop.partnumbers.urls")),
     path("shop/company/", include("shop.companies.urls")),
     path("shop/approvals/", include("shop.approvals.urls")),
     path("shop/quotes/", include("crm_embedded.quotes.urls_buyer")),

@@ -445,6 +445,26 @@ def stock_minimums_ensure(*, partner) -> int:
     return len(changed)
 
 
+# Makers whose parts the distributor stocks (invented names), with their part-number prefix.
+BRANDS: tuple[tuple[str, str], ...] = (
+    ("Nordlager", "NL-"),
+    ("Rhenus Drive", "RD"),
+    ("Kestrel Tools", "KT."),
+    ("Veloma", "VM-"),
+    ("Ostwerk", "OW"),
+    ("Tagus Industrial", "TI-"),
+)
+
+
+def _manufacturer_part_number(prefix: str, spec: str, index: int, series: int) -> str:
+    """The maker's number: its prefix, the size code (or a catalogue number), the series."""
+    code = next(
+        (t.upper() for t in spec.split() if len(t) >= 3 and any(c.isdigit() for c in t)), ""
+    )
+    code = code or f"{index + 1:05d}"
+    return f"{prefix}{code}" + (f"/{series}" if series else "")
+
+
 def product_specs(count: int) -> Iterator[dict]:
     """Yield ``count`` believable product definitions, the same ones on every run."""
     for index in range(count):
@@ -462,9 +482,12 @@ def product_specs(count: int) -> Iterator[dict]:
         stock = rng.choice((0, 4, 12, 40, 120, 600, 2500))
         # Sold out, or at least one minimum order: stock below the minimum cannot be bought.
         stock = stock and max(stock, minimum)
+        brand, prefix = BRANDS[(index // len(FAMILIES) + index) % len(BRANDS)]
         yield {
             "sku": sku,
             "title": title,
+            "brand": brand,
+            "manufacturer_part_number": _manufacturer_part_number(prefix, spec, index, series),
             "family": family,
             "description": f"<p>{family.blurb}</p><p>Part number {sku}. Packed in units of {pack}.</p>",
             "price": price,
@@ -473,6 +496,20 @@ def product_specs(count: int) -> Iterator[dict]:
             "stock": stock,
             "lead_time_days": rng.choice((2, 3, 5, 10, 15, None)),
         }
+
+
+def catalogue_brands_ensure(*, count: int) -> int:
+    """Give demo products seeded before brands existed their brand and maker's part number."""
+    specs = {spec["sku"]: spec for spec in product_specs(count)}
+    missing = list(Product.objects.filter(brand="", upc__in=list(specs)))
+    for product in missing:
+        spec = specs[product.upc]
+        product.brand = spec["brand"]
+        product.manufacturer_part_number = spec["manufacturer_part_number"]
+    Product.objects.bulk_update(
+        missing, ["brand", "manufacturer_part_number"], batch_size=BATCH_SIZE
+    )
+    return len(missing)
 
 
 def categories_ensure() -> dict[tuple[str, str], object]:
@@ -518,6 +555,8 @@ def catalogue_ensure(*, products: int, progress: Progress | None = None) -> int:
                         product_class=product_class,
                         pack_size=spec["pack_size"],
                         min_order_quantity=spec["min_order_quantity"],
+                        brand=spec["brand"],
+                        manufacturer_part_number=spec["manufacturer_part_number"],
                     )
                     for spec in batch
                 ]
@@ -556,6 +595,7 @@ def catalogue_ensure(*, products: int, progress: Progress | None = None) -> int:
             progress(done, products)
     if batch:
         flush()
+    catalogue_brands_ensure(count=products)  # products seeded before brands existed
     stock_cost_prices_ensure(partner=partner)  # records seeded before cost prices existed
     stock_minimums_ensure(partner=partner)  # records seeded below their minimum order
     return created

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "shop.integrations.apps.IntegrationsConfig",
     "shop.webhooks.apps.WebhooksConfig",
     "shop.partnumbers.apps.PartNumbersConfig",
+    "shop.caching.apps.CachingConfig",
     # Oscar, with our forks in place of the apps we extend.
     "shop.oscar_config.PortalShop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
