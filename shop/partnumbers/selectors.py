@@ -2,8 +2,16 @@
 
 from collections.abc import Iterable
 
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from oscar.core.loading import get_model
+
+from shop.companies import selectors as company_selectors
 from shop.partnumbers.models import CustomerPartNumber
 from shop.search.codes import normalize_code
+
+StockRecord = get_model("partner", "StockRecord")
+
+MAX_QUERY_CHARS = 100
 
 
 def part_numbers_for_products(
@@ -43,3 +51,89 @@ def product_ids_matching_part_number(
         company_id=company_id, normalized__contains=normalized
     ).values_list("product_id", "normalized")[:limit]
     return [pid for pid, _n in sorted(rows, key=lambda r: (not r[1].startswith(normalized), r[1]))]
+
+
+def company_has_part_numbers(*, company_id: int | None) -> bool:
+    """Whether the company has given any of our products its own part number."""
+    return (
+        company_id is not None and CustomerPartNumber.objects.filter(company_id=company_id).exists()
+    )
+
+
+def part_numbers_for_company(*, company_id: int, query: str = "") -> QuerySet[CustomerPartNumber]:
+    """The company's part numbers with our SKU and product, filtered by a typed query."""
+    sku = StockRecord.objects.filter(product_id=OuterRef("product_id")).order_by("id")
+    rows = (
+        CustomerPartNumber.objects.filter(company_id=company_id)
+        .select_related("product", "updated_by")
+        .annotate(sku=Subquery(sku.values("partner_sku")[:1]))
+    )
+    query = " ".join(query.split())[:MAX_QUERY_CHARS]
+    if query:
+        # One condition per typed word, each met by the part number, the SKU or the title.
+        for word in query.split(" "):
+            matches = Q(product__title__icontains=word) | Exists(
+                StockRecord.objects.filter(
+                    product_id=OuterRef("product_id"), partner_sku__icontains=word
+                )
+            )
+            if normalize_code(word):
+                matches |= Q(normalized__contains=normalize_code(word))
+            rows = rows.filter(matches)
+    return rows.order_by("part_number", "id")
+
+
+def part_numbers_editable_by(*, company, user) -> bool:
+    """Whether the user may change the company's part numbers: its admins and its account team."""
+    if not user.is_authenticated:
+        return False
+    membership = company_selectors.membership_for_user(user=user)
+    if membership is not None and membership.company_id == company.pk:
+        return membership.can_manage
+    return company_selectors.companies_for_staff(user=user).filter(pk=company.pk).exists()
+
+
+def part_numbers_resolve(
+    *, company_id: int | None, codes: Iterable[str]
+) -> dict[str, tuple[int, str]]:
+    """For each typed code that is one of the company's part numbers: (product id, part number).
+
+    Keys are the codes as given; one query however many codes.
+    """
+    by_normalized: dict[str, list[str]] = {}
+    for code in codes:
+        normalized = normalize_code(code)
+        if normalized:
+            by_normalized.setdefault(normalized, []).append(code)
+    if company_id is None or not by_normalized:
+        return {}
+    found = {}
+    rows = CustomerPartNumber.objects.filter(
+        company_id=company_id, normalized__in=list(by_normalized)
+    ).values_list("normalized", "product_id", "part_number")
+    for normalized, product_id, part_number in rows:
+        for code in by_normalized[normalized]:
+            found[code] = (product_id, part_number)
+    return found
+
+
+def part_number_suggestions(
+    *, company_id: int | None, query: str, limit: int = 10
+) -> list[dict[str, str]]:
+    """The company's part numbers starting with (then containing) the query, with SKU and title."""
+    normalized = normalize_code(query[:MAX_QUERY_CHARS])
+    if company_id is None or len(normalized) < 2:
+        return []
+    sku = StockRecord.objects.filter(product_id=OuterRef("product_id")).order_by("id")
+    rows = (
+        CustomerPartNumber.objects.filter(company_id=company_id, normalized__contains=normalized)
+        .annotate(sku=Subquery(sku.values("partner_sku")[:1]))
+        .filter(sku__isnull=False, product__is_public=True)
+        .order_by("normalized")
+        .values_list("part_number", "normalized", "sku", "product__title")[: limit * 3]
+    )
+    ranked = sorted(rows, key=lambda row: (not row[1].startswith(normalized), row[1]))
+    return [
+        {"sku": sku, "title": title, "part_number": part_number}
+        for part_number, _n, sku, title in ranked[:limit]
+    ]
