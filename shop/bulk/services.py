@@ -16,6 +16,7 @@ from shop.bulk.models import RequisitionLine, RequisitionList
 from shop.bulk.parser import ParsedLine
 from shop.errors import PortalError
 from shop.partner.stock import StockInfo, stock_info
+from shop.partnumbers import selectors as partnumber_selectors
 from shop.validators import validate_single_line
 
 StockRecord = get_model("partner", "StockRecord")
@@ -31,6 +32,8 @@ class CheckedLine:
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     suggestion: str = ""
+    # The buyer's company's own number for the product (typed, or shown beside our SKU).
+    part_number: str = ""
     proposed_quantity: int | None = None
     unit_price: Decimal | None = None
     currency: str = ""
@@ -69,17 +72,57 @@ def _suggestions(unknown: list[str]) -> dict[str, str]:
     return found
 
 
-def quick_order_check(*, lines: list[ParsedLine], basket, strategy) -> list[CheckedLine]:
-    """Check every line; nothing is written. Costs a fixed number of queries."""
-    checked = [CheckedLine(parsed=line, errors=list(line.errors)) for line in lines]
-    skus = {c.parsed.sku for c in checked if not c.errors}
-    records = {
+def _part_numbers_to_skus(
+    lines: list[ParsedLine], records: dict, company_id: int | None
+) -> tuple[list[ParsedLine], dict[str, str]]:
+    """Read codes that are not our SKUs as the company's part numbers: our SKU replaces them.
+
+    Returns the lines (merged again: a part number and its SKU are one product) and the
+    part number typed for each SKU. Two queries, only when such codes were typed.
+    """
+    unknown = {line.sku for line in lines if line.ok and line.sku not in records}
+    resolved = partnumber_selectors.part_numbers_resolve(company_id=company_id, codes=unknown)
+    if not resolved:
+        return lines, {}
+    skus = dict(
+        StockRecord.objects.filter(
+            product_id__in={pid for pid, _number in resolved.values()}
+        ).values_list("product_id", "partner_sku")
+    )
+    typed: dict[str, str] = {}
+    for line in lines:
+        product_id, part_number = resolved.get(line.sku, (None, ""))
+        if line.ok and skus.get(product_id):
+            line.sku = skus[product_id].upper()
+            typed[line.sku] = part_number
+    return parser.merge_duplicates(lines), typed
+
+
+def _records_for(skus) -> dict:
+    return {
         r.partner_sku.upper(): r
         for r in StockRecord.objects.filter(partner_sku__in=skus).select_related(
             "product", "product__product_class", "partner"
         )
     }
+
+
+def quick_order_check(
+    *, lines: list[ParsedLine], basket, strategy, company_id: int | None = None
+) -> list[CheckedLine]:
+    """Check every line; nothing is written. Costs a fixed number of queries.
+
+    With ``company_id``, a code that is not our SKU may be the company's part number.
+    """
+    records = _records_for({line.sku for line in lines if line.ok})
+    lines, typed = _part_numbers_to_skus(lines, records, company_id)
+    if typed:
+        records.update(_records_for(set(typed) - set(records)))
+    checked = [CheckedLine(parsed=line, errors=list(line.errors)) for line in lines]
     products = [r.product for r in records.values()]
+    part_numbers = partnumber_selectors.part_numbers_for_products(
+        company_id=company_id, product_ids=[p.pk for p in products]
+    )
     if hasattr(strategy, "prime"):
         strategy.prime(products)
     in_basket = (
@@ -94,6 +137,9 @@ def quick_order_check(*, lines: list[ParsedLine], basket, strategy) -> list[Chec
     suggestions = _suggestions(
         [c.parsed.sku for c in checked if not c.errors and c.parsed.sku not in records]
     )
+    uses_part_numbers = any(
+        not c.errors and c.parsed.sku not in records for c in checked
+    ) and partnumber_selectors.company_has_part_numbers(company_id=company_id)
     for item in checked:
         parsed = item.parsed
         if parsed.merged_lines:
@@ -116,9 +162,17 @@ def quick_order_check(*, lines: list[ParsedLine], basket, strategy) -> list[Chec
                 else ""
             )
             item.errors.append(_("Unknown SKU %(sku)s.") % {"sku": parsed.sku} + hint)
+            if uses_part_numbers:
+                item.errors.append(_("It is not one of your part numbers either."))
             item.suggestion = suggestions.get(parsed.sku, "")
             continue
         item.stockrecord = record
+        item.part_number = part_numbers.get(record.product_id, "")
+        if parsed.sku in typed:
+            item.notes.append(
+                _("Your part number %(number)s is our %(sku)s.")
+                % {"number": typed[parsed.sku], "sku": record.partner_sku}
+            )
         item.stock = stock_info(record, strategy=strategy, product=record.product)
         product = record.product
         if not product.is_public or product.is_parent or record.price is None:

@@ -115,8 +115,12 @@ def quick_order(request: HttpRequest) -> HttpResponse:
     if result.error:
         messages.error(request, result.error)
         return render(request, "shop/quick_order.html", context, status=400)
+    member = getattr(request, "company_member", None)
     checked = services.quick_order_check(
-        lines=result.lines, basket=request.basket, strategy=request.strategy
+        lines=result.lines,
+        basket=request.basket,
+        strategy=request.strategy,
+        company_id=member.company_id if member else None,
     )
     if request.POST.get("action") == "save_list":
         response = _save_checked_as_list(request, checked, was_ready)
@@ -206,8 +210,15 @@ def _save_checked_as_list(request: HttpRequest, checked, was_ready) -> HttpRespo
 
 @login_required
 def sku_suggest(request: HttpRequest) -> JsonResponse:
-    """Autocomplete for the basket's "Add by SKU" row."""
-    return JsonResponse({"results": selectors.sku_suggestions(request.GET.get("q", ""))})
+    """Autocomplete for the basket's "Add by SKU" row (the company's part numbers first)."""
+    member = getattr(request, "company_member", None)
+    return JsonResponse(
+        {
+            "results": selectors.sku_suggestions(
+                request.GET.get("q", ""), company_id=member.company_id if member else None
+            )
+        }
+    )
 
 
 def basket_export(request: HttpRequest) -> HttpResponse:

@@ -1,4 +1,4 @@
-/* The basket's "Add by SKU" row: suggest SKUs (and names) as the buyer types. */
+/* The basket's "Add by SKU" row: suggest SKUs, the company's part numbers and names as the buyer types. */
 (function () {
     var input = document.getElementById("id_entry_sku");
     var list = document.getElementById("sku-suggestions");
@@ -20,7 +20,8 @@
                 data.results.forEach(function (item) {
                     var option = document.createElement("option");
                     option.value = item.sku;
-                    option.label = item.sku + " · " + item.title;
+                    // The company's own part number, when the match came from it, beside our SKU.
+                    option.label = item.sku + (item.part_number ? " (" + item.part_number + ")" : "") + " · " + item.title;
                     option.textContent = item.title;
                     list.appendChild(option);
                 });
