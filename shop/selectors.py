@@ -1,6 +1,6 @@
 """Read-only queries over the storefront, for the shop itself and for cms and crm_embedded."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from oscar.core.loading import get_model
 
 Category = get_model("catalogue", "Category")
@@ -40,16 +40,10 @@ def product_list_queryset() -> QuerySet:
 
 
 def product_search(*, query: str) -> QuerySet:
-    """Return browsable products whose title, UPC or partner SKU matches every word of the query."""
-    products = product_list_queryset()
-    for word in query.split()[:8]:
-        sku_match = StockRecord.objects.filter(product=OuterRef("pk"), partner_sku__iexact=word)
-        products = products.filter(
-            Q(title__icontains=word) | Q(upc__iexact=word) | Exists(sku_match)
-        )
-    # No DISTINCT (EXISTS instead of a join): PostgreSQL can then sort and cut to one
-    # page before it computes the per-row option annotations.
-    return products.order_by("title", "id")
+    """Return browsable products matching the query, ranked by the search engine (codes first)."""
+    from shop.search.selectors import product_search as engine_search
+
+    return engine_search(query=query).products
 
 
 def products_in_category(*, category) -> QuerySet:

@@ -344,4 +344,10 @@ def products_upsert(
         raise BulkUpsertError(
             _("Another change to the same products happened at the same moment: send it again.")
         ) from None
+    from shop.search.services import search_index_update_on_commit
+
+    # Bulk writes send no signals: the search index learns of them here.
+    search_index_update_on_commit(
+        product_ids=[p.product.pk for p in plans if p.result.status in (CREATED, UPDATED)]
+    )
     return BulkResult(atomic=atomic, items=[p.result for p in plans], applied=True)

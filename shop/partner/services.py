@@ -293,4 +293,8 @@ def stock_upsert(*, items: list[dict], atomic: bool, by_user, from_file: bool = 
         raise bulk.BulkUpsertError(
             _("Another change to the same stock happened at the same moment: send it again.")
         ) from None
+    from shop.search.services import search_index_update_on_commit
+
+    # Bulk writes send no signals: the search index (stock now) learns of them here.
+    search_index_update_on_commit(product_ids={r.product_id for r in (*to_create, *to_update)})
     return bulk.BulkResult(atomic=atomic, items=[p[0] for p in plans], applied=True)

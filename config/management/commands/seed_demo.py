@@ -17,6 +17,7 @@ from crm_embedded.quotes import demo as quotes_demo
 from orders import demo as orders_demo
 from shop import demo as shop_demo
 from shop.pricing import demo as pricing_demo
+from shop.search.services import search_index_rebuild
 
 
 class Command(BaseCommand):
@@ -61,6 +62,8 @@ class Command(BaseCommand):
             # picks nested loops over 50,000 rows (0.6 s instead of 35 ms per listing).
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        self._say(verbose, "Search index: products, codes and words ...")
+        self._say(verbose, f"  {search_index_rebuild()} products indexed")
         self._say(verbose, "Pictures: one drawing per product family and category ...")
         made_images, made_category_images = shop_demo.catalogue_images_ensure()
         self._say(
