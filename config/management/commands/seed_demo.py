@@ -16,6 +16,7 @@ from crm_embedded.followups import demo as followups_demo
 from crm_embedded.quotes import demo as quotes_demo
 from orders import demo as orders_demo
 from shop import demo as shop_demo
+from shop.partnumbers import demo as partnumbers_demo
 from shop.pricing import demo as pricing_demo
 from shop.search.services import search_index_rebuild
 
@@ -81,6 +82,7 @@ class Command(BaseCommand):
         self._say(verbose, "Prices: contracts and customer-group price lists ...")
         made_lists = pricing_demo.price_lists_ensure()
         self._say(verbose, f"  {made_lists} price lists created")
+        self._say(verbose, f"Part numbers: Rheinland's own numbers ... {partnumbers_demo.part_numbers_demo_ensure()} created")  # fmt: skip
         self._say(verbose, "Quotes: a request and an offer for the first company ...")
         self._say(verbose, f"  {quotes_demo.quotes_ensure()} quotes created")
         self._say(verbose, f"Orders: carriers and tracked demo orders ... {orders_demo.carriers_ensure()} carriers, {orders_demo.demo_orders_ensure()} orders created")  # fmt: skip
