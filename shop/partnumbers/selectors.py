@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from oscar.core.loading import get_model
 
 from shop.companies import selectors as company_selectors
@@ -47,10 +47,13 @@ def product_ids_matching_part_number(
     normalized = normalize_code(code)
     if company_id is None or len(normalized) < 2:
         return []
-    rows = CustomerPartNumber.objects.filter(
-        company_id=company_id, normalized__contains=normalized
-    ).values_list("product_id", "normalized")[:limit]
-    return [pid for pid, _n in sorted(rows, key=lambda r: (not r[1].startswith(normalized), r[1]))]
+    # Ranked in the query, so that the limit keeps the best: prefixes first, then by number.
+    prefix_first = Case(When(normalized__startswith=normalized, then=Value(0)), default=Value(1))
+    return list(
+        CustomerPartNumber.objects.filter(company_id=company_id, normalized__contains=normalized)
+        .order_by(prefix_first, "normalized")
+        .values_list("product_id", flat=True)[:limit]
+    )
 
 
 def company_has_part_numbers(*, company_id: int | None) -> bool:

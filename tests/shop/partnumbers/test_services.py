@@ -274,3 +274,11 @@ def test_selectors_search_by_number_sku_or_title_and_resolve_in_one_query(
     assert suggestions == [
         {"sku": "AUT-FL-0001", "title": "Oil filter 1", "part_number": "RAS-FIL-0815"}
     ]
+
+
+def test_matching_part_numbers_rank_prefixes_first_within_the_limit(company, products):
+    for product, number in zip(products, ["XX-AB-1", "AB-9", "AB-10"], strict=True):
+        CustomerPartNumber.objects.create(company=company, product=product, part_number=number)
+    ids = selectors.product_ids_matching_part_number(company_id=company.pk, code="ab", limit=2)
+    assert ids == [products[2].pk, products[1].pk]  # AB10, AB9 (by number), never XXAB1 first
+    assert selectors.product_ids_matching_part_number(company_id=None, code="ab") == []
