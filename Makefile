@@ -123,7 +123,9 @@ worker: install
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} \
 		$(BIN)/celery -A config worker --beat --loglevel=INFO
 
-# gunicorn + locust on PostgreSQL with a large catalogue; see tests/bench/README.md.
+# gunicorn + locust on PostgreSQL with a large catalogue, and the in-process search and
+# basket timings; BENCH_ARGS="--products 500000" generates the catalogue by COPY
+# (tests/bench/catalogue_gen.py). See tests/bench/README.md.
 bench: install
 	$(BIN)/python tests/bench/run_bench.py $(BENCH_ARGS)
 

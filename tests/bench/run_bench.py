@@ -60,10 +60,10 @@ REDIS_PORT = 6379
 REDIS_DB = 5
 
 PAGES = (
-    "trivial", "home", "category", "category_buyer", "product", "search", "basket", "basket_buyer",
-    "crm_cockpit", "crm_customer",
+    "trivial", "home", "category", "category_buyer", "product", "product_buyer", "search",
+    "search_buyer", "basket", "basket_buyer", "crm_cockpit", "crm_customer",
 )  # fmt: skip
-BUYER_PAGES = ("category_buyer", "basket_buyer")
+BUYER_PAGES = ("category_buyer", "product_buyer", "search_buyer", "basket_buyer")
 # The CRM pages, fetched by the demo account manager with 200 accounts of history
 # (tests/bench/crm_history.py, created by the probe when missing).
 MANAGER_PAGES = ("crm_cockpit", "crm_customer")
@@ -84,11 +84,20 @@ CHECKOUT_SLUG = "bench-buyer-{:02d}"
 CHECKOUT_CREDIT_LIMIT = "1000000000.00"
 CHECKOUT_LINES = 2  # products per order
 CHECKOUT_STOCK = 1_000_000  # the checkout products are restocked to this before the run
-SCENARIOS = ("all", "pages", "checkout")
+SCENARIOS = ("all", "pages", "checkout", "inprocess")
 LOGIN_PATH = "/accounts/login/"
 PREFERRED_SEARCH_WORDS = ("bearing", "bolt", "valve", "filter", "motor")
 TARGET_PAGE = "category"
 TARGET_RATIO = 0.10
+# Issue 16's targets, as shares of the trivial view's req/s in the same run.
+PAGE_TARGETS = {"category_buyer": 0.10, "search_buyer": 0.10, "product_buyer": 0.15, "home": 0.30}
+# Above this many products the catalogue comes from tests/bench/catalogue_gen.py (COPY,
+# with 200 contract companies and 1,000,000 price-list entries) instead of seed_demo.
+GENERATOR_THRESHOLD = 50_000
+SCENARIOS_HELP = (
+    "the pages, the checkout on account, only the in-process search and basket timings, "
+    "or everything (default all)"
+)
 MAX_FAILURE_RATE = 0.05
 WORKERS = 2
 STATIC_ROOT = ROOT / "var" / "static"  # config/settings/base.py STATIC_ROOT
@@ -266,17 +275,25 @@ def prepare_database(
 
     # seed_demo always runs: it is idempotent and creates only what is missing, so that
     # demo data added since the last run (companies, price lists) exists even when the
-    # product count is already reached.
+    # product count is already reached. Large catalogues come from the COPY generator
+    # (seed_demo keeps its demo size then: creating them through the ORM takes hours).
     have = product_count(role)
-    log(f"seed_demo --products {products} (database holds {have} products) ...")
+    generated = products > GENERATOR_THRESHOLD
+    seed_products = min(products, 400) if generated else products
+    log(f"seed_demo --products {seed_products} (database holds {have} products) ...")
     started = time.monotonic()
-    manage(env, ["seed_demo", "--products", str(products)], logfile=logfile, timeout=3600)
+    manage(env, ["seed_demo", "--products", str(seed_products)], logfile=logfile, timeout=3600)
+    if generated:
+        log(f"catalogue_gen.py --products {products} (COPY; skipped when already there) ...")
+        info["generator"] = run_generator(env, products=products, logfile=logfile)
+        log(f"  {info['generator']['summary'].splitlines()[0]}")
     elapsed = time.monotonic() - started
     after = product_count(role)
+    how = "seed_demo and catalogue_gen.py" if generated else "seed_demo"
     info["seed"] = (
-        f"seed_demo in {elapsed:.0f} s, {after - have} products created"
+        f"{how} in {elapsed:.0f} s, {after - have} products created"
         if after > have
-        else f"seed_demo in {elapsed:.0f} s, no product created ({have} present)"
+        else f"{how} in {elapsed:.0f} s, no product created ({have} present)"
     )
     if after < products:
         log(f"warning: after seed_demo the database holds {after} products, asked for {products}")
@@ -298,6 +315,29 @@ def prepare_database(
         stamp_file.write_text(fingerprint)
         info["collectstatic"] = f"ran in {time.monotonic() - started:.0f} s"
     return info
+
+
+def run_generator(env: dict[str, str], *, products: int, logfile: Path) -> dict:
+    """Run tests/bench/catalogue_gen.py (no migrate or seed: done); return its report."""
+    sys.path.insert(0, str(HERE))
+    from catalogue_gen import RESULT_MARK, summary
+
+    cmd = [sys.executable, str(HERE / "catalogue_gen.py"), "--products", str(products),
+           "--database-url", env["DATABASE_URL"], "--no-seed"]  # fmt: skip
+    with logfile.open("a") as out:
+        out.write(f"\n$ {' '.join(cmd[1:])}\n")
+        out.flush()
+        # The progress bars go to the terminal (stderr); the report comes on stdout.
+        proc = subprocess.run(
+            cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, timeout=7200, check=False
+        )
+        out.write(proc.stdout)
+    found = [line for line in proc.stdout.splitlines() if line.startswith(RESULT_MARK)]
+    if proc.returncode != 0 or not found:
+        raise BenchError(f"catalogue_gen.py failed with status {proc.returncode} (log: {logfile})")
+    report = json.loads(found[-1][len(RESULT_MARK) :])
+    report["summary"] = summary(report)
+    return report
 
 
 def static_fingerprint() -> str:
@@ -679,6 +719,8 @@ def probe(out_path: Path) -> None:
         "basket_buyer": ["/shop/basket/"],
     }
     urls["category_buyer"] = urls["category"]
+    urls["product_buyer"] = urls["product"]
+    urls["search_buyer"] = urls["search"]
 
     def measure(url: str, c: Client) -> dict:
         get(url, c)  # warm-up: caches, thumbnails, lazy imports
@@ -764,6 +806,10 @@ def probe(out_path: Path) -> None:
     buyer_client = Client(HTTP_HOST=LOOPBACK)
     buyer_client.force_login(buyer)
     results["category_buyer"] = measure(urls["category"][0], buyer_client)
+    results["search_buyer"] = measure(urls["search"][0], buyer_client)
+    for url in urls["product"]:  # the buyer has seen the 8 products, as a locust user has
+        get(url, buyer_client)
+    results["product_buyer"] = measure(urls["product"][0], buyer_client)
     fill(buyer_client)
     results["basket_buyer"] = measure("/shop/basket/", buyer_client)
     count_lines("basket_buyer")
@@ -920,6 +966,43 @@ def bench_orders(role: str) -> int:
             "WHERE c.slug LIKE %s",
             ("bench-buyer-%",),
         ).fetchone()[0]
+
+
+class _InProcessOnly(Exception):
+    """``--scenario inprocess``: the run ends after the in-process measures (no server)."""
+
+
+def inprocess(out_path: Path, *, search_runs: int) -> None:
+    """Time the searches and the 300-line basket in-process (child process, bench env)."""
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(HERE))
+    import django
+
+    django.setup()
+    from inprocess_bench import inprocess_measure
+
+    out_path.write_text(json.dumps(inprocess_measure(search_runs=search_runs), indent=2))
+
+
+def run_inprocess(env: dict[str, str], *, workdir: Path, search_runs: int) -> dict:
+    out, logfile = workdir / "inprocess.json", workdir / "inprocess.log"
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--inprocess", str(out),
+           "--search-runs", str(search_runs)]  # fmt: skip
+    with logfile.open("a") as log_out:
+        try:
+            proc = subprocess.run(
+                cmd, cwd=ROOT, env=env, stdout=log_out, stderr=subprocess.STDOUT, timeout=1800,
+                check=False,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            raise BenchError(
+                f"the in-process timings took more than 1800 s (log: {logfile})"
+            ) from None
+    if proc.returncode != 0 or not out.exists():
+        tail = [line for line in logfile.read_text().splitlines() if line.strip()][-1:] or ["?"]
+        raise BenchError(f"in-process timings failed: {tail[0][:240]} (log: {logfile})")
+    sys.path.insert(0, str(HERE))
+    return json.loads(out.read_text())
 
 
 def run_probe(env: dict[str, str], *, workdir: Path, logfile: Path) -> dict:
@@ -1159,6 +1242,21 @@ def target_line(rows: list[dict]) -> tuple[str, bool]:
     )
 
 
+def targets_lines(rows: list[dict]) -> list[str]:
+    """Issue 16's targets: each page's req/s as a share of the trivial view's."""
+    by_page = {r["page"]: r for r in rows}
+    lines = []
+    for page, share in PAGE_TARGETS.items():
+        row = by_page.get(page)
+        if row is None:
+            continue
+        ratio = row["ratio"]
+        verdict = "MET" if ratio is not None and ratio >= share else "NOT MET"
+        shown = "-" if ratio is None else f"{ratio * 100:.1f} %"
+        lines.append(f"Target: {page} req/s >= {share:.0%} of trivial -> {shown}: {verdict}")
+    return lines
+
+
 def buyer_line(rows: list[dict]) -> str:
     """``category_buyer vs category: +N SQL queries`` (and the req/s of both)."""
     by_page = {r["page"]: r for r in rows}
@@ -1177,8 +1275,9 @@ def buyer_line(rows: list[dict]) -> str:
 
 
 def write_report(
-    report: dict, table: str, summary: list[str], stamp: str, checkout_table: str = ""
-) -> Path:
+    report: dict, table: str, summary: list[str], stamp: str, checkout_table: str = "",
+    inprocess_text: str = "",
+) -> Path:  # fmt: skip
     RESULTS_DIR.mkdir(exist_ok=True)
     (RESULTS_DIR / f"{stamp}.json").write_text(json.dumps(report, indent=2))
     cfg = report["config"]
@@ -1186,8 +1285,13 @@ def write_report(
         f"# Benchmark {stamp}",
         "",
         f"- commit {report['commit']}; {cfg['products']} products in the database ({report['setup'].get('seed', '')})",
-        f"- gunicorn {cfg['workers']} sync workers on {cfg['host']}; cache: {cfg['cache']}; "
-        f"settings: config.settings.production; CONN_MAX_AGE={cfg['conn_max_age']}",
+        (
+            f"- gunicorn {cfg['workers']} sync workers on {cfg['host']}"
+            if cfg["host"]
+            else "- no server (in-process measures only)"
+        )
+        + f"; cache: {cfg['cache']}; settings: config.settings.production; "
+        f"CONN_MAX_AGE={cfg['conn_max_age']}",
         f"- load generator and server share the machine ({os.cpu_count()} CPUs, load average "
         f"{report.get('load_average', '?')} at the start): absolute figures are indicative",
     ]
@@ -1210,6 +1314,11 @@ def write_report(
         md += [f"**{line}**  " for line in summary[:-1]] + [f"**{summary[-1]}**"]
     if checkout_table:
         md += ["", checkout_table]
+    if report["setup"].get("generator"):
+        md += ["", "Catalogue generator (tests/bench/catalogue_gen.py):", "", "```",
+               report["setup"]["generator"]["summary"], "```"]  # fmt: skip
+    if inprocess_text:
+        md += ["", "## In process: search and basket", "", inprocess_text]
     if report["notes"]:
         md += ["", "Notes:", ""] + [f"- {n}" for n in report["notes"]]
     text = "\n".join(md) + "\n"
@@ -1239,8 +1348,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="run collectstatic even if static sources look unchanged",
     )
     parser.add_argument(
-        "--scenario", choices=SCENARIOS, default="all",
-        help="the pages, the checkout on account, or both (default all)",
+        "--scenario", choices=SCENARIOS, default="all", help=SCENARIOS_HELP,
     )  # fmt: skip
     parser.add_argument(
         "--checkout-users", type=int, default=20,
@@ -1253,7 +1361,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--database", default=DB_NAME, help=f"PostgreSQL database to use (default {DB_NAME})"
     )
+    parser.add_argument(
+        "--search-runs", type=int, default=50,
+        help="in-process runs of each search (default 50; 10 with --quick)",
+    )  # fmt: skip
     parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--inprocess", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--prepare-checkout", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--checkout-products", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -1263,6 +1376,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         args.seconds = 5 if args.quick else 15
     if args.checkout_seconds is None:
         args.checkout_seconds = 20 if args.quick else 60
+    if args.quick and args.search_runs == 50:
+        args.search_runs = 10
     if min(args.products, args.seconds, args.users, args.checkout_users, args.checkout_seconds) < 1:
         parser.error(
             "--products, --seconds, --users, --checkout-users and --checkout-seconds must be positive"
@@ -1283,11 +1398,19 @@ def main(argv: list[str]) -> int:
     if args.probe:
         probe(args.probe)
         return 0
+    if args.inprocess:
+        inprocess(args.inprocess, search_runs=args.search_runs)
+        return 0
     if args.prepare_checkout:
         urls = [u for u in args.checkout_products.split("|") if u]
         prepare_checkout(args.prepare_checkout, users=args.checkout_users, product_urls=urls)
         return 0
     pages = PAGES if args.scenario in ("all", "pages") else ()
+    serve = args.scenario != "inprocess"
+    timed: dict = {}
+    load: dict = {}
+    baskets: dict = {}
+    checkout: dict = {}
 
     signal.signal(signal.SIGTERM, _raise_interrupt)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -1315,6 +1438,19 @@ def main(argv: list[str]) -> int:
             force_collectstatic=args.collectstatic,
         )
         probe_data = run_probe(env, workdir=workdir, logfile=workdir / "probe.log")
+        if args.scenario in ("all", "inprocess"):
+            log(f"in-process: search x {args.search_runs} runs each, basket of 300 lines ...")
+            timed = run_inprocess(env, workdir=workdir, search_runs=args.search_runs)
+            for row in timed["search"]:
+                log(
+                    f"  search {row['label']} {row['query']!r}: p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms"
+                )
+            if timed.get("basket"):
+                log(
+                    f"  basket page, {timed['basket']['lines']} lines: p50 {timed['basket']['page_p50_ms']} ms"
+                )
+        if not serve:
+            raise _InProcessOnly
 
         server = Gunicorn(env, logfile=workdir / "gunicorn.log")
         server.start()
@@ -1340,9 +1476,6 @@ def main(argv: list[str]) -> int:
             manager_cookies = {c.name: c.value for c in manager_jar}
             log(f"  logged in {MANAGER_EMAIL} over HTTP")
 
-        load = {}
-        baskets: dict = {}
-        checkout: dict = {}
         for page in pages:
             cookies: list[dict] | None = [buyer_cookies] if page in BUYER_PAGES else None
             if page in MANAGER_PAGES:
@@ -1394,6 +1527,8 @@ def main(argv: list[str]) -> int:
                 env, role=role, host=server.url, probe_data=probe_data, workdir=workdir,
                 users=args.checkout_users, seconds=args.checkout_seconds,
             )  # fmt: skip
+    except _InProcessOnly:
+        pass
     except BenchError as exc:
         print(f"bench: FAILED: {exc}", file=sys.stderr)
         return 2
@@ -1405,7 +1540,7 @@ def main(argv: list[str]) -> int:
             server.stop()
 
     rows = build_rows(load, probe_data)
-    notes = list(probe_data["notes"]) if rows else []
+    notes = list(probe_data["notes"]) if rows or timed else []
     for page, basket in baskets.items():
         if basket["lines"] < BASKET_LINES:
             notes.append(
@@ -1424,7 +1559,13 @@ def main(argv: list[str]) -> int:
             f"page but only {checkout['orders_placed']} orders were written"
         )
     table = render_table(rows) if rows else ""
-    summary = [buyer_line(rows), target_line(rows)[0]] if rows else []
+    summary = [buyer_line(rows), target_line(rows)[0], *targets_lines(rows)] if rows else []
+    inprocess_text = ""
+    if timed:
+        from inprocess_bench import render_inprocess
+
+        inprocess_text = render_inprocess(timed)
+        notes += [f"in-process: {note}" for note in timed["notes"]]
     checkout_table = render_checkout(checkout) if checkout else ""
     report = {
         "timestamp": stamp,
@@ -1435,7 +1576,7 @@ def main(argv: list[str]) -> int:
             "seconds": args.seconds,
             "users": args.users,
             "workers": WORKERS,
-            "host": server.url,
+            "host": server.url if server else None,
             "cache": cache,
             "conn_max_age": env.get("DB_CONN_MAX_AGE", "0"),
         },
@@ -1453,10 +1594,12 @@ def main(argv: list[str]) -> int:
         "rows": rows,
         "checkout": checkout or None,
         "in_process": probe_data["pages"],
+        "timed_in_process": timed or None,
         "notes": notes,
     }
-    path = write_report(report, table, summary, stamp, checkout_table)
-    for text in (table, "\n".join(summary), checkout_table):
+    path = write_report(report, table, summary, stamp, checkout_table, inprocess_text)
+    short = inprocess_text.split("\n### ")[0]  # the plans are in the report file
+    for text in (table, "\n".join(summary), short, checkout_table):
         if text:
             print()
             print(text)
