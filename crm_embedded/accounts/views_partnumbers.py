@@ -43,7 +43,10 @@ class PartNumberImportForm(TextGuardMixin, forms.Form):
         help_text=gettext_lazy("Two columns: the customer's part number, then our SKU."),
     )
     mode = forms.ChoiceField(
-        label=gettext_lazy("How to import"), choices=MODES, initial="all", widget=forms.RadioSelect
+        label=gettext_lazy("How to import"),
+        choices=MODES,
+        initial="all",
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
 
 

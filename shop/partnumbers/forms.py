@@ -35,7 +35,10 @@ class ImportForm(TextGuardMixin, forms.Form):
         ),
     )
     mode = forms.ChoiceField(
-        label=_("How to import"), choices=MODES, initial="all", widget=forms.RadioSelect
+        label=_("How to import"),
+        choices=MODES,
+        initial="all",
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
 
 
