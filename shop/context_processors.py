@@ -4,12 +4,15 @@ from django.http import HttpRequest
 
 def portal(request: HttpRequest) -> dict:
     """Values every page's layout needs: the site name and the staff areas the user may open."""
+    from shop.caching.chrome import user_chrome
     from shop.companies.permissions import ordering_refusal
-    from shop.companies.selectors import user_is_account_staff, user_is_sales_manager
 
     user = getattr(request, "user", None)
-    is_staff = bool(user and user.is_authenticated and user.is_staff)
-    cms = bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin"))
+    authenticated = bool(user and user.is_authenticated)
+    # Rights come from groups and permissions: cached per user, bumped when those change.
+    rights = user_chrome(user=user) if authenticated else {}
+    is_staff = bool(authenticated and user.is_staff)
+    cms = bool(rights.get("cms"))
     # The seller's own people (staff, content editors) who belong to no client company have
     # no company area to open, and content-only users do not shop.
     internal_only = (is_staff or cms) and getattr(request, "company_member", None) is None
@@ -17,18 +20,30 @@ def portal(request: HttpRequest) -> dict:
         "site_name": settings.SITE_NAME,
         # Why this company member may not order ('' if they may): pages hide ordering controls.
         "ordering_refusal": ordering_refusal(member=getattr(request, "company_member", None)),
-        "hide_anonymous_prices": settings.SHOP_ANONYMOUS_PRICES == "login"
-        and not (user and user.is_authenticated),
+        "hide_anonymous_prices": settings.SHOP_ANONYMOUS_PRICES == "login" and not authenticated,
         "nav_staff": {
             # Oscar's dashboard is store-wide: account managers work in the CRM instead.
-            "dashboard": bool(is_staff and user_is_sales_manager(user=user)),
+            "dashboard": bool(is_staff and rights.get("sales_manager")),
             "cms": cms,
-            "django_admin": bool(user and user.is_authenticated and user.is_superuser),
-            "crm": bool(is_staff and user_is_account_staff(user=user)),
+            "django_admin": bool(authenticated and user.is_superuser),
+            "crm": bool(is_staff and rights.get("account_staff")),
         },
         "nav_company": not internal_only,
         "nav_basket": not (internal_only and not is_staff),
     }
+
+
+def notifications(request: HttpRequest) -> dict:
+    """The unread notification count for the header, from the per-user chrome cache.
+
+    Replaces Oscar's ``notifications`` context processor, which counts on every page.
+    """
+    from shop.caching.chrome import user_chrome
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"num_unread_notifications": user_chrome(user=user)["unread"]}
 
 
 def user_display(user) -> str:

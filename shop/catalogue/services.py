@@ -18,6 +18,7 @@ from oscar.core.loading import get_model
 from oscar.core.utils import slugify
 
 from shop import uploads
+from shop.caching.services import cache_catalogue_bump
 from shop.errors import PortalError
 from shop.validators import TextGuardMixin
 
@@ -335,6 +336,8 @@ def products_upsert(
                     if (p.product.pk, p.category_id) not in existing
                 ]
                 ProductCategory.objects.bulk_create(new_links, ignore_conflicts=True)
+            if to_create or to_update or links:
+                cache_catalogue_bump()  # bulk writes send no signals: cached grids go stale
                 for plan in links:
                     if (plan.product.pk, plan.category_id) not in existing and (
                         plan.result.status == UNCHANGED

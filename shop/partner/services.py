@@ -146,6 +146,7 @@ def stock_upsert(*, items: list[dict], atomic: bool, by_user, from_file: bool = 
     One record per partner and product; only the fields an item carries change. ``price``
     is the net list price in ``price_currency`` (the shop's currency when not given).
     """
+    from shop.caching.services import cache_catalogue_bump
     from shop.catalogue import services as bulk
 
     Partner = get_model("partner", "Partner")  # noqa: N806
@@ -289,6 +290,8 @@ def stock_upsert(*, items: list[dict], atomic: bool, by_user, from_file: bool = 
             StockRecord.objects.bulk_update(
                 to_update, [*STOCK_FIELDS, "date_updated"], batch_size=bulk.BATCH_SIZE
             )
+            if to_create or to_update:
+                cache_catalogue_bump()  # bulk writes send no signals: cached grids go stale
     except IntegrityError:
         raise bulk.BulkUpsertError(
             _("Another change to the same stock happened at the same moment: send it again.")

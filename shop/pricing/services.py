@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from shop import csv_export, uploads
+from shop.caching.services import cache_price_list_bump
 from shop.catalogue.services import category_ids_by_path
 from shop.errors import PortalError
 from shop.pricing.models import PriceChange, PriceList, PriceListEntry
@@ -126,6 +127,7 @@ def price_list_copy(
         for e in source.entries.all()
     ]
     PriceListEntry.objects.bulk_create(entries, batch_size=CHUNK)
+    cache_price_list_bump(price_list=copy)  # bulk writes send no signals
     PriceChange.objects.create(price_list=copy, changed_by=by_user, action="list.copied",
                                new={"from": source.code, "entries": len(entries)})  # fmt: skip
     return copy
@@ -438,6 +440,8 @@ def price_list_import_apply(
     )
     PriceChange.objects.bulk_create(changes, batch_size=CHUNK)
     PriceList.objects.filter(pk=price_list.pk).update(updated_at=timezone.now())
+    if to_create or to_update:
+        cache_price_list_bump(price_list=price_list)  # bulk writes send no signals
     report.created, report.updated, report.applied = len(to_create), len(to_update), True
     return report
 

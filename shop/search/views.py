@@ -18,6 +18,7 @@ Category = get_model("catalogue", "Category")
 
 class CatalogueView(ProductListView):
     template_name = "oscar/catalogue/browse.html"
+    grid_cache_name = "all"
 
     def get_queryset(self):
         return selectors.product_list_queryset().order_by("-date_created", "-id")
@@ -28,6 +29,10 @@ class CatalogueView(ProductListView):
 
 class ProductCategoryView(ProductListView):
     template_name = "oscar/catalogue/category.html"
+    grid_cache_name = "category"
+
+    def grid_cache_parts(self) -> list[str]:
+        return [str(self.category.pk)]
 
     def get(self, request, *args, **kwargs):
         self.category = get_object_or_404(Category, pk=kwargs["pk"], is_public=True)
