@@ -138,8 +138,10 @@ class FacetedSearchView(ProductListView):
         return _CountedPaginator(queryset, per_page, total=total, **kwargs)
 
     def grid_context(self, context: dict) -> dict:
+        cards = self._part_number_cards(context)
         return {
-            "cards": self._part_number_cards(context),
+            "cards": cards,
+            "part_numbers": [(card.sku, card.part_number) for card in cards if card.part_number],
             "page_query": self._page_query(),
             "query": self.criteria.query,
         }

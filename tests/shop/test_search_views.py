@@ -131,6 +131,26 @@ def test_an_exact_code_with_a_filter_or_a_page_stays_on_the_list(client, catalog
 # --- the results page ----------------------------------------------------------------------
 
 
+def test_words_find_products_with_the_buyers_part_number_beside_the_sku(
+    client, catalogue, buyer_member
+):
+    CustomerPartNumber.objects.create(
+        company=buyer_member.company, product=catalogue["6204"], part_number="WS-4711"
+    )
+    client.force_login(buyer_member.user)
+    html = _html(client.get(URL, {"q": "ball bearing"}))
+    grid = _grid(html)
+    assert "6204-2RS" in grid and "6205-ZZ" in grid and "Hydraulic" not in grid
+    assert "BRG-BB-000091" in grid
+    start = html.index('id="search-part-numbers"')
+    shown = html[start : html.index("</p>", start)]
+    assert "WS-4711" in shown and "BRG-BB-000091" in shown and "BRG-BB-000092" not in shown
+    # A visitor never sees a company's part numbers (and the grid cache keeps them apart).
+    client.logout()
+    html = _html(client.get(URL, {"q": "ball bearing"}))
+    assert "BRG-BB-000091" in _grid(html) and "WS-4711" not in html
+
+
 def test_facets_list_categories_brands_and_stock_and_filter_as_get_parameters(client, catalogue):
     html = _html(client.get(URL, {"q": "nordlager"}))
     facets = html[
@@ -325,6 +345,19 @@ def test_search_page_queries_do_not_grow_with_the_matches(
     large = _queries(client, params)
     assert large == small, f"{small} queries with 1 match, {large} with 41"
     assert _queries(client, {**params, "page": 2}) == small
+
+
+def test_a_cached_results_page_asks_the_database_little(client, catalogue, buyer_member):
+    client.force_login(buyer_member.user)
+    params = {"q": "bearing", "brand": "Veloma"}
+    client.get(URL, params)
+    with CaptureQueriesContext(connection) as ctx:
+        html = _html(client.get(URL, params))
+    assert "6204-2RS" in html and 'name="brand" value="Veloma"' in html
+    assert not [q for q in ctx.captured_queries if 'FROM "catalogue_product"' in q["sql"]]
+
+
+# --- the header box's suggestions -------------------------------------------------------
 
 
 def test_suggestions_give_sku_title_url_and_the_companys_part_number(
