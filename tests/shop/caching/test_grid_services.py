@@ -1,7 +1,7 @@
 """The cache guarantees again on PostgreSQL with the Redis cache (``make test-services``)."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 
 from tests.shop.caching import test_grid_audiences as audiences
@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db]
 @pytest.fixture(autouse=True)
 def _real_services():
     assert connection.vendor == "postgresql", "run with DATABASE_URL=postgres://..."
-    assert "redis" in type(cache).__module__, "run with CACHE_URL=redis://..."
+    assert "redis" in type(caches["default"]).__module__.lower(), "run with CACHE_URL=redis://..."
 
 
 @pytest.mark.parametrize("first", ["alpha", "viewer", "visitor"])
