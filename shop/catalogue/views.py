@@ -1,26 +1,61 @@
+from django.core.cache import cache
+from django.db.models import prefetch_related_objects
 from oscar.apps.catalogue import views
+
+from shop.caching.audience import audience_key, price_scopes
+from shop.caching.versions import versions_token
+
+FRAGMENTS = ("crumbs", "main")  # the {% pagecache %} names in catalogue/detail.html
 
 
 class ProductDetailView(views.ProductDetailView):
-    """Oscar's product page plus the buyer's tier table and how their price was built."""
+    """Oscar's product page plus the buyer's tier table and how their price was built.
+
+    The page's product part (gallery, price, stock, tiers, forms, information,
+    recommendations) is cached per product and price audience (shop.caching), see
+    shop/catalogue/templatetags/product_page_tags.py; on a cached copy the view skips the
+    price book and the product's stock records, images and categories.
+    """
 
     def get_queryset(self):
-        # Every price and stock block on the page reads the stock records: load them once
-        # (Oscar ran one query per block), with the categories for the price book.
-        return (
-            super()
-            .get_queryset()
-            .select_related("product_class", "parent__product_class")
-            .prefetch_related("stockrecords", "images", "categories")
-        )
+        return super().get_queryset().select_related("product_class", "parent__product_class")
+
+    def get(self, request, *args, **kwargs):
+        self.pagecache_audience = self.pagecache_key = None
+        # A query string may reach the page (a "next" link): only the plain URL is shared.
+        if not request.GET:
+            member = getattr(request, "company_member", None)
+            role = member.role if member is not None else "-"
+            # The role names a viewer's refusal text; the audience already separates o/r.
+            self.pagecache_audience = ":".join(
+                (audience_key(request), role, versions_token(scopes=price_scopes(request)))
+            )
+            self.pagecache_key = f"pagecache:product:{kwargs.get('pk')}:{self.pagecache_audience}"
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        strategy = getattr(self.request, "strategy", None)
+        context["pagecache_key"] = self.pagecache_key
+        context["pagecache_audience"] = self.pagecache_audience
+        context["pagecache_found"] = found = (
+            cache.get_many([f"{self.pagecache_key}:{name}" for name in FRAGMENTS])
+            if self.pagecache_key
+            else {}
+        )
         product = self.object
+        if len(found) == len(FRAGMENTS):
+            return context  # the fragments hold everything priced below
+        # Every price and stock block on the page reads the stock records: load them once
+        # (Oscar ran one query per block), with the categories for the price book.
+        prefetch_related_objects([product], "stockrecords", "images", "categories")
+        strategy = getattr(self.request, "strategy", None)
         if strategy is not None and hasattr(strategy, "resolve") and not product.is_parent:
             stockrecord = strategy.select_stockrecord(product)
             # Priced at the buyer's own minimum order (a price list may override the product's).
             minimum = strategy.quantity_rule(product, stockrecord).nearest(1)
             context["pricing"] = strategy.resolve(product, stockrecord, quantity=minimum)
         return context
+
+    def get_alert_status(self):
+        # Only a product that cannot be bought shows the alert: ask the database then.
+        return super().get_alert_status
