@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from oscar.core.loading import get_model
 
 from shop import csv_export, uploads
+from shop.caching.versions import version_bump_safely
 from shop.companies.services import audit_record
 from shop.errors import PortalError
 from shop.partnumbers import selectors
@@ -435,6 +436,9 @@ def part_numbers_import_apply(
         raise PartNumberError(
             _("Part numbers changed meanwhile: nothing was imported. Check the file again.")
         ) from None
+    if to_create or to_update:
+        # Bulk writes send no post_save: grids that show the company's numbers go stale here.
+        version_bump_safely(scopes=[f"prices:company:{company.pk}"])
     report.created, report.updated = len(to_create), len(to_update)
     report.unchanged = sum(1 for row in report.rows if row.status == "unchanged")
     report.applied = True

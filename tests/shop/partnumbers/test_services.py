@@ -282,3 +282,15 @@ def test_matching_part_numbers_rank_prefixes_first_within_the_limit(company, pro
     ids = selectors.product_ids_matching_part_number(company_id=company.pk, code="ab", limit=2)
     assert ids == [products[2].pk, products[1].pk]  # AB10, AB9 (by number), never XXAB1 first
     assert selectors.product_ids_matching_part_number(company_id=None, code="ab") == []
+
+
+def test_an_import_makes_the_companys_cached_grids_stale(company, admin_member, products):
+    from shop.caching.versions import versions_token
+
+    scope = f"prices:company:{company.pk}"
+    before = versions_token(scopes=[scope])
+    report = services.part_numbers_import_check(company=company, data=_csv("N-1,AUT-FL-0001"))
+    services.part_numbers_import_apply(
+        company=company, report=report, by_user=admin_member.user, valid_only=False
+    )
+    assert versions_token(scopes=[scope]) != before
