@@ -22,7 +22,8 @@ NEWS_PER_PAGE = 10
 class ShopAwarePage(AudiencePreviewMixin, Page):
     """A page whose blocks may show one buyer's prices: never cached for anyone else.
 
-    No cache middleware or template fragment cache serves CMS pages; the response also
+    Visitors (not signed in, no basket, no message, no preview) share one cached copy
+    (cms.caching); everyone else gets the page rendered for them. The response also
     tells browsers and proxies that a logged-in user's copy is private and varies by cookie.
     Editors preview it as a visitor, a buyer or a company (cms.promotions' preview modes):
     banners and product prices follow the chosen audience.
@@ -32,7 +33,11 @@ class ShopAwarePage(AudiencePreviewMixin, Page):
         abstract = True
 
     def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
+        from cms.caching import page_serve
+
+        response = page_serve(
+            self, request, lambda: super(ShopAwarePage, self).serve(request, *args, **kwargs)
+        )
         patch_vary_headers(response, ("Cookie",))
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             patch_cache_control(response, private=True, no_cache=True)

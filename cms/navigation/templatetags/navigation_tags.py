@@ -1,5 +1,6 @@
 from django import template
 
+from cms.caching import site_chrome_cached
 from cms.navigation.selectors import SiteChrome, site_chrome
 
 register = template.Library()
@@ -13,5 +14,7 @@ def site_navigation(context) -> SiteChrome:
         return SiteChrome()
     chrome = getattr(request, "_site_chrome", None)
     if chrome is None:
-        chrome = request._site_chrome = site_chrome(request=request)
+        chrome = request._site_chrome = site_chrome_cached(
+            request=request, build=lambda: site_chrome(request=request)
+        )
     return chrome
