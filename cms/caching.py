@@ -189,6 +189,25 @@ def site_chrome_cached(*, request, build):
     return chrome
 
 
+def banner_cached(*, audience, build):
+    """The banner an audience sees, cached until a banner changes, starts or ends."""
+    if audience.company_id is None and audience.group_id is None and not audience.signed_in:
+        who = "v"
+    else:
+        who = f"{int(audience.signed_in)}:{audience.company_id}:{audience.group_id}"
+    try:
+        key = f"pagecache:banner:{who}:{versions_token(scopes=['cms'])}"
+        found = cache.get(key)
+    except Exception:
+        logger.warning("banner cache unavailable", exc_info=True)
+        return build()
+    if found is not None:
+        return found or None  # "" stands for "no banner"
+    banner = build()
+    cache.set(key, banner if banner is not None else "", _timeout())
+    return banner
+
+
 def cms_version_bump(**kwargs) -> None:
     """Make every cached visitor page and header stale, now and once the change commits."""
 

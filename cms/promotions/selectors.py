@@ -1,4 +1,4 @@
-"""Which banner a request sees: one query, and a per-request answer (never a shared cache)."""
+"""Which banner a request sees: one query, cached per audience until a banner changes."""
 
 from dataclasses import dataclass
 
@@ -98,6 +98,14 @@ def banner_for_request(request):
     cached = getattr(request, "_promotion_banner", False)
     if cached is not False:
         return cached
-    banner = banner_for_audience(audience=audience_for_request(request))
+    from cms.caching import banner_cached
+
+    audience = audience_for_request(request)
+    if getattr(request, "is_preview", False):
+        banner = banner_for_audience(audience=audience)  # an editor's preview: never cached
+    else:
+        banner = banner_cached(
+            audience=audience, build=lambda: banner_for_audience(audience=audience)
+        )
     request._promotion_banner = banner
     return banner

@@ -194,3 +194,35 @@ def test_a_restricted_page_is_never_shared(landing, early):
     stranger = Client().get("/partners/")
     assert stranger.status_code == 200 and "X-Page-Cache" not in stranger
     assert 'name="password"' in stranger.content.decode()
+
+
+def test_a_cached_copy_or_banner_lasts_no_longer_than_until_a_banner_starts_or_ends(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cms.caching import PAGE_SECONDS, _timeout
+
+    assert _timeout() == PAGE_SECONDS
+    Banner.objects.create(title="Soon", starts_at=timezone.now() + timedelta(seconds=90))
+    assert 1 <= _timeout() <= 91
+    Banner.objects.all().delete()
+    Banner.objects.create(title="Ending", ends_at=timezone.now() + timedelta(seconds=30))
+    assert 1 <= _timeout() <= 31
+
+
+def test_the_banner_is_cached_per_audience_and_follows_changes(landing):
+    company = CompanyFactory(legal_name="Rheinland Auto GmbH")
+    jonas = CompanyMemberFactory(company=company).user
+    pablo = CompanyMemberFactory().user
+    deal = Banner.objects.create(title="Rheinland deal", audience="companies")
+    deal.companies.set([company])
+    for _ in range(2):
+        for user, expected in ((jonas, True), (pablo, False)):
+            client = Client()
+            client.force_login(user)
+            assert ("Rheinland deal" in client.get("/shop/catalogue/").content.decode()) == expected
+    deal.companies.set([])  # the m2m change purges the cached banner
+    client = Client()
+    client.force_login(jonas)
+    assert "Rheinland deal" not in client.get("/shop/catalogue/").content.decode()
