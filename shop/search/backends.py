@@ -41,6 +41,15 @@ def query_words(query: str, limit: int = 8) -> tuple[str, ...]:
     return tuple(w.lower() for w in _WORD.findall(query))[:limit]
 
 
+def _prefix_last(words, whole: str, prefix: str) -> list[str]:
+    """Earlier words whole, the last one (still being typed) as a prefix.
+
+    A prefix of every word reads the posting lists of every lexeme it starts: two short
+    prefixes cost PostgreSQL 30 ms over 500,000 products.
+    """
+    return [whole.format(w) for w in words[:-1]] + [prefix.format(w) for w in words[-1:]]
+
+
 def trigrams(word: str) -> set[str]:
     """pg_trgm's trigrams of one word: lower case, two spaces before and one after."""
     padded = f"  {word.lower()} "
@@ -67,13 +76,13 @@ class Backend:
         return ",".join(["%s"] * len(ids)) or "NULL", ids
 
     def words_match(self, e: str, words) -> tuple[str, list]:
-        query = " AND ".join(f'"{w}"*' for w in words)
+        query = " AND ".join(_prefix_last(words, '"{}"', '"{}"*'))
         return f"{e}.product_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)", [
             query
         ]
 
     def words_rank(self, e: str, words) -> tuple[str, list]:
-        query = " AND ".join(f'"{w}"*' for w in words)
+        query = " AND ".join(_prefix_last(words, '"{}"', '"{}"*'))
         # bm25 is negative (better is lower) for selective terms: squeeze it into (0, 1).
         bm25 = (
             f"(SELECT bm25(search_fts, 10.0, 10.0, 4.0, 1.0) FROM search_fts "
@@ -124,7 +133,7 @@ class PostgresBackend(Backend):
     greatest = "GREATEST"
 
     def _tsquery(self, words) -> str:
-        return " & ".join(f"'{w}':*" for w in words)
+        return " & ".join(_prefix_last(words, "'{}'", "'{}':*"))
 
     def words_match(self, e: str, words) -> tuple[str, list]:
         return f"{e}.document @@ to_tsquery(%s::regconfig, %s)", [

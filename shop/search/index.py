@@ -68,20 +68,34 @@ WITH sel AS (
     FROM catalogue_productattributevalue v
     LEFT JOIN catalogue_attributeoption o ON o.id = v.value_option_id
     WHERE true {only_av} GROUP BY v.product_id
+), ancestors AS (
+    SELECT c.id AS category_id, a.id AS ancestor_id
+    FROM catalogue_category c
+    JOIN catalogue_category a ON a.depth <= c.depth AND a.path = left(c.path, length(a.path))
+), cat AS (
+    SELECT pc.product_id,
+           ' ' || string_agg(DISTINCT an.ancestor_id::text, ' ') || ' ' AS categories
+    FROM catalogue_productcategory pc JOIN ancestors an ON an.category_id = pc.category_id
+    WHERE true {only_pc} GROUP BY pc.product_id
 ), rows AS (
     SELECT s.*, sr.skus, sr.sku_codes, coalesce(sr.stocked, false) AS stocked, av.attrs,
+           coalesce(cat.categories, '') AS categories,
            coalesce(sr.sku, s.upc, '') AS display_sku,
            {norm_msku} AS sku_code, {norm_mpn} AS mpn_code, {norm_upc} AS upc_code
     FROM sel s LEFT JOIN sr ON sr.product_id = s.id LEFT JOIN av ON av.product_id = s.id
+    LEFT JOIN cat ON cat.product_id = s.id
 )
 INSERT INTO search_productsearchentry
     (product_id, title, slug, sku, manufacturer_part_number, sku_code, mpn_code, upc_code,
-     codes, brand, in_stock, document)
+     codes, brand, categories, in_stock, document)
 SELECT id, left(title, 255), left(slug, 255), left(display_sku, 128), manufacturer_part_number,
        left(sku_code, 128), left(mpn_code, 64), left(upc_code, 64),
-       coalesce(' ' || nullif(concat_ws(' ', nullif(sku_codes, ''), nullif(mpn_code, ''),
-                                        nullif(upc_code, '')), '') || ' ', ''),
-       brand, (NOT track_stock) OR stocked,
+       coalesce(' ' || nullif(concat_ws(' ', nullif(sku_codes, ''),
+           CASE WHEN mpn_code <> '' AND position(' ' || mpn_code || ' '
+                IN ' ' || coalesce(sku_codes, '') || ' ') = 0 THEN mpn_code END,
+           CASE WHEN upc_code <> '' AND upc_code <> mpn_code AND position(' ' || upc_code || ' '
+                IN ' ' || coalesce(sku_codes, '') || ' ') = 0 THEN upc_code END), '') || ' ', ''),
+       brand, categories, (NOT track_stock) OR stocked,
        setweight(to_tsvector(%(config)s, concat_ws(' ', title, skus, manufacturer_part_number,
                                                     upc, sku_codes, mpn_code, upc_code)), 'A')
        || setweight(to_tsvector(%(config)s, concat_ws(' ', brand, attrs)), 'B')
@@ -93,6 +107,7 @@ FROM rows
     only_p="{only_p}",
     only_sr="{only_sr}",
     only_av="{only_av}",
+    only_pc="{only_pc}",
     norm_sku=_NORM.format("partner_sku"),
     norm_msku=_NORM.format("coalesce(sr.sku, s.upc, '')"),
     norm_mpn=_NORM.format("s.manufacturer_part_number"),
@@ -222,6 +237,7 @@ def _python_chunk(ids: list[int], ancestors: dict[int, list[int]]) -> tuple[list
                 product_id=pk, title=title[:255], slug=slug[:255], sku=sku[:128],
                 manufacturer_part_number=mpn, sku_code=normalize_code(sku)[:128],
                 mpn_code=mpn_code[:64], upc_code=upc_code[:64], codes=codes, brand=brand,
+                categories=codes_text(*(str(c) for c in sorted(categories.get(pk, ())))),
                 in_stock=(track_stock is False) or any(s for _sku, s in stock),
             )
         )  # fmt: skip

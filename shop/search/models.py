@@ -28,6 +28,9 @@ class ProductSearchEntry(models.Model):
     # " SKU MPN UPC ": normalized codes between spaces, so that "% X" is a code prefix.
     codes = models.TextField(blank=True)
     brand = models.CharField(max_length=80, blank=True, db_index=True)
+    # " 3 17 ": its categories and their ancestors, so that PostgreSQL counts the category
+    # facet from the matched rows alone (a join cost one lookup per match).
+    categories = models.TextField(blank=True, default="")
     in_stock = models.BooleanField(default=False)
     # PostgreSQL only: A = title and codes, B = brand and attribute values, C = description.
     document = SearchVectorField(null=True)

@@ -13,8 +13,7 @@ request's strategy (or ``shop.pricing``'s price book for the price sort).
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import BooleanField, Case, FloatField, IntegerField, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet
 from django.urls import reverse
 from oscar.core.loading import get_model
 
@@ -65,7 +64,9 @@ class Facets:
 
 @dataclass(frozen=True)
 class SearchOutcome:
-    products: QuerySet | list  # product_list_queryset() rows, ranked/sorted; paginate this
+    # product_list_queryset() rows in final order, loaded per slice (RankedProducts):
+    # paginate or slice it; count() is ``total``.
+    products: QuerySet | list
     total: int
     facets: Facets
     exact_product_id: int | None = None  # a SKU/MPN/EAN/customer part number named one product
@@ -101,7 +102,12 @@ def _plan(query: str, company_id: int | None) -> Plan:
         exact = partnumber_selectors.product_id_for_part_number(company_id=company_id, code=code)
         if exact is not None:
             boost[exact] = TIER_EXACT
-    return Plan(code=code if len(code) >= MIN_CODE else "", words=query_words(query), boost=boost)
+    words = query_words(query)
+    if len(code) >= MIN_CODE and " " not in query.strip() and any(c.isdigit() for c in code):
+        # One token with digits is a code: its pieces ("brg", "bb") as words would match
+        # whole product families, and cost more than the trigram match itself.
+        words = ()
+    return Plan(code=code if len(code) >= MIN_CODE else "", words=words, boost=boost)
 
 
 def _match(be: Backend, plan: Plan, e: str = E) -> tuple[str, list]:
@@ -212,7 +218,28 @@ def _facets(be: Backend, plan: Plan, filters: SearchFilters) -> tuple[Facets, in
         f"c.depth = 1 OR c.id IN ({marks}) OR EXISTS (SELECT 1 FROM catalogue_category s "
         f"WHERE s.id IN ({marks}) AND c.depth = s.depth + 1 AND c.path LIKE s.path || '%%')"
     )
-    category_rows = _rows(
+    category_rows = _category_counts(be, where, params, display, ids)
+    categories = [
+        FacetValue(str(pk), name, count, pk in selected, depth)
+        for pk, name, depth, count in category_rows
+    ]
+    facets = Facets(categories=categories, brands=brands, in_stock=in_stock)
+    return facets, total, unfiltered
+
+
+def _category_counts(be: Backend, where: str, params: list, display: str, ids: list):
+    if be.vendor == "postgresql":
+        # From the matched rows alone: no lookup per match in the category table.
+        return _rows(
+            f"WITH counts AS (SELECT cid::int AS cid, COUNT(*) AS n FROM {E}, "
+            f"unnest(string_to_array(btrim({E}.categories), ' ')) AS cid "
+            f"WHERE {where} AND {E}.categories <> '' GROUP BY cid) "
+            f"SELECT c.id, c.name, c.depth, counts.n FROM counts "
+            f"JOIN catalogue_category c ON c.id = counts.cid "
+            f"WHERE c.is_public AND ({display}) ORDER BY c.path",
+            params + ids + ids,
+        )
+    return _rows(
         f"SELECT c.id, c.name, c.depth, COUNT(*) FROM search_productsearchcategory sc "
         f"JOIN {E} ON {E}.product_id = sc.product_id "
         f"JOIN catalogue_category c ON c.id = sc.category_id "
@@ -220,12 +247,6 @@ def _facets(be: Backend, plan: Plan, filters: SearchFilters) -> tuple[Facets, in
         f"GROUP BY c.id, c.name, c.depth, c.path ORDER BY c.path",
         params + ids + ids,
     )
-    categories = [
-        FacetValue(str(pk), name, count, pk in selected, depth)
-        for pk, name, depth, count in category_rows
-    ]
-    facets = Facets(categories=categories, brands=brands, in_stock=in_stock)
-    return facets, total, unfiltered
 
 
 def _exact(plan: Plan, query: str) -> int | None:
@@ -326,27 +347,77 @@ def _price_order(be: Backend, plan: Plan, filters: SearchFilters, company_id, de
     return priced + unpriced
 
 
-def _products(be, plan, filters, sort, company_id) -> QuerySet:
+class RankedProducts:
+    """Search results in their final order, loaded one page at a time.
+
+    Ranking reads only the index table (``ORDER BY score LIMIT/OFFSET``); the page's
+    products are then loaded as ``shop.selectors.product_list_queryset()`` rows. Joining
+    the product table before the cut cost one lookup per match (75 ms for 5,500 matches
+    over 500,000 products). Paginators and slicing work as on a queryset; ``count()`` is
+    the total the facets already counted.
+    """
+
+    ordered = True
+
+    def __init__(self, *, sql: str = "", params: list | None = None, ids=None, total: int):
+        self._sql, self._params, self._ids, self.total = sql, params or [], ids, total
+        self.model = shop_selectors.Product
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def exists(self) -> bool:
+        return self.total > 0
+
+    def _page_ids(self, offset: int, limit: int) -> list[int]:
+        if limit <= 0 or offset >= self.total:
+            return []
+        if self._ids is not None:
+            return list(self._ids[offset : offset + limit])
+        return [
+            r[0] for r in _rows(f"{self._sql} LIMIT %s OFFSET %s", [*self._params, limit, offset])
+        ]
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            page = self[key : key + 1]
+            if not page:
+                raise IndexError(key)
+            return page[0]
+        start, stop, step = key.indices(self.total)
+        ids = self._page_ids(start, stop - start)
+        if not ids:
+            return []
+        rows = shop_selectors.product_list_queryset().in_bulk(ids)
+        page = [rows[pk] for pk in ids if pk in rows]
+        return page[::step] if step != 1 else page
+
+    def __iter__(self):
+        for offset in range(0, self.total, 500):
+            yield from self[offset : offset + 500]
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+def _products(be, plan, filters, sort, company_id, total) -> RankedProducts:
     where, params = _where(be, plan, filters)
-    products = (
-        shop_selectors.product_list_queryset()
-        .filter(search_entry__isnull=False)
-        .filter(RawSQL(where, params, output_field=BooleanField()))
-    )
-    if sort == "name":
-        return products.order_by("title", "id")
     if sort in ("price", "-price"):
         ids = _price_order(be, plan, filters, company_id, sort == "-price")
-        position = Case(
-            *[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)],
-            default=Value(len(ids)),
-            output_field=IntegerField(),
-        )
-        return products.order_by(position, "id")
-    score, score_params = _score(be, plan)
-    return products.annotate(
-        search_score=RawSQL(score, score_params, output_field=FloatField())
-    ).order_by("-search_score", "title", "id")
+        return RankedProducts(ids=ids, total=len(ids))
+    if sort == "name":
+        order, order_params = f"{E}.title, {E}.product_id", []
+    else:
+        score, score_params = _score(be, plan)
+        order, order_params = f"{score} DESC, {E}.title, {E}.product_id", score_params
+    return RankedProducts(
+        sql=f"SELECT {E}.product_id FROM {E} WHERE {where} ORDER BY {order}",
+        params=params + order_params,
+        total=total,
+    )
 
 
 # --- the front door --------------------------------------------------------------------------
@@ -364,9 +435,7 @@ def product_search(
     sort = sort if sort in SORTS else "relevance"
     plan = _plan(query, company_id)
     if plan.empty:
-        return SearchOutcome(
-            products=shop_selectors.product_list_queryset().none(), total=0, facets=Facets()
-        )
+        return SearchOutcome(products=RankedProducts(ids=[], total=0), total=0, facets=Facets())
     be = backend()
     exact = _exact(plan, query)
     facets, total, unfiltered = _facets(be, plan, filters)
@@ -380,7 +449,7 @@ def product_search(
     if refused:
         sort = "relevance"
     return SearchOutcome(
-        products=_products(be, plan, filters, sort, company_id),
+        products=_products(be, plan, filters, sort, company_id, total),
         total=total,
         facets=facets,
         exact_product_id=exact,
