@@ -103,6 +103,8 @@ def _plan(query: str, company_id: int | None) -> Plan:
         if exact is not None:
             boost[exact] = TIER_EXACT
     words = query_words(query)
+    if len(words) > 1 and not any(c.isdigit() for c in code):
+        code = ""  # several words without a digit are words, not a code typed with spaces
     if len(code) >= MIN_CODE and " " not in query.strip() and any(c.isdigit() for c in code):
         # One token with digits is a code: its pieces ("brg", "bb") as words would match
         # whole product families, and cost more than the trigram match itself.
