@@ -147,13 +147,13 @@ def test_sku_matches_rank_before_title_matches_and_show_the_part_number(client, 
     from tests.factories import CompanyMemberFactory
 
     with indexed():
-        by_title = ProductFactory(title="Seal kit for pump 6204 housings", upc="SEA-000001")
-        by_code = ProductFactory(title="Deep groove ball bearing", upc="BRG-6204-XX")
-        ProductFactory(title="Bearing puller 6204 set", upc="TLS-000009")
+        by_title = ProductFactory(title="Seal kit for hydraulic pumps", upc="KIT-000001")
+        by_code = ProductFactory(title="Radial shaft ring 30x47x7", upc="SEAL-30-47")
+        ProductFactory(title="Seal puller set", upc="TLS-000009")
     member = CompanyMemberFactory()
     CustomerPartNumber.objects.create(company=member.company, product=by_code, part_number="MY-1")
     client.force_login(member.user)
-    products = _section(client.get(URL, {"q": "6204"}).content.decode(), "products")
+    products = _section(client.get(URL, {"q": "seal"}).content.decode(), "products")
     assert products.index(f'data-product-id="{by_code.pk}"') < products.index(
         f'data-product-id="{by_title.pk}"'
     )
