@@ -39,8 +39,11 @@ def product_list_queryset() -> QuerySet:
     )
 
 
-def product_search(*, query: str) -> QuerySet:
-    """Return browsable products matching the query, ranked by the search engine (codes first)."""
+def product_search(*, query: str):
+    """Return browsable products matching the query, ranked by the search engine (codes first).
+
+    The result pages like a queryset (count, slices) but cannot be filtered or re-ordered.
+    """
     from shop.search.selectors import product_search as engine_search
 
     return engine_search(query=query).products

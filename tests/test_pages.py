@@ -65,7 +65,9 @@ def test_search_finds_by_title_word_and_by_sku(client, product):
     by_word = client.get(reverse("search:search"), {"q": "tapered 30205"})
     assert by_word.status_code == 200
     assert "Tapered roller bearing 30205" in by_word.content.decode()
-    by_sku = client.get(reverse("search:search"), {"q": product.upc.lower()})
+    # An exact SKU (any case) goes straight to its product.
+    by_sku = client.get(reverse("search:search"), {"q": product.upc.lower()}, follow=True)
+    assert by_sku.redirect_chain[-1][0] == product.get_absolute_url()
     assert "Tapered roller bearing 30205" in by_sku.content.decode()
     nothing = client.get(reverse("search:search"), {"q": "unobtainium"})
     assert 'No products match "unobtainium"' in nothing.content.decode()

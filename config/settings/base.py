@@ -157,6 +157,8 @@ MIDDLEWARE = [
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Visitors' cached Wagtail pages, served before URL routing (cms/caching.py).
+    "cms.caching.VisitorPageMiddleware",
 ]
 
 # Content-Security-Policy (django-csp 4): scripts and <style> only from our origin or with
@@ -213,7 +215,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "oscar.apps.search.context_processors.search_form",
                 "oscar.apps.checkout.context_processors.checkout",
-                "oscar.apps.communication.notifications.context_processors.notifications",
+                "shop.context_processors.notifications",  # cached per user (shop.caching.chrome)
                 "oscar.core.context_processors.metadata",
                 "shop.context_processors.portal",
                 "shop.tax.context_processors.tax",

@@ -157,8 +157,9 @@ def categories_for_display(*, category_ids: Sequence[int]) -> list:
 
 def product_choices(*, query: str) -> object:
     """Return browsable products for an editor's chooser, matching a name or SKU if given."""
-    products = selectors.product_search(query=query) if query else selectors.product_list_queryset()
-    return products.order_by("title", "id")
+    if query:
+        return selectors.product_search(query=query)  # ranked: codes first, then words
+    return selectors.product_list_queryset().order_by("title", "id")
 
 
 def category_choices() -> object:

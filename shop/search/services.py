@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
 
+from shop.caching.services import cache_catalogue_bump
 from shop.search.index import index_write
 
 logger = logging.getLogger(__name__)
@@ -22,7 +23,9 @@ def search_index_update(*, product_ids: Iterable[int]) -> int:
 def search_index_rebuild(*, progress: Callable[[str], None] | None = None) -> int:
     """Rebuild the whole index in bulk SQL (PostgreSQL) or in chunks (SQLite); return its rows."""
     with transaction.atomic():
-        return index_write(product_ids=None, progress=progress)
+        written = index_write(product_ids=None, progress=progress)
+    cache_catalogue_bump()  # every cached grid, search results included, was built on the old index
+    return written
 
 
 def search_index_update_on_commit(*, product_ids: Iterable[int]) -> None:

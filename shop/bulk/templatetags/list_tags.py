@@ -13,7 +13,7 @@ def my_requisition_lists(context):
     if member is None:
         return []
     return list(
-        RequisitionList.objects.filter(owner=member.user, company=member.company)
+        RequisitionList.objects.filter(owner_id=member.user_id, company_id=member.company_id)
         .order_by("name")
         .values("pk", "name")
     )
