@@ -28,6 +28,19 @@ def search_index_rebuild(*, progress: Callable[[str], None] | None = None) -> in
     return written
 
 
+def search_index_ensure(*, changed: bool) -> int:
+    """Rebuild the index when products changed or it misses some; return rows written (0: kept)."""
+    from oscar.core.loading import get_model
+
+    from shop.search.models import ProductSearchEntry
+
+    Product = get_model("catalogue", "Product")
+    browsable = Product.objects.filter(is_public=True, parent__isnull=True).count()
+    if not changed and ProductSearchEntry.objects.count() == browsable:
+        return 0  # a rebuild of 500,000 products takes minutes: only when needed
+    return search_index_rebuild()
+
+
 def search_index_update_on_commit(*, product_ids: Iterable[int]) -> None:
     """Update these products' rows after the current transaction commits; never raise."""
     ids = {int(i) for i in product_ids if i is not None}

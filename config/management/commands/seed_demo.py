@@ -18,7 +18,7 @@ from orders import demo as orders_demo
 from shop import demo as shop_demo
 from shop.partnumbers import demo as partnumbers_demo
 from shop.pricing import demo as pricing_demo
-from shop.search.services import search_index_rebuild
+from shop.search.services import search_index_ensure
 
 
 class Command(BaseCommand):
@@ -64,7 +64,8 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         self._say(verbose, "Search index: products, codes and words ...")
-        self._say(verbose, f"  {search_index_rebuild()} products indexed")
+        indexed = search_index_ensure(changed=bool(created))
+        self._say(verbose, f"  {indexed} products indexed" if indexed else "  already current")
         self._say(verbose, "Pictures: one drawing per product family and category ...")
         made_images, made_category_images = shop_demo.catalogue_images_ensure()
         self._say(

@@ -107,6 +107,16 @@ def test_rebuild_writes_the_same_rows_as_the_updates():
     assert after == before and ProductSearchCategory.objects.count() == 5
 
 
+def test_ensure_rebuilds_only_when_products_changed_or_rows_are_missing():
+    for n in range(3):
+        ProductFactory(title=f"Bearing {n}", upc=f"E-{n}")
+    assert services.search_index_ensure(changed=False) == 0  # every product has its row
+    assert services.search_index_ensure(changed=True) == 3
+    ProductSearchEntry.objects.filter(product__upc="E-0").delete()
+    assert services.search_index_ensure(changed=False) == 3
+    assert ProductSearchEntry.objects.count() == 3
+
+
 def test_a_failing_index_update_never_fails_the_save(monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("index down")
