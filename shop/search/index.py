@@ -289,16 +289,18 @@ def _python_write(product_ids: list[int] | None, progress: Callable | None) -> i
         if is_sqlite:
             with connection.cursor() as cursor:
                 if product_ids is not None:
-                    marks = ",".join("?" * len(chunk))
+                    # %s, not ?: Django's cursor converts them, and with DEBUG its query log
+                    # formats the statement with % (a ? left it raising after the write).
+                    marks = ",".join(["%s"] * len(chunk))
                     cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({marks})", chunk)
                     cursor.execute(f"DELETE FROM search_fts_codes WHERE rowid IN ({marks})", chunk)
                 cursor.executemany(
                     "INSERT INTO search_fts (rowid, title, codes, brand, body) "
-                    "VALUES (?, ?, ?, ?, ?)",
+                    "VALUES (%s, %s, %s, %s, %s)",
                     [row[:5] for row in fts],
                 )
                 cursor.executemany(
-                    "INSERT INTO search_fts_codes (rowid, codes) VALUES (?, ?)",
+                    "INSERT INTO search_fts_codes (rowid, codes) VALUES (%s, %s)",
                     [(row[0], row[5]) for row in fts],
                 )
         written += len(entries)

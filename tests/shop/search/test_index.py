@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
 
 from shop.catalogue.services import products_upsert
@@ -141,3 +142,15 @@ def test_sqlite_uses_fts5_words_and_trigram_codes():
     with connection.cursor() as cursor:
         cursor.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH 'bearing'")
         assert (product.pk,) not in cursor.fetchall()
+
+
+def test_an_update_under_debug_rewrites_the_words():
+    # With DEBUG, Django's cursor logs every statement by formatting it with %: the
+    # SQLite full-text writes once raised there after running (make run lost updates).
+    product = ProductFactory(title="Plain washer", upc="W-1")
+    product.title = "Spring washer"
+    product.save()
+    with CaptureQueriesContext(connection):  # the debug cursor, as with DEBUG
+        assert services.search_index_update(product_ids=[product.pk]) == 1
+    assert _ids("spring") == [product.pk]
+    assert _ids("plain") == []
