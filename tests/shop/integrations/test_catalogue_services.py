@@ -220,7 +220,7 @@ def test_price_list_by_code_or_erp_key(price_list):
 
 
 def _count(run) -> int:
-    """Statements run, a bulk insert or update cut into batches counting once.
+    """Statements run, a bulk insert, update or delete cut into batches counting once.
 
     SQLite allows 999 parameters a statement, so Django splits a bulk_create of 200 rows
     into several INSERTs of the same shape; PostgreSQL sends one.
@@ -232,7 +232,7 @@ def _count(run) -> int:
         1
         for i, shape in enumerate(shapes)
         # Only a batch of the same write collapses: a repeated SELECT is an N+1 and counts.
-        if i == 0 or shape != shapes[i - 1] or not shape.startswith(("INSERT", "UPDATE"))
+        if i == 0 or shape != shapes[i - 1] or not shape.startswith(("INSERT", "UPDATE", "DELETE"))
     )
 
 
