@@ -47,6 +47,7 @@ def _log_in(page: Page, email: str, next_path: str) -> None:
     # The nav's search form comes first: its button is not the login button.
     page.locator("form button[type=submit] >> nth=-1").click()
     expect(page).to_have_url(re.compile(re.escape(next_path) + r"$"))
+    page.wait_for_load_state("load")  # the header box's script is deferred
 
 
 def _product_url(sku: str) -> str:
@@ -134,6 +135,9 @@ def test_demo_buyer_finds_parts_by_code_words_facets_and_price(page: Page, searc
     expect(page.locator("#facet-brands input:checked")).to_have_count(1)
     expect(page.locator(".result-count")).to_contain_text(f"Found {count} product")
 
+    # The scripts (autosubmit, suggestions) listen once the new page has loaded: a change
+    # made while it still parses goes unheard.
+    page.wait_for_load_state("load")
     page.locator("#search-sort-select").select_option("price")
     expect(page).to_have_url(re.compile(r"sort=price"))
     expect(page.locator("#search-sort-select")).to_have_value("price")
@@ -152,6 +156,7 @@ def test_demo_buyer_finds_parts_by_code_words_facets_and_price(page: Page, searc
     box.press("Enter")
     expect(page).to_have_url(re.compile(re.escape(_product_url("BRG-BB-000091")) + r"$"))
 
+    page.wait_for_load_state("load")
     box = page.locator("#id_q")
     box.fill("ras fil 0815")  # Rheinland's number for our AUT-FL-000015
     expect(listbox.locator(".suggestion-part-number").first).to_contain_text("RAS-FIL-0815")
