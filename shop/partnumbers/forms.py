@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shop.partnumbers.services import MAX_LENGTH
+from shop.partnumbers.services import IMPORT_MODES, MAX_LENGTH
 from shop.validators import TextGuardMixin
 
 
@@ -22,11 +22,6 @@ class PartNumberForm(TextGuardMixin, forms.Form):
 
 
 class ImportForm(TextGuardMixin, forms.Form):
-    MODES = [
-        ("all", _("Import only if every line is valid")),
-        ("valid", _("Import the valid lines and skip the others")),
-        ("check", _("Check only")),
-    ]
     file = forms.FileField(
         label=_("CSV or XLSX file"),
         help_text=_(
@@ -36,7 +31,7 @@ class ImportForm(TextGuardMixin, forms.Form):
     )
     mode = forms.ChoiceField(
         label=_("How to import"),
-        choices=MODES,
+        choices=IMPORT_MODES,
         initial="all",
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )

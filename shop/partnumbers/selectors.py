@@ -1,7 +1,9 @@
 """Reads over customer part numbers, always for one company (a company never sees another's)."""
 
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from oscar.core.loading import get_model
 
@@ -12,6 +14,18 @@ from shop.search.codes import normalize_code
 StockRecord = get_model("partner", "StockRecord")
 
 MAX_QUERY_CHARS = 100
+PER_PAGE = 50
+
+
+def shown_company_id(*, member) -> int | None:
+    """Whose part numbers a storefront page may show beside our SKUs: the member's company.
+
+    Only an active company: cached pages are shared per company only when it is active
+    (``shop.caching.audience``); others share a page with every signed-in user.
+    """
+    if member is None or not member.company.is_active:
+        return None
+    return member.company_id
 
 
 def part_numbers_for_products(
@@ -84,6 +98,13 @@ def part_numbers_for_company(*, company_id: int, query: str = "") -> QuerySet[Cu
                 matches |= Q(normalized__contains=normalize_code(word))
             rows = rows.filter(matches)
     return rows.order_by("part_number", "id")
+
+
+def part_numbers_page(*, company_id: int, query: str = "", page_number=None) -> dict:
+    """One page of the company's part numbers for a list: page, query and page_query."""
+    rows = part_numbers_for_company(company_id=company_id, query=query)
+    page: Page = Paginator(rows, PER_PAGE).get_page(page_number)
+    return {"page": page, "query": query, "page_query": urlencode({"q": query}) if query else ""}
 
 
 def part_numbers_editable_by(*, company, user) -> bool:

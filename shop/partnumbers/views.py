@@ -1,26 +1,19 @@
 """The company area's part numbers: every member reads them, the company's admins change them.
 
 Mappings are looked up inside the requesting member's company, so another company's id is
-a 404 whatever the URL says.
+a 404 whatever the URL says. What the pages do with a form is shared with the account
+team's pages (``crm_embedded``) through ``shop.partnumbers.services``.
 """
-
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from shop.companies.views import member_required
 from shop.partnumbers import selectors, services
 from shop.partnumbers.forms import ImportForm, PartNumberForm, SearchForm
-from shop.partnumbers.services import PartNumberError
-
-PER_PAGE = 50
 
 
 def _editor_company(request: HttpRequest):
@@ -31,22 +24,19 @@ def _editor_company(request: HttpRequest):
     return membership.company
 
 
-def _form_error(form, exc: PartNumberError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+def _mapping_or_404(request: HttpRequest, pk: int):
+    rows = selectors.part_numbers_for_company(company_id=request.company_member.company_id)
+    return get_object_or_404(rows, pk=pk)
 
 
 def search_page(request: HttpRequest, *, company_id: int) -> dict:
     """The context of a list page: the search form, the page of part numbers, the query string."""
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    rows = selectors.part_numbers_for_company(company_id=company_id, query=query)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    return {
-        "search_form": form,
-        "query": query,
-        "page": page,
-        "page_query": urlencode({"q": query}) if query else "",
-    }
+    page = selectors.part_numbers_page(
+        company_id=company_id, query=query, page_number=request.GET.get("page")
+    )
+    return {"search_form": form, **page}
 
 
 @member_required
@@ -57,49 +47,21 @@ def part_number_list(request: HttpRequest) -> HttpResponse:
     return render(request, "partnumbers/list.html", context)
 
 
-@member_required
-def part_number_add(request: HttpRequest) -> HttpResponse:
+def _form_page(request: HttpRequest, *, mapping) -> HttpResponse:
     company = _editor_company(request)
-    form = PartNumberForm(request.POST or None, initial={"sku": request.GET.get("sku", "")[:64]})
+    initial = (
+        {"part_number": mapping.part_number, "sku": mapping.sku}
+        if mapping
+        else {"sku": request.GET.get("sku", "")[:64]}
+    )
+    form = PartNumberForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            mapping = services.part_number_create(
-                company=company, by_user=request.user, **form.cleaned_data
-            )
-        except PartNumberError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(
-                request, _("Part number %(number)s saved.") % {"number": mapping.part_number}
-            )
-            return redirect("partnumbers:list")
-    return render(
-        request,
-        "partnumbers/form.html",
-        {"form": form, "mapping": None},
-        status=400 if form.is_bound else 200,
-    )
-
-
-@member_required
-def part_number_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    mapping = get_object_or_404(
-        selectors.part_numbers_for_company(company_id=request.company_member.company_id), pk=pk
-    )
-    company = _editor_company(request)
-    form = PartNumberForm(
-        request.POST or None, initial={"part_number": mapping.part_number, "sku": mapping.sku}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.part_number_update(
-                company=company, part_number_id=mapping.pk, by_user=request.user,
-                **form.cleaned_data,
-            )  # fmt: skip
-        except PartNumberError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("Part number saved."))
+        saved = services.part_number_form_save(
+            form=form, company=company, by_user=request.user,
+            part_number_id=mapping.pk if mapping else None,
+        )  # fmt: skip
+        if saved is not None:
+            messages.success(request, saved.message)
             return redirect("partnumbers:list")
     return render(
         request,
@@ -110,91 +72,54 @@ def part_number_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required
-@require_POST
+def part_number_add(request: HttpRequest) -> HttpResponse:
+    return _form_page(request, mapping=None)
+
+
+@member_required
+def part_number_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _form_page(request, mapping=_mapping_or_404(request, pk))
+
+
+@member_required
 def part_number_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    mapping = get_object_or_404(request.company_member.company.part_numbers, pk=pk)
+    """GET asks to confirm (naming the number, our SKU and the product); POST deletes."""
+    mapping = _mapping_or_404(request, pk)
     company = _editor_company(request)
-    try:
-        services.part_number_delete(
-            company=company, part_number_id=mapping.pk, by_user=request.user
-        )
-    except PartNumberError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("Part number %(number)s deleted.") % {"number": mapping.part_number}
-        )
+    if request.method != "POST":
+        return render(request, "partnumbers/delete.html", {"mapping": mapping})
+    done, message = services.part_number_delete_message(
+        company=company, part_number_id=mapping.pk, by_user=request.user
+    )
+    (messages.success if done else messages.error)(request, message)
     return redirect("partnumbers:list")
-
-
-def import_run(request: HttpRequest, *, company, form: ImportForm):
-    """Check the uploaded file and apply it as the form's mode says; the report, or None."""
-    upload = form.cleaned_data["file"]
-    if upload.size > services.MAX_IMPORT_BYTES:
-        form.add_error(
-            "file",
-            _("The file is larger than %(size)s MB: split it.")
-            % {"size": services.MAX_IMPORT_BYTES // (1024 * 1024)},
-        )
-        return None
-    report = services.part_numbers_import_check(company=company, data=upload.read())
-    if report.file_error:
-        form.add_error("file", report.file_error)
-        return report
-    mode = form.cleaned_data["mode"]
-    if mode == "check":
-        return report
-    try:
-        services.part_numbers_import_apply(
-            company=company, report=report, by_user=request.user, valid_only=mode == "valid"
-        )
-    except PartNumberError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _(
-                "Imported: %(new)s new and %(changed)s changed part numbers, %(same)s unchanged; "
-                "%(skipped)s lines skipped."
-            )
-            % {
-                "new": report.created,
-                "changed": report.updated,
-                "same": report.unchanged,
-                "skipped": len(report.invalid_rows),
-            },
-        )
-    return report
 
 
 @member_required
 def part_number_upload(request: HttpRequest) -> HttpResponse:
     company = _editor_company(request)
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            report = import_run(request, company=company, form=form)
-        status = 200 if form.is_valid() and not form.errors else 400
+    outcome = services.ImportOutcome()
+    if request.method == "POST" and form.is_valid():
+        outcome = services.part_numbers_import_form_run(
+            form=form, company=company, by_user=request.user
+        )
+        if outcome.notice:
+            messages.add_message(request, *outcome.notice)
     return render(
         request,
         "partnumbers/upload.html",
-        {"form": form, "report": report, "company": company},
-        status=status,
+        {"form": form, "report": outcome.report, "company": company},
+        status=400 if form.errors else 200,
     )
-
-
-def export_response(*, company) -> StreamingHttpResponse:
-    """The company's part numbers as a CSV download."""
-    response = StreamingHttpResponse(
-        services.part_numbers_export(company=company), content_type="text/csv; charset=utf-8"
-    )
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="part-numbers-{stamp}.csv"'
-    return response
 
 
 @member_required
 def part_number_download(request: HttpRequest) -> StreamingHttpResponse:
-    return export_response(company=request.company_member.company)
+    company = request.company_member.company
+    response = StreamingHttpResponse(
+        services.part_numbers_export(company=company), content_type="text/csv; charset=utf-8"
+    )
+    filename = services.part_numbers_export_filename(company=company)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -25,13 +25,14 @@ def _postgresql_only():
 @pytest.fixture
 def slow_check(monkeypatch):
     """Both requests pass the check before either saves (the window the constraint closes)."""
-    original = services._rows_check
+    original = services.checks._rows_check
 
     def slow(**kwargs):
         original(**kwargs)
         time.sleep(0.3)
 
-    monkeypatch.setattr(services, "_rows_check", slow)
+    # The writers call the check through its module (shop.partnumbers.services.checks).
+    monkeypatch.setattr(services.checks, "_rows_check", slow)
 
 
 def test_the_same_number_for_two_products_at_once_one_wins(

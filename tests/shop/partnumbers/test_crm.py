@@ -71,8 +71,47 @@ def test_the_account_manager_adds_edits_imports_exports_and_deletes(
         "RAS-2,AUT-FL-0002,Oil filter 2",
     ]
     delete = reverse("crm:company-part-number-delete", args=[company.pk, mapping.pk])
+    html = client.get(delete).content.decode()
+    assert "Delete part number RAS-1b? It stands for our SKU AUT-FL-0001" in html
+    assert company.part_numbers.count() == 2
     assert client.post(delete).status_code == 302
     assert company.part_numbers.count() == 1
+
+
+def test_the_account_team_reads_customer_part_number_not_your_part_number(
+    client, account_manager, company, products
+):
+    CustomerPartNumber.objects.create(company=company, product=products[0], part_number="RAS-1")
+    client.force_login(account_manager)
+    url = reverse("crm:company-part-numbers", args=[company.pk])
+    html = client.get(url).content.decode()
+    assert "<th>Customer part number</th>" in html and "Your part number" not in html
+    assert html.count("Customer part number") >= 2  # the column and the add form's label
+    response = client.post(
+        reverse("crm:company-part-numbers-import", args=[company.pk]),
+        {"file": SimpleUploadedFile("p.csv", b"RAS-2,NOPE\n"), "mode": "check"},
+    )
+    html = response.content.decode()
+    assert 'id="import-errors"' in html and "Your part number" not in html
+    mapping = company.part_numbers.get()
+    response = client.post(
+        reverse("crm:company-part-number-edit", args=[company.pk, mapping.pk]),
+        {"part_number": "RAS-9", "sku": "AUT-FL-0002"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Part number RAS-9 updated: it now stands for our SKU AUT-FL-0002." in html
+
+
+def test_crm_import_messages_count_lines_properly(client, account_manager, company, products):
+    client.force_login(account_manager)
+    response = client.post(
+        reverse("crm:company-part-numbers-import", args=[company.pk]),
+        {"file": SimpleUploadedFile("p.csv", b"RAS-2,AUT-FL-0002\nRAS-3,NOPE\n"), "mode": "valid"},
+    )
+    html = response.content.decode()
+    assert "imported: 1 new, 0 changed, 0 unchanged. 1 line with errors skipped." in html
+    assert "1 lines" not in html
 
 
 def test_another_managers_account_is_404_and_a_sales_manager_sees_all(

@@ -69,6 +69,45 @@ def test_an_admin_adds_edits_and_deletes(client, admin_member, products):
     assert not CustomerPartNumber.objects.exists()
 
 
+def test_saving_names_the_number_and_the_sku(client, admin_member, products):
+    client.force_login(admin_member.user)
+    response = client.post(
+        reverse("partnumbers:add"), {"part_number": "RAS-1", "sku": "aut-fl-0002"}, follow=True
+    )
+    assert "Part number RAS-1 for our SKU AUT-FL-0002 saved." in response.content.decode()
+    mapping = CustomerPartNumber.objects.get()
+    response = client.post(
+        reverse("partnumbers:edit", args=[mapping.pk]),
+        {"part_number": "RAS-1b", "sku": "AUT-FL-0003"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Part number RAS-1b updated: it now stands for our SKU AUT-FL-0003." in html
+
+
+def test_deleting_asks_first_on_a_page_of_its_own(client, admin_member, buyer_member, mapping):
+    client.force_login(admin_member.user)
+    url = reverse("partnumbers:delete", args=[mapping.pk])
+    listing = client.get(reverse("partnumbers:list")).content.decode()
+    # The list links to the question; no form there deletes at once.
+    assert f'href="{url}"' in listing and f'action="{url}"' not in listing
+    response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200 and CustomerPartNumber.objects.filter(pk=mapping.pk).exists()
+    assert (
+        "Delete part number RAS-FIL-0815? It stands for our SKU AUT-FL-0001 (Oil filter 1)." in html
+    )
+    assert 'id="part-number-delete-form"' in html
+    response = client.post(url, follow=True)
+    assert "Part number RAS-FIL-0815 deleted." in response.content.decode()
+    assert not CustomerPartNumber.objects.exists()
+    # A buyer may not even see the question.
+    mapping.pk = None
+    mapping.save()
+    client.force_login(buyer_member.user)
+    assert client.get(reverse("partnumbers:delete", args=[mapping.pk])).status_code == 403
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -102,8 +141,12 @@ def test_upload_all_or_nothing_then_the_valid_lines(client, admin_member, produc
     assert 'data-line="3"' in html and "&#x27;NOPE-1&#x27; is not one of our SKUs" in html
     assert not CustomerPartNumber.objects.exists()
     html = upload("valid").content.decode()
-    assert "Imported: 1 new and 0 changed part numbers, 0 unchanged; 1 lines skipped." in html
+    assert "imported: 1 new, 0 changed, 0 unchanged. 1 line with errors skipped." in html
+    assert "lines skipped" not in html
     assert list(CustomerPartNumber.objects.values_list("part_number", flat=True)) == ["RAS-1"]
+    data = b"part_number,sku\nRAS-1b,AUT-FL-0001\nRAS-2,NOPE-1\nRAS-3,NOPE-2\n"
+    html = upload("valid").content.decode()
+    assert "imported: 0 new, 1 changed, 0 unchanged. 2 lines with errors skipped." in html
 
 
 def test_a_broken_file_is_explained_on_the_upload_form(client, admin_member, products):
@@ -140,6 +183,7 @@ def test_another_companys_mapping_is_404_and_never_listed(
     assert "BETA-SECRET" not in client.get(reverse("partnumbers:list")).content.decode()
     assert client.get(reverse("partnumbers:edit", args=[theirs.pk])).status_code == 404
     assert client.post(reverse("partnumbers:delete", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("partnumbers:delete", args=[theirs.pk])).status_code == 404
     assert CustomerPartNumber.objects.filter(pk=theirs.pk).exists()
 
 
