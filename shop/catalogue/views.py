@@ -4,6 +4,7 @@ from oscar.apps.catalogue import views
 
 from shop.caching.audience import audience_key, price_scopes
 from shop.caching.versions import versions_token
+from shop.partnumbers import selectors as partnumber_selectors
 
 FRAGMENTS = ("crumbs", "main")  # the {% pagecache %} names in catalogue/detail.html
 
@@ -45,6 +46,15 @@ class ProductDetailView(views.ProductDetailView):
         product = self.object
         if len(found) == len(FRAGMENTS):
             return context  # the fragments hold everything priced below
+        # The buyer company's own number for the product, shown in the cached fragment: its
+        # key holds the company (audience) and the company's version, which part-number
+        # changes bump (shop.caching.receivers, the import).
+        company_id = partnumber_selectors.shown_company_id(
+            member=getattr(self.request, "company_member", None)
+        )
+        context["part_number"] = partnumber_selectors.part_numbers_for_products(
+            company_id=company_id, product_ids=[product.pk]
+        ).get(product.pk, "")
         # Every price and stock block on the page reads the stock records: load them once
         # (Oscar ran one query per block), with the categories for the price book.
         prefetch_related_objects([product], "stockrecords", "images", "categories")

@@ -9,6 +9,7 @@ shows, from one strategy call per product.
 from dataclasses import dataclass
 
 from shop.partner.stock import StockInfo, stock_info
+from shop.partnumbers import selectors as partnumber_selectors
 
 
 @dataclass(frozen=True)
@@ -20,11 +21,24 @@ class ProductCard:
     quantity: int  # what the card's "Add to basket" adds: the smallest valid quantity
     can_add: bool
     sku: str = ""  # buyers identify parts by SKU: every card shows it
+    # The buyer company's own number for the product. Grids are cached per company
+    # (shop.caching.audience), so it never reaches another company or a visitor.
+    part_number: str = ""
 
 
 def product_cards(request, products) -> list[ProductCard]:
-    """One card per product, priced for this request's buyer (prime the strategy first)."""
+    """One card per product, priced for this request's buyer (prime the strategy first).
+
+    With the buyer company's part numbers beside our SKUs: one query for the page.
+    """
     strategy = request.strategy
+    products = list(products)
+    part_numbers = partnumber_selectors.part_numbers_for_products(
+        company_id=partnumber_selectors.shown_company_id(
+            member=getattr(request, "company_member", None)
+        ),
+        product_ids=[product.pk for product in products],
+    )
     cards = []
     for product in products:
         if product.is_parent:
@@ -50,6 +64,7 @@ def product_cards(request, products) -> list[ProductCard]:
                 quantity=quantity,
                 can_add=can_add,
                 sku=record.partner_sku if record is not None else (product.upc or ""),
+                part_number=part_numbers.get(product.pk, ""),
             )
         )
     return cards

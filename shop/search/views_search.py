@@ -9,7 +9,7 @@ The grid and what is shown around it (facets, suggestion, notes) are cached toge
 ``ProductListView``: on a hit neither the engine nor the database is asked.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from shop.catalogue import selectors as catalogue_selectors
-from shop.partnumbers import selectors as partnumber_selectors
 from shop.search import selectors as search_selectors
 from shop.search.forms import MAX_QUERY_LENGTH, ProductSearchForm, SearchCriteria
 from shop.search.listing import ProductListView
@@ -54,17 +53,6 @@ class _CountedPaginator(Paginator):
         return self._total
 
 
-@dataclass(frozen=True)
-class PartNumberCard:
-    """A product card that also carries the buyer company's own part number."""
-
-    card: object
-    part_number: str = ""
-
-    def __getattr__(self, name):
-        return getattr(self.card, name)
-
-
 class _ExactMatch(Exception):
     """The query names one product: leave the listing for its page."""
 
@@ -84,7 +72,6 @@ class FacetedSearchView(ProductListView):
         self.company_id = company_id_for(request)
         self.selected_categories: dict[int, str] = {}
         self.outcome = None
-        self._cards = None
         try:
             return super().get(request, *args, **kwargs)
         except _ExactMatch as exact:
@@ -138,7 +125,8 @@ class FacetedSearchView(ProductListView):
         return _CountedPaginator(queryset, per_page, total=total, **kwargs)
 
     def grid_context(self, context: dict) -> dict:
-        cards = self._part_number_cards(context)
+        # The cards carry the company's part numbers (shop.search.cards).
+        cards = context["cards"]
         return {
             "cards": cards,
             "part_numbers": [(card.sku, card.part_number) for card in cards if card.part_number],
@@ -163,18 +151,6 @@ class FacetedSearchView(ProductListView):
             price_sort_limit=search_selectors.PRICE_SORT_LIMIT,
         )
         return context
-
-    def _part_number_cards(self, context: dict) -> list:
-        """The page's cards, with the company's part number where it has one (one query)."""
-        if self._cards is None:
-            cards = context["cards"]
-            part_numbers = partnumber_selectors.part_numbers_for_products(
-                company_id=self.company_id, product_ids=[card.product.pk for card in cards]
-            )
-            self._cards = [
-                PartNumberCard(card, part_numbers.get(card.product.pk, "")) for card in cards
-            ]
-        return self._cards
 
     def _shown_sort(self) -> str:
         refused = self.outcome is not None and self.outcome.price_sort_refused
