@@ -233,3 +233,33 @@ def test_a_results_page_costs_the_same_queries_at_two_sizes(
     )
     assert (shown, shown_large) == (4, 24)
     assert large == small
+
+
+def test_submitted_words_match_whole_and_an_unfinished_last_word_as_a_prefix(catalogue):
+    seal = _product("Shaft seal 35x52x7", "SEA-SH-000001", category=catalogue["hoses"])
+    sealant = _product("Sealant tube 50 ml", "SEA-ST-000002", category=catalogue["hoses"])
+    # The results page: a whole word (stemmed), so "seal" is not every word starting "seal".
+    assert set(_ids(product_search(query="seal"))) == {seal.pk}
+    assert set(_ids(product_search(query="shaft seals"))) == {seal.pk}
+    # Nothing matches whole: the last word was not finished ("hose hydr", "seala").
+    assert set(_ids(product_search(query="seala"))) == {sealant.pk}
+    # The header box is typed into: its last word is always a prefix.
+    found = {s.product_id for s in product_autocomplete(query="seal")}
+    assert {seal.pk, sealant.pk} <= found
+
+
+def test_pages_read_with_the_facets_and_pages_beyond_them_rank_alike(catalogue, monkeypatch):
+    # PostgreSQL reads the first ranked ids in the facets' statement; later pages ask the
+    # ranking query. Both must give one order, also across the boundary.
+    from shop.search import facets
+
+    for n in range(7):
+        _product(f"Ball bearing spacer {n}", f"BRG-SP-{n:06d}", category=catalogue["ball"])
+    for sort in ("relevance", "name"):
+        whole = _ids(product_search(query="ball bearing", sort=sort))
+        monkeypatch.setattr(facets, "HEAD", 4)
+        outcome = product_search(query="ball bearing", sort=sort)
+        paged = [p.pk for start in range(0, 12, 3) for p in outcome.products[start : start + 3]]
+        monkeypatch.setattr(facets, "HEAD", 120)
+        assert len(whole) == outcome.total == 10
+        assert paged == whole
