@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from shop import uploads
 
@@ -27,6 +28,11 @@ class ParsedLine:
     errors: list[str] = field(default_factory=list)
     merged_lines: list[int] = field(default_factory=list)
     quantity_text: str = ""  # as typed, shown back when it could not be read
+    # When the line did not read as "SKU quantity": everything before the last part as one
+    # code, and the last part as the quantity. A customer's part number may hold spaces
+    # ("RAS FIL 0815 3"); the quick order takes this reading if the code is one of the
+    # buyer company's part numbers (compared as letters and digits, like everywhere else).
+    spaced: tuple[str, int] | None = None
 
     @property
     def ok(self) -> bool:
@@ -89,8 +95,22 @@ def parse_line(number: int, raw: str) -> ParsedLine | None:
         errors.append(_("Write one SKU and one quantity per line."))
     quantity = _quantity(parts[1].strip("\"'"), errors)
     return ParsedLine(
-        number, sku[:64].upper(), quantity, raw[:200], errors, quantity_text=parts[1][:20]
-    )
+        number, sku[:64].upper(), quantity, raw[:200], errors, quantity_text=parts[1][:20],
+        spaced=_spaced_reading(parts) if errors else None,
+    )  # fmt: skip
+
+
+def _spaced_reading(parts: list[str]) -> tuple[str, int] | None:
+    """The line read as one code with spaces and a quantity, if it can be read so at all."""
+    code, last = " ".join(parts[:-1]).strip("\"'"), parts[-1].strip("\"'")
+    errors: list[str] = []
+    # A leading zero is a piece of the code ("RAS FIL 0815" without a quantity), not a count.
+    if len(parts) < 2 or last.startswith("0") or not code or len(code) > 64:
+        return None
+    quantity = _quantity(last, errors)
+    if errors or uploads.is_formula(code) or not any(ch.isalnum() for ch in code):
+        return None
+    return code, quantity
 
 
 def merge_duplicates(lines: list[ParsedLine]) -> list[ParsedLine]:
@@ -115,7 +135,11 @@ def parse_text(text: str) -> ParseResult:
     if len(raw_lines) > MAX_LINES:
         return ParseResult(
             [],
-            _("%(count)s lines is more than %(max)s: split the order.")
+            ngettext(
+                "%(count)s line is more than %(max)s: split the order.",
+                "%(count)s lines is more than %(max)s: split the order.",
+                len(raw_lines),
+            )
             % {"count": f"{len(raw_lines):,}", "max": f"{MAX_LINES:,}"},
         )
     lines = [p for n, raw in enumerate(raw_lines, start=1) if (p := parse_line(n, raw))]

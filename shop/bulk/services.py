@@ -81,6 +81,8 @@ def _part_numbers_to_skus(
     part number typed for each SKU. Two queries, only when such codes were typed.
     """
     unknown = {line.sku for line in lines if line.ok and line.sku not in records}
+    # A line that did not read as "SKU quantity" may be a part number with spaces and a quantity.
+    unknown |= {line.spaced[0] for line in lines if not line.ok and line.spaced}
     resolved = partnumber_selectors.part_numbers_resolve(company_id=company_id, codes=unknown)
     if not resolved:
         return lines, {}
@@ -91,6 +93,10 @@ def _part_numbers_to_skus(
     )
     typed: dict[str, str] = {}
     for line in lines:
+        if not line.ok and line.spaced and line.spaced[0] in resolved:
+            code, quantity = line.spaced
+            line.sku, line.quantity, line.errors = code, quantity, []
+            line.quantity_text = str(quantity)
         product_id, part_number = resolved.get(line.sku, (None, ""))
         if line.ok and skus.get(product_id):
             line.sku = skus[product_id].upper()

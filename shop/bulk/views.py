@@ -501,6 +501,11 @@ def list_add(request: HttpRequest) -> HttpResponse:
     count = len(items)
     messages.success(
         request,
-        f"{count} product{'s' if count != 1 else ''} added to your list '{requisition.name}'.",
+        ngettext(
+            "%(count)s product added to your list '%(name)s'.",
+            "%(count)s products added to your list '%(name)s'.",
+            count,
+        )
+        % {"count": count, "name": requisition.name},
     )
     return redirect("bulk:list-detail", pk=requisition.pk)

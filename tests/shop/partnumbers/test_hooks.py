@@ -127,3 +127,50 @@ def test_the_basket_shows_the_companys_part_number_beside_the_sku(client, buyer_
     html = client.get(reverse("basket:summary")).content.decode()
     assert "yours: RAS-FIL-0815" in html
     assert "BETA-77" not in html  # another company's number for the second product
+
+
+def test_part_numbers_with_spaces_resolve_in_quick_order_and_lists(client, buyer_member, numbered):
+    """Typed with spaces, or stored with spaces: compared as letters and digits everywhere."""
+    CustomerPartNumber.objects.create(
+        company=buyer_member.company, product=numbered[2], part_number="RAS KIT 12"
+    )
+    client.force_login(buyer_member.user)
+    html = client.post(
+        reverse("bulk:quick-order"),
+        {"lines": "RAS FIL 0815 3\nras-kit-12 2\nRAS KIT 12;1\nBETA 77 1", "action": "check"},
+    ).content.decode()
+    assert "Your part number RAS-FIL-0815 is our AUT-FL-0001." in html
+    assert "Your part number RAS KIT 12 is our AUT-FL-0003." in html
+    assert 'value="AUT-FL-0001"' in html and 'value="AUT-FL-0003"' in html
+    assert "had the same SKU as line 2: merged here" in html  # "RAS KIT 12;1" is the same
+    # Another company's number is still unknown, with the usual explanation.
+    assert "Write one SKU and one quantity per line." in html
+    client.post(reverse("bulk:quick-order"), {"lines": "RAS FIL 0815 3", "action": "add"})
+    # The basket's "Add by SKU" row sends one code field and one quantity field.
+    client.post(
+        reverse("bulk:quick-order"), {"sku": "ras kit 12", "quantity": "2", "action": "add"}
+    )
+    assert dict(_basket(buyer_member.user).lines.values_list("product__upc", "quantity")) == {
+        "AUT-FL-0001": 3,
+        "AUT-FL-0003": 2,
+    }
+    requisition = RequisitionList.objects.create(
+        company=buyer_member.company, owner=buyer_member.user, name="Monthly"
+    )
+    response = client.post(
+        reverse("bulk:quick-order"),
+        {"sku": "RAS FIL 0815", "quantity": "4", "action": "save_list", "list": requisition.pk},
+    )
+    assert response.status_code == 302
+    assert dict(requisition.lines.values_list("product__upc", "quantity")) == {"AUT-FL-0001": 4}
+
+
+def test_a_code_with_spaces_without_a_quantity_is_not_read_as_a_count(
+    client, buyer_member, numbered
+):
+    client.force_login(buyer_member.user)
+    html = client.post(
+        reverse("bulk:quick-order"), {"lines": "RAS FIL 0815", "action": "check"}
+    ).content.decode()
+    assert "Write one SKU and one quantity per line." in html
+    assert "Your part number" not in html
