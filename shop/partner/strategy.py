@@ -112,10 +112,13 @@ class CompanyPricing(strategy.Default):
 
     def quantity_rule(self, product, stockrecord=None) -> QuantityRule:
         stockrecord = stockrecord or self.select_stockrecord(product)
-        resolved = self.resolve(product, stockrecord, quantity=10**9) if stockrecord else None
-        if resolved is None:
+        if stockrecord is None or stockrecord.price is None:
             return QuantityRule(product.min_order_quantity, product.pack_size)
-        return resolved.rule
+        if self.book is None:
+            return self.resolve(product, stockrecord, quantity=10**9).rule
+        # The rule of the list that prices the largest quantity (resolve(..., 10**9).rule),
+        # without the price's explanation: every basket line asks for it.
+        return self.book.rule(product, stockrecord, quantity=10**9)
 
     def availability_policy(self, product, stockrecord):
         """Oscar's stock check; only buyers of an active company are told the quantity."""

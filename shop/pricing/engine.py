@@ -10,15 +10,16 @@ A ``PriceBook`` loads everything one page needs in a fixed number of queries
 (``load(products)``), then answers from memory.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
 from oscar.core.loading import get_model
 
 from shop.money import money_round
@@ -102,7 +103,7 @@ class ResolvedPrice:
     price_list: PriceList | None
     entry: EntryRow | None
     tiers: tuple[tuple[int, Decimal], ...]
-    chain: tuple[PriceStep, ...]
+    chain: "tuple[PriceStep, ...] | Explanation"  # a sequence of steps either way
     rule: QuantityRule = field(default_factory=lambda: QuantityRule(1, 1))
 
     @property
@@ -114,6 +115,83 @@ def _apply(entry: EntryRow, list_price: Decimal) -> Decimal:
     if entry.kind == PriceListEntry.Kind.PERCENT_OFF:
         return money_round(list_price * (Decimal(100) - entry.value) / Decimal(100))
     return money_round(entry.value)
+
+
+def _explain(list_price, currency, skipped, applied) -> list[PriceStep]:
+    """The steps of a price's explanation: the list price, lists passed over, the entry used."""
+    chain = [PriceStep(gettext("List price"), f"{currency} {list_price}", list_price)]
+    for label, price_list in skipped:
+        chain.append(
+            PriceStep(
+                label,
+                gettext("%(list)s is in %(its)s, not %(currency)s: not applied")
+                % {"list": price_list.name, "its": price_list.currency, "currency": currency},
+            )
+        )
+    if applied is not None:
+        label, price_list, entry, scope, unit = applied
+        scope_name = gettext("this product") if scope == "product" else gettext("its category")
+        chain.append(PriceStep(label, f"{price_list.name} ({_window(price_list)})"))
+        chain.append(
+            PriceStep(
+                gettext("Entry"),
+                gettext("%(entry)s for %(scope)s")
+                % {"entry": _describe(entry), "scope": scope_name},
+            )
+        )
+        chain.append(PriceStep(gettext("Tier"), _from_quantity(entry.min_quantity), unit))
+    return chain
+
+
+class Explanation(Sequence):
+    """A price's explanation steps, put into words when first read.
+
+    Pricing a basket resolves every line's price several times a page and never shows the
+    explanation; the product page does. The words are in the language active when the price
+    was resolved, as if they had been built then.
+    """
+
+    __slots__ = ("_args", "_language", "_make", "_steps")
+
+    def __init__(self, make, *args):
+        self._make, self._args, self._language, self._steps = make, args, get_language(), None
+
+    def _resolved(self) -> tuple[PriceStep, ...]:
+        if self._steps is None:
+            with translation.override(self._language):
+                self._steps = tuple(self._make(*self._args))
+            self._make = self._args = None
+        return self._steps
+
+    def __getitem__(self, index):
+        return self._resolved()[index]
+
+    def __len__(self) -> int:
+        return len(self._resolved())
+
+    def __iter__(self):
+        return iter(self._resolved())
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Explanation | tuple):
+            return self._resolved() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._resolved())
+
+    def __repr__(self) -> str:
+        return repr(self._resolved())
+
+
+def _list_rule(tiers: list[EntryRow], base_rule: QuantityRule) -> QuantityRule:
+    """A list's quantity rule for a product: its overrides hold for every tier, the first set."""
+    return QuantityRule(
+        next((e.min_order_quantity for e in tiers if e.min_order_quantity), None)
+        or base_rule.min_order_quantity,
+        next((e.order_multiple for e in tiers if e.order_multiple), None)
+        or base_rule.order_multiple,
+    )
 
 
 def _describe(entry: EntryRow) -> str:
@@ -153,6 +231,10 @@ class PriceBook:
         self._product_categories: dict[int, list[str]] = {}
         self._loaded: set[int] = set()
         self._seen_entries: set[int] = set()
+        # price() answers, by everything they read: a page asks for the same line's price
+        # several times (the line, its form's quantity rule, its row), so it is built once.
+        self._resolved: dict[tuple, ResolvedPrice] = {}
+        self._rules: dict[tuple, QuantityRule] = {}
 
     # Loading -----------------------------------------------------------------
 
@@ -185,6 +267,8 @@ class PriceBook:
         products = [p for p in products if p.pk not in self._loaded]
         if not products:
             return
+        self._resolved.clear()
+        self._rules.clear()
         lists = [pl for layer in self.lists().values() for pl in layer]
         self._loaded |= {p.pk for p in products}
         if not lists:
@@ -238,31 +322,63 @@ class PriceBook:
         for path in self._product_categories.get(product.pk, []):
             entries = self._entries.get((price_list.pk, "category", path))
             if entries:
-                return entries, gettext("category %(path)s") % {"path": path}
+                return entries, "category"  # read as "its category" in the explanation
         return [], ""
 
     def price(self, product, stockrecord, quantity: int = 1) -> ResolvedPrice:
-        """Resolve the unit price of a product for a quantity, with its explanation."""
+        """Resolve the unit price of a product for a quantity, with its explanation.
+
+        Answers are kept for the book's life (one request): the key holds every value of the
+        product and stock record that the answer reads, and the language of its explanation.
+        """
         if not self.is_loaded(product.pk):
             self.load([product])
+        if product.pk is None or stockrecord.pk is None:
+            return self._price(product, stockrecord, quantity)
+        key = (
+            product.pk, product.min_order_quantity, product.pack_size, stockrecord.pk,
+            stockrecord.price, stockrecord.price_currency, quantity, get_language(),
+        )  # fmt: skip
+        resolved = self._resolved.get(key)
+        if resolved is None:
+            resolved = self._resolved[key] = self._price(product, stockrecord, quantity)
+        return resolved
+
+    def rule(self, product, stockrecord, quantity: int = 1) -> QuantityRule:
+        """``price(product, stockrecord, quantity).rule`` without building the explanation.
+
+        Every line of a basket asks for its quantity rule (its form's input, its validation):
+        the same walk over the lists as ``price``, kept for the book's life like its answers.
+        """
+        if not self.is_loaded(product.pk):
+            self.load([product])
+        key = (product.pk, product.min_order_quantity, product.pack_size,
+               stockrecord.price_currency, quantity)  # fmt: skip
+        rule = self._rules.get(key)
+        if rule is None:
+            rule = self._rules[key] = self._rule(product, stockrecord.price_currency, quantity)
+        return rule
+
+    def _rule(self, product, currency: str, quantity: int) -> QuantityRule:
+        base_rule = QuantityRule(product.min_order_quantity, product.pack_size)
+        for layer, _label in LAYERS:
+            for price_list in self.lists()[layer]:
+                if price_list.currency != currency:
+                    continue
+                tiers, _scope = self._tiers_for(price_list, product)
+                if any(e.min_quantity <= quantity for e in tiers):
+                    return _list_rule(tiers, base_rule)
+        return base_rule
+
+    def _price(self, product, stockrecord, quantity: int) -> ResolvedPrice:
         list_price = stockrecord.price
         currency = stockrecord.price_currency
-        chain = [PriceStep(gettext("List price"), f"{currency} {list_price}", list_price)]
         base_rule = QuantityRule(product.min_order_quantity, product.pack_size)
+        skipped = []  # (layer label, list) of the lists in another currency, in order
         for layer, label in LAYERS:
             for price_list in self.lists()[layer]:
                 if price_list.currency != currency:
-                    chain.append(
-                        PriceStep(
-                            label,
-                            gettext("%(list)s is in %(its)s, not %(currency)s: not applied")
-                            % {
-                                "list": price_list.name,
-                                "its": price_list.currency,
-                                "currency": currency,
-                            },
-                        )
-                    )
+                    skipped.append((label, price_list))
                     continue
                 tiers, scope = self._tiers_for(price_list, product)
                 applicable = [e for e in tiers if e.min_quantity <= quantity]
@@ -271,28 +387,14 @@ class PriceBook:
                 entry = applicable[-1]
                 unit = _apply(entry, list_price)
                 table = tuple((e.min_quantity, _apply(e, list_price)) for e in tiers)
-                scope_name = (
-                    gettext("this product") if scope == "product" else gettext("its category")
+                chain = Explanation(
+                    _explain, list_price, currency, skipped, (label, price_list, entry, scope, unit)
                 )
-                chain.append(PriceStep(label, f"{price_list.name} ({_window(price_list)})"))
-                chain.append(
-                    PriceStep(
-                        gettext("Entry"),
-                        gettext("%(entry)s for %(scope)s")
-                        % {"entry": _describe(entry), "scope": scope_name},
-                    )
-                )
-                chain.append(PriceStep(gettext("Tier"), _from_quantity(entry.min_quantity), unit))
-                # The list's overrides hold for every tier: take the first one set.
-                rule = QuantityRule(
-                    next((e.min_order_quantity for e in tiers if e.min_order_quantity), None)
-                    or base_rule.min_order_quantity,
-                    next((e.order_multiple for e in tiers if e.order_multiple), None)
-                    or base_rule.order_multiple,
-                )
+                rule = _list_rule(tiers, base_rule)
                 return ResolvedPrice(
-                    unit, list_price, currency, layer, price_list, entry, table, tuple(chain), rule
+                    unit, list_price, currency, layer, price_list, entry, table, chain, rule
                 )
+        chain = Explanation(_explain, list_price, currency, skipped, None)
         return ResolvedPrice(
-            list_price, list_price, currency, "list", None, None, (), tuple(chain), base_rule
+            list_price, list_price, currency, "list", None, None, (), chain, base_rule
         )
