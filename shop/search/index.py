@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from django.db import connection
+from django.db.models import Q
 from oscar.core.loading import get_model
 
 from shop.search.codes import normalize_code
@@ -56,11 +57,13 @@ WITH sel AS (
     LEFT JOIN catalogue_productclass pc ON pc.id = p.product_class_id
     WHERE p.is_public AND p.parent_id IS NULL {only_p}
 ), sr AS (
-    SELECT product_id, min(partner_sku) AS sku,
+    -- A variant's stock records belong to its parent's row (the parent is what is listed).
+    SELECT coalesce(vp.parent_id, r.product_id) AS product_id, min(partner_sku) AS sku,
            string_agg(DISTINCT partner_sku, ' ') AS skus,
            string_agg(DISTINCT {norm_sku}, ' ') AS sku_codes,
            bool_or(num_in_stock - coalesce(num_allocated, 0) > 0) AS stocked
-    FROM partner_stockrecord WHERE true {only_sr} GROUP BY product_id
+    FROM partner_stockrecord r JOIN catalogue_product vp ON vp.id = r.product_id
+    WHERE true {only_sr} GROUP BY coalesce(vp.parent_id, r.product_id)
 ), av AS (
     SELECT v.product_id,
            string_agg(concat_ws(' ', v.value_text, o.option, v.value_integer::text,
@@ -144,7 +147,7 @@ def _pg_write(product_ids: list[int] | None, progress: Callable | None) -> int:
     if product_ids is not None:
         only = {
             "only_p": "AND p.id = ANY(%(ids)s)",
-            "only_sr": "AND product_id = ANY(%(ids)s)",
+            "only_sr": "AND (vp.id = ANY(%(ids)s) OR vp.parent_id = ANY(%(ids)s))",
             "only_av": "AND v.product_id = ANY(%(ids)s)",
             "only_pc": "AND pc.product_id = ANY(%(ids)s)",
             # ts_stat runs its own query text: the ids are integers, written out.
@@ -207,10 +210,15 @@ def _python_chunk(ids: list[int], ancestors: dict[int, list[int]]) -> tuple[list
     )  # fmt: skip
     found = [p[0] for p in products]
     records: dict[int, list] = {}
-    for product_id, sku, in_stock, allocated in StockRecord.objects.filter(
-        product_id__in=found
-    ).values_list("product_id", "partner_sku", "num_in_stock", "num_allocated"):
-        records.setdefault(product_id, []).append((sku, (in_stock or 0) - (allocated or 0) > 0))
+    # A variant's stock records belong to its parent's row (the parent is what is listed).
+    for product_id, parent_id, sku, in_stock, allocated in StockRecord.objects.filter(
+        Q(product_id__in=found) | Q(product__parent_id__in=found)
+    ).values_list(
+        "product_id", "product__parent_id", "partner_sku", "num_in_stock", "num_allocated"
+    ):
+        records.setdefault(parent_id or product_id, []).append(
+            (sku, (in_stock or 0) - (allocated or 0) > 0)
+        )
     attrs: dict[int, list[str]] = {}
     for product_id, *values in ProductAttributeValue.objects.filter(
         product_id__in=found
@@ -311,9 +319,15 @@ def _python_write(product_ids: list[int] | None, progress: Callable | None) -> i
 
 def index_write(*, product_ids: Iterable[int] | None, progress: Callable | None = None) -> int:
     """(Re)write the index rows of these products (None: all); return how many rows exist now."""
-    ids = None if product_ids is None else sorted({int(i) for i in product_ids})
+    ids = None if product_ids is None else sorted({int(i) for i in product_ids if i})
     if ids == []:
         return 0
+    if ids is not None:
+        # A variant (its SKU, its stock) is searched through its parent's row.
+        parents = Product.objects.filter(pk__in=ids, parent__isnull=False).values_list(
+            "parent_id", flat=True
+        )
+        ids = sorted(set(ids) | set(parents))
     if connection.vendor == "postgresql":
         return _pg_write(ids, progress)
     return _python_write(ids, progress)

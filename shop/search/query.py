@@ -51,9 +51,15 @@ def plan_for(query: str, company_id: int | None, *, prefix: bool = True) -> Plan
     words = query_words(query)
     if len(words) > 1 and not any(c.isdigit() for c in code):
         code = ""  # several words without a digit are words, not a code typed with spaces
-    if len(code) >= MIN_CODE and " " not in query.strip() and any(c.isdigit() for c in code):
-        # One token with digits is a code: its pieces ("brg", "bb") as words would match
-        # whole product families, and cost more than the trigram match itself.
+    if (
+        len(code) >= MIN_CODE
+        and len(words) > 1
+        and " " not in query.strip()
+        and any(c.isdigit() for c in code)
+    ):
+        # One token with digits and separators is a code: its pieces ("brg", "bb") as words
+        # would match whole product families, and cost more than the trigram match itself.
+        # A plain one ("30205") is also a word: a title may name it where no code does.
         words = ()
     return Plan(code=code if len(code) >= MIN_CODE else "", words=words, boost=boost, prefix=prefix)
 

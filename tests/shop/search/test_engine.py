@@ -263,3 +263,13 @@ def test_pages_read_with_the_facets_and_pages_beyond_them_rank_alike(catalogue, 
         monkeypatch.setattr(facets, "HEAD", 120)
         assert len(whole) == outcome.total == 10
         assert paged == whole
+
+
+def test_a_plain_number_finds_titles_naming_it_as_well_as_codes(catalogue):
+    kit = _product("Repair kit for bearing 30205 and 30206", "KIT-RP-000001",
+                   category=catalogue["roller"])  # fmt: skip
+    ids = _ids(product_search(query="30205"))
+    assert catalogue["taper"].pk in ids  # its MPN OW30205
+    assert kit.pk in ids  # only its title names the number
+    # A code with separators stays a code: its pieces are not searched as words.
+    assert _ids(product_search(query="KIT-RP-000001")) == [kit.pk]

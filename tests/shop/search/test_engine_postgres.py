@@ -14,6 +14,7 @@ from tests.shop.search.test_engine import *  # noqa: F403 (the same behaviour, c
 from tests.shop.search.test_index import (  # noqa: F401
     test_a_failing_index_update_never_fails_the_save,
     test_a_saved_product_is_indexed_with_its_codes_and_never_a_price,
+    test_a_variants_sku_and_stock_find_its_parent,
     test_category_links_keep_the_category_facet_current,
     test_erp_bulk_upserts_of_products_and_stock_update_the_index,
     test_product_and_stock_record_saves_keep_the_index_current,

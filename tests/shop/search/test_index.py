@@ -154,3 +154,30 @@ def test_an_update_under_debug_rewrites_the_words():
         assert services.search_index_update(product_ids=[product.pk]) == 1
     assert _ids("spring") == [product.pk]
     assert _ids("plain") == []
+
+
+def test_a_variants_sku_and_stock_find_its_parent():
+    parent = ProductFactory(
+        title="Hydraulic hose 2SN", upc="HYD-2SN", structure="parent", stock=False
+    )
+    variant = ProductFactory(
+        title="", upc="HYD-2SN-DN10", structure="child", parent=parent, stock__num_in_stock=0
+    )
+    entry = ProductSearchEntry.objects.get(product_id=parent.pk)
+    assert " HYD2SNDN10 " in entry.codes and not entry.in_stock
+    assert not ProductSearchEntry.objects.filter(product_id=variant.pk).exists()
+    assert _ids("HYD-2SN-DN10") == [parent.pk]
+    assert product_search(query="hyd 2sn dn10").exact_product_id == parent.pk
+    # The variant's stock arrives: its record's save updates the parent's row.
+    record = StockRecord.objects.get(product=variant)
+    record.num_in_stock = 5
+    record.save()
+    assert ProductSearchEntry.objects.get(product_id=parent.pk).in_stock
+    assert _ids("hydraulic hose", filters=SearchFilters(in_stock=True)) == [parent.pk]
+    # A rebuild writes the same row.
+    before = ProductSearchEntry.objects.filter(product_id=parent.pk).values_list(
+        "codes", "in_stock"
+    )
+    services.search_index_rebuild()
+    after = ProductSearchEntry.objects.filter(product_id=parent.pk).values_list("codes", "in_stock")
+    assert list(after) == list(before)
