@@ -31,6 +31,24 @@ class Basket(AbstractBasket):
             )
         return self._lines
 
+    # {stock record id: quantity in the database} while the basket formset validates an
+    # update (shop.basket.formsets): Oscar would sum the lines once per line.
+    stock_record_quantities: dict | None = None
+
+    # (max allowed, threshold) while the basket formset builds its forms: Oscar asks per line.
+    max_allowed_quantity_known: tuple | None = None
+
+    def max_allowed_quantity(self):
+        if self.max_allowed_quantity_known is not None:
+            return self.max_allowed_quantity_known
+        return super().max_allowed_quantity()
+
+    def basket_quantity(self, line):
+        known = self.stock_record_quantities
+        if known is not None and self.id is not None:
+            return known.get(line.stockrecord_id) or 0
+        return super().basket_quantity(line)
+
     class Meta(AbstractBasket.Meta):
         pass
 
