@@ -6,6 +6,7 @@ same text from plain Python, and fall back to Django and babel wherever they cou
 """
 
 import html
+import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -13,10 +14,13 @@ from babel.numbers import format_currency
 from django.conf import settings
 from django.forms.widgets import Input
 from django.urls import NoReverseMatch, reverse
+from django.utils.encoding import smart_str
 from django.utils.formats import date_format, localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
+from oscar.apps.basket.abstract_models import AbstractLine
+from oscar.apps.catalogue.abstract_models import AbstractProduct
 from oscar.templatetags.currency_filters import currency as currency_filter
 
 CENT = Decimal("0.01")
@@ -130,6 +134,50 @@ def input_html(bound_field, attrs: dict | None = None) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
 
 
+_PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")  # reverse() prints it as it is
+_SLUG, _PK = "basketrowslug", 987654321
+
+
+class ProductUrls:
+    """``product.get_absolute_url()`` for a page of products: one reverse(), then joins.
+
+    Only for Oscar's own method and plain ASCII slugs; anything else asks the product.
+    """
+
+    def __init__(self):
+        self._parts = None
+
+    def _pattern(self) -> tuple[str, str, str] | bool:
+        if self._parts is None:
+            url = reverse("catalogue:detail", kwargs={"product_slug": _SLUG, "pk": _PK})
+            head, slug, rest = url.partition(_SLUG)
+            middle, pk, tail = rest.partition(str(_PK))
+            ok = slug and pk and _SLUG not in tail and str(_PK) not in head + middle + tail
+            self._parts = (head, middle, tail) if ok else False
+        return self._parts
+
+    def __call__(self, product) -> str:
+        if (
+            type(product).get_absolute_url is AbstractProduct.get_absolute_url
+            and isinstance(product.pk, int)
+            and product.slug
+            and _PLAIN_SLUG.match(product.slug)
+        ):
+            parts = self._pattern()
+            if parts:
+                head, middle, tail = parts
+                return f"{head}{product.slug}{middle}{product.pk}{tail}"
+        return product.get_absolute_url()
+
+
+def line_description(line) -> str:
+    """``line.description``; a line without options (prefetched) skips its empty query set."""
+    cached = getattr(line, "_prefetched_objects_cache", {}).get("attributes")
+    if type(line).description is AbstractLine.description and cached is not None and not cached:
+        return smart_str(line.product)
+    return line.description
+
+
 class RowTexts:
     """The words every row uses, translated once per page."""
 
@@ -140,6 +188,7 @@ class RowTexts:
         self.until = _("until %(date)s")
         self.locked = esc(_("locked"))
         self.tax = _("+ %(amount)s tax")
+        self.product_url = ProductUrls()
 
 
 def row_html(row: dict, part_number: str, texts: RowTexts) -> str:
@@ -159,8 +208,8 @@ def row_html(row: dict, part_number: str, texts: RowTexts) -> str:
     if part_number:
         yours = texts.yours % {"part_number": esc(part_number)}
         out.append(f'<div class="small text-muted customer-part-number">{yours}</div>')
-    out.append(f'</td>\n<td><a href="{esc(line.product.get_absolute_url())}">')
-    out.append(f"{esc(line.description)}</a>")
+    out.append(f'</td>\n<td><a href="{esc(texts.product_url(line.product))}">')
+    out.append(f"{esc(line_description(line))}</a>")
     if quoted:
         number = texts.quote % {"number": esc(line.quote_reference)}
         try:
