@@ -1,6 +1,8 @@
 """Writes to a company's part numbers, by job: the shared checks, one at a time, by file, export.
 
 Import from here (``shop.partnumbers.services``): the CRM's front door to these writes.
+The names of the old single module stay importable; to replace a check in a test, patch it
+in its own module (``services.checks._rows_check``): the writers call it there.
 """
 
 from shop.partnumbers.services.checks import (

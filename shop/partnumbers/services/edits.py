@@ -119,7 +119,9 @@ class Saved:
         return _("Part number %(number)s updated: it now stands for our SKU %(sku)s.") % values
 
 
-def part_number_form_save(*, form, company, by_user, part_number_id: int | None = None):
+def part_number_form_save(
+    *, form, company, by_user, part_number_id: int | None = None
+) -> Saved | None:
     """Add (or, with an id, change) the part number a valid form holds; None with the form's error.
 
     The form has the fields ``part_number`` and ``sku``; a refusal is put on the field it
