@@ -54,20 +54,24 @@ def product_id_for_part_number(*, company_id: int | None, code: str) -> int | No
     )
 
 
-def product_ids_matching_part_number(
+def part_number_matches(
     *, company_id: int | None, code: str, limit: int = 200
-) -> list[int]:
-    """Products whose company part number contains the code (normalized), best first."""
+) -> list[tuple[int, bool]]:
+    """(product id, exact?) for the company's part numbers containing the code, best first.
+
+    One query for the search's plan: an exact number is a prefix of itself and the
+    shortest, so it comes first and is always within the limit.
+    """
     normalized = normalize_code(code)
     if company_id is None or len(normalized) < 2:
         return []
-    # Ranked in the query, so that the limit keeps the best: prefixes first, then by number.
     prefix_first = Case(When(normalized__startswith=normalized, then=Value(0)), default=Value(1))
-    return list(
+    rows = (
         CustomerPartNumber.objects.filter(company_id=company_id, normalized__contains=normalized)
         .order_by(prefix_first, "normalized")
-        .values_list("product_id", flat=True)[:limit]
+        .values_list("product_id", "normalized")[:limit]
     )
+    return [(product_id, number == normalized) for product_id, number in rows]
 
 
 def company_has_part_numbers(*, company_id: int | None) -> bool:

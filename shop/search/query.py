@@ -41,13 +41,12 @@ def plan_for(query: str, company_id: int | None, *, prefix: bool = True) -> Plan
     code = normalize_code(query)[:MAX_CODE]
     boost: dict[int, float] = {}
     if company_id is not None and code:
-        for product_id in partnumber_selectors.product_ids_matching_part_number(
+        for product_id, exact in partnumber_selectors.part_number_matches(
             company_id=company_id, code=code
         ):
-            boost[product_id] = TIER_PART_NUMBER_CONTAINS
-        exact = partnumber_selectors.product_id_for_part_number(company_id=company_id, code=code)
-        if exact is not None:
-            boost[exact] = TIER_EXACT
+            boost[product_id] = max(
+                boost.get(product_id, 0), TIER_EXACT if exact else TIER_PART_NUMBER_CONTAINS
+            )
     words = query_words(query)
     if len(words) > 1 and not any(c.isdigit() for c in code):
         code = ""  # several words without a digit are words, not a code typed with spaces
@@ -82,6 +81,13 @@ def match_sql(be: Backend, plan: Plan, e: str = E) -> tuple[str, list]:
 
 
 def score_sql(be: Backend, plan: Plan, *, e: str = E, rank: bool = True) -> tuple[str, list]:
+    if plan.words and not plan.code and not plan.boost:
+        # Only words: every matched row matches them, so no test per row (10 ms over 5,556
+        # matches of "tapered bearing" on PostgreSQL).
+        if not rank:
+            return str(TIER_WORDS), []
+        rank_sql, rank_params = be.words_rank(e, plan.words, plan.prefix)
+        return f"{TIER_WORDS} + {rank_sql}", rank_params
     tiers, params = ["0"], []
     if plan.code:
         tiers.append(

@@ -279,9 +279,14 @@ def test_selectors_search_by_number_sku_or_title_and_resolve_in_one_query(
 def test_matching_part_numbers_rank_prefixes_first_within_the_limit(company, products):
     for product, number in zip(products, ["XX-AB-1", "AB-9", "AB-10"], strict=True):
         CustomerPartNumber.objects.create(company=company, product=product, part_number=number)
-    ids = selectors.product_ids_matching_part_number(company_id=company.pk, code="ab", limit=2)
-    assert ids == [products[2].pk, products[1].pk]  # AB10, AB9 (by number), never XXAB1 first
-    assert selectors.product_ids_matching_part_number(company_id=None, code="ab") == []
+    found = selectors.part_number_matches(company_id=company.pk, code="ab", limit=2)
+    # AB10, AB9 (by number), never XXAB1 first
+    assert found == [(products[2].pk, False), (products[1].pk, False)]
+    assert selectors.part_number_matches(company_id=None, code="ab") == []
+    # An exact number is the shortest prefix: first, and marked, even with a limit of one.
+    assert selectors.part_number_matches(company_id=company.pk, code="ab 9", limit=1) == [
+        (products[1].pk, True)
+    ]
 
 
 def test_an_import_makes_the_companys_cached_grids_stale(company, admin_member, products):
