@@ -93,3 +93,16 @@ def test_product_page_loads_its_stock_records_once(client, buyer):
     # Oscar's page ran one per price block; now the page's product and its recently viewed
     # list each load theirs in one prefetch.
     assert len(stock_queries) <= 2 and all('" IN (' in q for q in stock_queries), stock_queries
+
+
+def test_a_card_says_how_many_its_button_adds(client):
+    category = category_create("Fasteners")
+    ProductFactory(title="Hex bolt M8 box", upc="PCK-10", category=category, pack_size=10)
+    ProductFactory(title="Hex nut M8", upc="ONE-1", category=category)
+    html = client.get(category.get_absolute_url()).content.decode()
+    box = html[html.index("Hex bolt M8 box") :]
+    box = box[: box.index("</article>")]
+    assert 'name="quantity" value="10"' in box and "Add 10 to basket" in box
+    nut = html[html.index("Hex nut M8") :]
+    nut = nut[: nut.index("</article>")]
+    assert 'name="quantity" value="1"' in nut and "Add to basket" in nut
