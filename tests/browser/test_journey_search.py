@@ -121,6 +121,12 @@ def test_demo_buyer_finds_parts_by_code_words_facets_and_price(page: Page, searc
     expect(page).to_have_url(re.compile(r"/shop/search/\?q=bearing$"))
     cards = page.locator(".product-list .product_pod")
     expect(cards.first).to_be_visible()
+    # At 1280 px four cards a row: the price and its tax line fit (the tax was cut off).
+    page.set_viewport_size({"width": 1280, "height": 900})
+    overflow = page.locator(".product-list .product_pod .price_color").evaluate_all(
+        "lines => lines.filter(l => l.scrollWidth > l.clientWidth).map(l => l.innerText)"
+    )
+    assert overflow == [], overflow
 
     brands = page.locator("#facet-brands .form-check")
     expect(brands.first).to_be_visible()
