@@ -12,6 +12,7 @@ The copy holds placeholders for the CSRF token and the CSP nonce, replaced per r
 wagtail-cache 3.0.0 (the newest) requires wagtail<8.0, hence this small wrapper.
 """
 
+import hashlib
 import logging
 import re
 
@@ -60,7 +61,8 @@ def _messages_pending(request) -> bool:
 def _page_key(request) -> str:
     # Host and path name the page (before Wagtail routes it: see VisitorPageMiddleware).
     versions = versions_token(scopes=PAGE_SCOPES)
-    where = f"{request.get_host()}:{request.path}"
+    # Hashed: a path may be long or hold any character (memcached refuses both in keys).
+    where = hashlib.sha256(f"{request.get_host()}:{request.path}".encode()).hexdigest()[:40]
     return f"pagecache:wagtail:{where}:{audience_key(request)}:{versions}"
 
 

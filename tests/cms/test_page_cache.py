@@ -226,3 +226,19 @@ def test_the_banner_is_cached_per_audience_and_follows_changes(landing):
     client = Client()
     client.force_login(jonas)
     assert "Rheinland deal" not in client.get("/shop/catalogue/").content.decode()
+
+
+def test_a_page_key_is_safe_for_any_cache_whatever_the_path(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.cache.backends.base import memcache_key_warnings
+
+    from cms.caching import _page_key
+
+    keys = set()
+    for path in ("/", "/news/", "/lorem لا بسم الله ipsum 你好/", "/" + "x" * 400 + "/"):
+        request = rf.get(path)
+        request.user = AnonymousUser()
+        key = _page_key(request)
+        assert list(memcache_key_warnings(f":1:{key}")) == [], key
+        keys.add(key)
+    assert len(keys) == 4  # still one key per page
