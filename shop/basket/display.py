@@ -16,6 +16,7 @@ from django.forms.widgets import Input
 from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import smart_str
 from django.utils.formats import date_format, localize
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
@@ -121,17 +122,84 @@ def input_html(bound_field, attrs: dict | None = None) -> SafeString:
     if bound_field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", bound_field.auto_id)
     context = widget.get_context(bound_field.html_name, bound_field.value(), attrs)["widget"]
-    out = [f'<input type="{esc(context["type"])}" name="{esc(context["name"])}"']
-    if context["value"] is not None:
-        out.append(f' value="{esc(context["value"])}"')
-    for name, value in context["attrs"].items():
-        if value is False:
+    return input_tag(context["type"], context["name"], context["value"], context["attrs"])
+
+
+def input_tag(input_type: str, name: str, value, attrs: dict) -> SafeString:
+    """The markup of Django's ``input.html``/``attrs.html`` for these values, escaped alike."""
+    out = [f'<input type="{esc(input_type)}" name="{esc(name)}"']
+    if value is not None:
+        out.append(f' value="{esc(value)}"')
+    for key, item in attrs.items():
+        if item is False:
             continue
-        out.append(f" {esc(name)}")
-        if value is not True:
-            out.append(f'="{esc(value)}"')
+        out.append(f" {esc(key)}")
+        if item is not True:
+            out.append(f'="{esc(item)}"')
     out.append(">")
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+ROW_INPUT_CLASS = "form-control form-control-sm"  # the quantity input of a table row
+
+
+class UnboundLineInputs:
+    """The inputs of a basket line's unbound form, without building the form.
+
+    A GET of the basket page shows every line's form as it starts; building Oscar's model
+    formset for that (a model form, a model choice field and deep copies per line) was a
+    third of a 300-line page. These are the same tags: the id, the quantity with the
+    constraints ``shop.basket.forms.BasketLineForm`` gives it, and the removal box
+    (tests/shop/basket/test_basket_table.py renders both ways and compares). A bound
+    formset (a refused update) still renders through its forms, with their errors.
+    """
+
+    def __init__(self, formset, *, strategy, quantity_label: str, remove_label: str):
+        from shop.basket.forms import unbound_quantity_attrs
+
+        self.formset = formset
+        self.strategy = strategy
+        self.quantity_label = quantity_label
+        self.remove_label = remove_label
+        self.quantity_attrs = unbound_quantity_attrs
+        self.basket_max = None
+
+    def _auto_id(self, name: str) -> str:
+        auto_id = self.formset.auto_id
+        if auto_id and "%s" in str(auto_id):
+            return auto_id % name
+        return name if auto_id else ""
+
+    def __call__(self, index: int, line) -> dict:
+        prefix = self.formset.add_prefix(index)
+        names = {field: f"{prefix}-{field}" for field in ("id", "quantity", "DELETE")}
+        ids = {field: self._auto_id(name) for field, name in names.items()}
+        inputs = {
+            "quantity_name": names["quantity"],
+            "errors": [],
+            "id_input": input_tag(
+                "hidden", names["id"], str(line.pk), {"id": ids["id"]} if ids["id"] else {}
+            ),
+        }
+        if line.quoted_unit_price is None:
+            if self.basket_max is None:
+                self.basket_max = (line.basket.max_allowed_quantity()[0],)
+            attrs = self.quantity_attrs(line, self.strategy, self.basket_max[0])
+            css = attrs.get("class")
+            attrs["class"] = f"{css} {ROW_INPUT_CLASS}" if css else ROW_INPUT_CLASS
+            attrs["aria-label"] = mark_safe(  # noqa: S308 - the title is escaped, as blocktranslate
+                self.quantity_label % {"title": conditional_escape(line.product.get_title())}
+            )
+            if ids["quantity"]:
+                attrs["id"] = ids["quantity"]
+            inputs["quantity_input"] = input_tag(
+                "number", names["quantity"], str(line.quantity), attrs
+            )
+            delete = {"aria-label": self.remove_label}
+            if ids["DELETE"]:
+                delete["id"] = ids["DELETE"]
+            inputs["delete_input"] = input_tag("checkbox", names["DELETE"], None, delete)
+        return inputs
 
 
 _PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")  # reverse() prints it as it is
@@ -248,7 +316,7 @@ def row_html(row: dict, part_number: str, texts: RowTexts) -> str:
     if quoted:
         quantity = _number(line.quantity)
         out.append(
-            f'<input type="hidden" name="{esc(row["form"]["quantity"].html_name)}" '
+            f'<input type="hidden" name="{esc(row["quantity_name"])}" '
             f'value="{quantity}">{quantity} <span class="small text-muted">{texts.locked}</span>'
         )
     else:

@@ -59,6 +59,28 @@ class SimpleAddToBasketForm(oscar_forms.SimpleAddToBasketMixin, AddToBasketForm)
             self.fields["quantity"].initial = _rule(basket.strategy, product).nearest(1)
 
 
+def unbound_quantity_attrs(line, strategy, basket_max_allowed: int | None) -> dict:
+    """The quantity widget's attributes of an unbound ``BasketLineForm`` for ``line``.
+
+    What the field declares, Oscar's ``max`` (the stock on hand and the basket's cap) and
+    the quantity rule's ``min``/``step``, in the order the form sets them: the basket page
+    renders its rows from this without building the forms (shop.basket.display).
+    """
+    attrs = dict(BasketLineForm.base_fields["quantity"].widget.attrs)
+    num_available = getattr(line.purchase_info.availability, "num_available", None)
+    if num_available and basket_max_allowed:
+        maximum = min(num_available, basket_max_allowed)
+    else:
+        maximum = num_available or basket_max_allowed
+    if maximum:
+        attrs["max"] = maximum
+    if line.quoted_unit_price is None:
+        attrs.update(
+            quantity_input_attrs(_rule(strategy, line.product, line.stockrecord), zero_removes=True)
+        )
+    return attrs
+
+
 class BasketLineForm(oscar_forms.BasketLineForm):
     def __init__(self, strategy, *args, **kwargs):
         super().__init__(strategy, *args, **kwargs)

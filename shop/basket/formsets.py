@@ -41,6 +41,14 @@ class BaseBasketLineFormSet(oscar_formsets.BaseBasketLineFormSet):
             return False  # locked by a quote: the form says why instead
         return super()._should_delete_form(form)
 
+    def __getitem__(self, index):
+        # A template's ``{{ formset.management_form }}`` tries ``formset["management_form"]``
+        # first: Django's formset built every form to refuse the string. The same refusal,
+        # before the 300 forms the basket page's GET does not need.
+        if isinstance(index, str):
+            raise TypeError(f"formset indices must be integers, not {index!r}")
+        return super().__getitem__(index)
+
     @cached_property
     def forms(self):
         # Each line's form asks the basket for its allowed maximum (Oscar's

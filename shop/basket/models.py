@@ -12,7 +12,9 @@ class Basket(AbstractBasket):
     """Oscar's basket, loading each line's product class with the lines.
 
     Pricing and availability read ``product.get_product_class()`` for every line, so
-    without these joins the basket page costs queries per line.
+    without these joins the basket page costs queries per line. The products' images are
+    not loaded with the lines: only the header's basket summary shows them, and it loads
+    them when it is rendered again (shop.caching.chrome), not on every basket page.
     """
 
     def all_lines(self):
@@ -26,7 +28,7 @@ class Basket(AbstractBasket):
                     "product__parent__product_class",
                     "stockrecord",
                 )
-                .prefetch_related("attributes", "product__images")
+                .prefetch_related("attributes")
                 .order_by(self._meta.pk.name)
             )
         return self._lines

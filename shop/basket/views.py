@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from oscar.apps.basket import views
 from oscar.core.loading import get_model
 
-from shop.basket.display import currency_text, input_html
+from shop.basket.display import ROW_INPUT_CLASS, UnboundLineInputs, currency_text, input_html
 from shop.companies.permissions import ordering_refusal
 from shop.partner.stock import stock_info
 
@@ -35,14 +35,22 @@ class BasketView(views.BasketView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         strategy = self.request.basket.strategy
+        formset = context["formset"]
         labels = (_("Quantity of %(title)s"), _("Remove this line"))  # once, not per row
+        if formset.is_bound:  # a refused update: its forms, with what they say is wrong
+            pairs = ((form.instance, self._form_inputs(form, labels)) for form in formset)
+        else:  # the page as it starts: the forms' tags without building 300 model forms
+            tags = UnboundLineInputs(
+                formset, strategy=strategy, quantity_label=labels[0], remove_label=labels[1]
+            )
+            lines = formset.get_queryset()
+            pairs = ((line, tags(index, line)) for index, line in enumerate(lines))
         rows, units, lead_times = [], 0, {}
-        for form in context["formset"]:
-            line = form.instance
+        for line, inputs in pairs:
             if not line.pk:
                 continue
             units += line.quantity
-            row = self._row(form, line, strategy, labels)
+            row = self._row(line, strategy, inputs)
             if row["stock"]:  # a handful of lead times: each put into words once
                 days = row["stock"].lead_time_days
                 if days not in lead_times:
@@ -54,14 +62,40 @@ class BasketView(views.BasketView):
         return context
 
     @staticmethod
-    def _row(form, line, strategy, labels) -> dict:
+    def _form_inputs(form, labels) -> dict:
+        """A bound line form's tags (as ``UnboundLineInputs`` gives them) and its errors."""
+        line = form.instance
+        inputs = {
+            "quantity_name": form["quantity"].html_name,
+            "errors": [error for errors in form.errors.values() for error in errors],
+            "id_input": input_html(form["id"]),
+        }
+        if line.pk and line.quoted_unit_price is None:
+            quantity = form["quantity"]
+            css = quantity.field.widget.attrs.get("class")
+            quantity_label, remove_label = labels
+            label = mark_safe(  # noqa: S308 - the title is escaped, as blocktranslate does
+                quantity_label % {"title": conditional_escape(line.product.get_title())}
+            )
+            inputs["quantity_input"] = input_html(
+                quantity,
+                {
+                    "class": f"{css} {ROW_INPUT_CLASS}" if css else ROW_INPUT_CLASS,
+                    "aria-label": label,
+                },
+            )
+            inputs["delete_input"] = input_html(form["DELETE"], {"aria-label": remove_label})
+        return inputs
+
+    @staticmethod
+    def _row(line, strategy, inputs: dict) -> dict:
         """One table row: its amounts as text and its inputs as HTML, built in Python.
 
         ``shop.basket.display.row_html`` puts them into the row's markup: widget templates,
         the currency filter and template nodes per row were most of a 300-line page's time.
         """
         currency = line.price_currency
-        row = {"form": form, "line": line, "stock": None, "next_tier": None, "list_price": None}
+        row = {"line": line, "stock": None, "next_tier": None, "list_price": None, **inputs}
         if line.stockrecord_id:
             row["stock"] = stock_info(line.stockrecord, strategy=strategy, product=line.product)
             if line.quoted_unit_price is None and hasattr(strategy, "resolve"):
@@ -89,25 +123,6 @@ class BasketView(views.BasketView):
             if total is not None and line.is_tax_known
             else None
         )
-        row["errors"] = [error for errors in form.errors.values() for error in errors]
-        row["id_input"] = input_html(form["id"])
-        if line.quoted_unit_price is None:
-            quantity = form["quantity"]
-            css = quantity.field.widget.attrs.get("class")
-            quantity_label, remove_label = labels
-            label = mark_safe(  # noqa: S308 - the title is escaped, as blocktranslate does
-                quantity_label % {"title": conditional_escape(line.product.get_title())}
-            )
-            row["quantity_input"] = input_html(
-                quantity,
-                {
-                    "class": f"{css} form-control form-control-sm"
-                    if css
-                    else "form-control form-control-sm",
-                    "aria-label": label,
-                },
-            )
-            row["delete_input"] = input_html(form["DELETE"], {"aria-label": remove_label})
         return row
 
     def formset_valid(self, formset):

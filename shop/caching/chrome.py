@@ -10,6 +10,7 @@ the price audience and price versions, since it shows the lines' prices.
 import logging
 
 from django.core.cache import cache
+from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -75,6 +76,10 @@ def mini_basket_html(*, request) -> str:
     template = "shop/partials/mini_basket_body.html"
 
     def build() -> str:
+        basket = getattr(request, "basket", None)
+        if basket is not None and getattr(basket, "id", None) is not None:
+            # The summary shows each line's thumbnail: the images of all lines at once.
+            prefetch_related_objects(list(basket.all_lines()), "product__images")
         return render_to_string(template, {"request": request})
 
     user = getattr(request, "user", None)

@@ -14,7 +14,10 @@ from django.utils.safestring import mark_safe
 from oscar.core.loading import get_model
 from oscar.templatetags.currency_filters import currency as currency_filter
 
-from shop.basket.display import currency_text, input_html
+from shop.basket.display import UnboundLineInputs, currency_text, input_html
+from shop.basket.formsets import BasketLineFormSet
+from shop.basket.views import BasketView
+from shop.partner.strategy import CompanyPricing
 from shop.pricing.engine import PriceBook
 from shop.pricing.models import PriceList, PriceListEntry
 from tests.factories import CompanyMemberFactory, ProductFactory, UserFactory, category_create
@@ -215,3 +218,40 @@ def test_updating_every_line_of_a_300_line_basket(client, company, contract):
     assert all(quantities[upc] == 3 for upc in changes)
     html = client.get(reverse("basket:summary")).content.decode()
     assert "299 lines, 896 units" in html
+
+
+def test_the_pages_rows_carry_the_tags_the_unbound_forms_render(company, contract):
+    """A GET builds the rows' inputs without the formset: the tags must be the forms' own."""
+    buyer = CompanyMemberFactory(company=company, user=UserFactory(email="v@alpha.example")).user
+    category = category_create("Tags")
+    few = ProductFactory(
+        title='Hex bolt "M8" & <nut>', upc="TAG-FEW", category=category, stock__num_in_stock=3
+    )
+    packed = ProductFactory(upc="TAG-PCK", category=category, min_order_quantity=4, pack_size=2)
+    basket = Basket.objects.create(owner=buyer)
+    _bulk_lines(basket, [*contract.values(), few, packed])
+    Line.objects.filter(basket=basket, product=contract["STK-3"]).update(
+        quoted_unit_price=Decimal("9.00"), quote_reference="Q-78"
+    )
+    basket = Basket.objects.get(pk=basket.pk)
+    basket.strategy = CompanyPricing(company=company)
+    lines = list(basket.all_lines())
+    labels = ("Quantity of %(title)s", "Remove this line")
+    formset = BasketLineFormSet(strategy=basket.strategy, queryset=basket.all_lines())
+    tags = UnboundLineInputs(
+        formset, strategy=basket.strategy, quantity_label=labels[0], remove_label=labels[1]
+    )
+    built = [tags(index, line) for index, line in enumerate(lines)]  # before any form exists
+    forms = list(formset)
+    assert [form.instance.pk for form in forms] == [line.pk for line in lines]
+    for index, form in enumerate(forms):
+        assert built[index] == BasketView._form_inputs(form, labels), lines[index].product.upc
+    by_sku = {line.product.upc: row for line, row in zip(lines, built, strict=True)}
+    # Not vacuous: the stock cap, the contract's pack, the product's rule, the escaped title.
+    assert 'max="3"' in by_sku["TAG-FEW"]["quantity_input"]
+    assert "Hex bolt &quot;M8&quot; &amp; &lt;nut&gt;" in by_sku["TAG-FEW"]["quantity_input"]
+    assert 'min="0"' in by_sku["STK-1"]["quantity_input"]
+    assert 'step="5"' in by_sku["STK-1"]["quantity_input"]
+    assert 'step="2"' in by_sku["TAG-PCK"]["quantity_input"]
+    assert "quantity_input" not in by_sku["STK-3"] and "delete_input" not in by_sku["STK-3"]
+    assert by_sku["STK-3"]["quantity_name"] == "form-2-quantity"
