@@ -2,15 +2,24 @@ from django.conf import settings
 from django.http import HttpRequest
 
 
+def _user_chrome(request: HttpRequest) -> dict:
+    """The user's cached chrome (shop.caching.chrome), read once per request."""
+    from shop.caching.chrome import user_chrome
+
+    found = getattr(request, "_user_chrome", None)
+    if found is None:
+        found = request._user_chrome = user_chrome(user=request.user)
+    return found
+
+
 def portal(request: HttpRequest) -> dict:
     """Values every page's layout needs: the site name and the staff areas the user may open."""
-    from shop.caching.chrome import user_chrome
     from shop.companies.permissions import ordering_refusal
 
     user = getattr(request, "user", None)
     authenticated = bool(user and user.is_authenticated)
     # Rights come from groups and permissions: cached per user, bumped when those change.
-    rights = user_chrome(user=user) if authenticated else {}
+    rights = _user_chrome(request) if authenticated else {}
     is_staff = bool(authenticated and user.is_staff)
     cms = bool(rights.get("cms"))
     # The seller's own people (staff, content editors) who belong to no client company have
@@ -38,12 +47,10 @@ def notifications(request: HttpRequest) -> dict:
 
     Replaces Oscar's ``notifications`` context processor, which counts on every page.
     """
-    from shop.caching.chrome import user_chrome
-
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"num_unread_notifications": user_chrome(user=user)["unread"]}
+    return {"num_unread_notifications": _user_chrome(request)["unread"]}
 
 
 def user_display(user) -> str:

@@ -145,6 +145,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Cache versions read once per request, with the user's usual ones (shop.caching.versions).
+    "shop.caching.middleware.RequestVersionsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -255,6 +257,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same backend, keeping one redis-py client instead of building one per call.
+    CACHES["default"]["BACKEND"] = "shop.caching.backends.RedisCache"
 # Buffered analytics events (shop/analytics): the shared cache when there is one; a local
 # memory cache of their own otherwise, large enough not to evict a minute's events.
 CACHES["analytics"] = (

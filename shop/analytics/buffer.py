@@ -55,12 +55,7 @@ def event_record(
 ) -> int:
     """Store one analytics event in the cache; return its sequence number."""
     cache = _cache()
-    cache.add(SEQ_KEY, 0, timeout=None)
-    try:
-        number = cache.incr(SEQ_KEY)
-    except ValueError:  # evicted between add and incr
-        cache.add(SEQ_KEY, 0, timeout=None)
-        number = cache.incr(SEQ_KEY)
+    number = _next_number(cache)
     cache.set(
         EVENT_KEY.format(number),
         (kind, product_id, user_id, query[:QUERY_MAX_LENGTH]),
@@ -68,6 +63,23 @@ def event_record(
     )
     _flusher_ensure()
     return number
+
+
+def _next_number(cache) -> int:
+    """Take the next event number from the counter (starting it at 0 if missing)."""
+    from django.core.cache.backends.redis import RedisCache
+
+    if isinstance(cache, RedisCache):
+        # Redis's INCR starts a missing counter at 0: one round trip instead of Django's
+        # add, then incr (which asks whether the key exists first): three.
+        key = cache.make_and_validate_key(SEQ_KEY)
+        return int(cache._cache.get_client(key, write=True).incr(key))
+    cache.add(SEQ_KEY, 0, timeout=None)
+    try:
+        return cache.incr(SEQ_KEY)
+    except ValueError:  # evicted between add and incr
+        cache.add(SEQ_KEY, 0, timeout=None)
+        return cache.incr(SEQ_KEY)
 
 
 def _gap_given_up(cache, number: int) -> bool:
