@@ -173,14 +173,18 @@ def _after(field: str, now):
     return Q(**{f"{field}__gt": now})
 
 
-def site_chrome_cached(*, request, build):
-    """The header and footer content for the request's site, cached per site and language."""
+def _chrome_key(request) -> str:
     from django.utils.translation import get_language
 
+    # "cms" only: categories bump it too (connect), product and stock changes do not.
+    versions = versions_token(scopes=["cms"])
+    return f"pagecache:chrome:{request.get_host()}:{get_language()}:{versions}"
+
+
+def site_chrome_cached(*, request, build):
+    """The header and footer content for the request's site, cached per site and language."""
     try:
-        # "cms" only: categories bump it too (connect), product and stock changes do not.
-        versions = versions_token(scopes=["cms"])
-        key = f"pagecache:chrome:{request.get_host()}:{get_language()}:{versions}"
+        key = _chrome_key(request)
         chrome = cache.get(key)
     except Exception:
         logger.warning("chrome cache unavailable", exc_info=True)
@@ -189,6 +193,36 @@ def site_chrome_cached(*, request, build):
         chrome = build()
         cache.set(key, chrome, CHROME_SECONDS)
     return chrome
+
+
+CHROME_HTML_PARTS = ("nav", "footer")
+
+
+def site_chrome_html(*, request, part: str, render) -> str:
+    """The header's or footer's rendered HTML (``part``), cached like their content.
+
+    Both parts are the same for everyone on a site in a language (no user, no form token),
+    so they are kept rendered under the content's key; the first part a request asks for
+    fetches both in one round trip.
+    """
+    try:
+        base = _chrome_key(request)
+        found = getattr(request, "_site_chrome_html", None)
+        if found is None or found[0] != base:
+            keys = [f"{base}:html:{name}" for name in CHROME_HTML_PARTS]
+            found = request._site_chrome_html = (base, cache.get_many(keys))
+        key = f"{base}:html:{part}"
+        html = found[1].get(key)
+    except Exception:
+        logger.warning("chrome cache unavailable", exc_info=True)
+        return render()
+    if html is None:
+        html = found[1][key] = str(render())
+        try:
+            cache.set(key, html, CHROME_SECONDS)
+        except Exception:
+            logger.warning("chrome not cached", exc_info=True)
+    return html
 
 
 def banner_cached(*, audience, build):

@@ -7,6 +7,7 @@ from shop.bulk.models import RequisitionList
 from shop.partnumbers import selectors as partnumber_selectors
 
 StockRecord = get_model("partner", "StockRecord")
+LIST_CHOICES_SECONDS = 3600  # the version makes a stale copy unreachable; this frees memory
 
 
 def requisition_lists_for_member(*, member) -> QuerySet[RequisitionList]:
@@ -17,6 +18,35 @@ def requisition_lists_for_member(*, member) -> QuerySet[RequisitionList]:
         .select_related("owner")
         .annotate(line_count=Count("lines"))
     )
+
+
+def list_choices_for_member(*, member) -> list[dict]:
+    """The member's own lists as ``{"pk", "name"}`` by name, for "save to list" forms (cached).
+
+    Cached per user and company under the version ``lists:user:<id>``, which saving or
+    deleting one of the user's lists bumps (shop.caching.receivers).
+    """
+    from django.core.cache import cache
+
+    from shop.caching.versions import versions_token
+
+    def build() -> list[dict]:
+        return list(
+            RequisitionList.objects.filter(owner_id=member.user_id, company_id=member.company_id)
+            .order_by("name")
+            .values("pk", "name")
+        )
+
+    try:
+        version = versions_token(scopes=[f"lists:user:{member.user_id}"])
+        key = f"lists:choices:{member.user_id}:{member.company_id}:{version}"
+        found = cache.get(key)
+    except Exception:  # a cache outage costs a query, never the page
+        return build()
+    if found is None:
+        found = build()
+        cache.set(key, found, LIST_CHOICES_SECONDS)
+    return found
 
 
 def requisition_rows(*, requisition, strategy) -> list[dict]:

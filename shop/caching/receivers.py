@@ -154,6 +154,23 @@ def _all_rights_changed(sender, **kwargs) -> None:
     _bump("perms")
 
 
+def _requisition_list_before(sender, instance, raw=False, **kwargs) -> None:
+    # The lists' owners never change today; if one did, the old owner's choices are stale.
+    if raw or instance.pk is None:
+        return
+    try:
+        before = sender.objects.filter(pk=instance.pk).values_list("owner_id", flat=True).first()
+    except Exception:
+        logger.exception("Could not read the requisition list before saving")
+        return
+    if before is not None and before != instance.owner_id:
+        _bump(f"lists:user:{before}")
+
+
+def _requisition_list_changed(sender, instance, **kwargs) -> None:
+    _bump(f"lists:user:{instance.owner_id}")
+
+
 def connect() -> None:
     """Connect the invalidation receivers (called once from CachingConfig.ready)."""
     uid = "shop_caching"
@@ -232,3 +249,14 @@ def connect() -> None:
     for model in (Group, Permission):
         post_save.connect(_all_rights_changed, sender=model, dispatch_uid=f"{uid}.{model}.save")
         post_delete.connect(_all_rights_changed, sender=model, dispatch_uid=f"{uid}.{model}.del")
+
+    from shop.bulk.models import RequisitionList
+
+    # The "save to list" choices (shop.bulk.selectors.list_choices_for_member).
+    pre_save.connect(_requisition_list_before, sender=RequisitionList, dispatch_uid=f"{uid}.rl.pre")
+    post_save.connect(
+        _requisition_list_changed, sender=RequisitionList, dispatch_uid=f"{uid}.rl.save"
+    )
+    post_delete.connect(
+        _requisition_list_changed, sender=RequisitionList, dispatch_uid=f"{uid}.rl.del"
+    )

@@ -1,6 +1,6 @@
 from django import template
 
-from shop.bulk.models import RequisitionList
+from shop.bulk.selectors import list_choices_for_member
 
 register = template.Library()
 
@@ -12,8 +12,4 @@ def my_requisition_lists(context):
     member = getattr(request, "company_member", None)
     if member is None:
         return []
-    return list(
-        RequisitionList.objects.filter(owner_id=member.user_id, company_id=member.company_id)
-        .order_by("name")
-        .values("pk", "name")
-    )
+    return list_choices_for_member(member=member)
