@@ -1,12 +1,19 @@
+import logging
+
 from django.core.cache import cache
 from django.db.models import prefetch_related_objects
 from oscar.apps.catalogue import views
+from oscar.core.loading import get_model
 
 from shop.caching.audience import audience_key, price_scopes
 from shop.caching.versions import versions_token
 from shop.partnumbers import selectors as partnumber_selectors
 
 FRAGMENTS = ("crumbs", "main")  # the {% pagecache %} names in catalogue/detail.html
+PRODUCT_ROW_SECONDS = 3600  # the "catalogue" version makes a stale row unreachable
+
+Product = get_model("catalogue", "Product")
+logger = logging.getLogger(__name__)
 
 
 class ProductDetailView(views.ProductDetailView):
@@ -23,6 +30,7 @@ class ProductDetailView(views.ProductDetailView):
 
     def get(self, request, *args, **kwargs):
         self.pagecache_audience = self.pagecache_key = None
+        self.pagecache_found = {}
         # A query string may reach the page (a "next" link): only the plain URL is shared.
         if not request.GET:
             member = getattr(request, "company_member", None)
@@ -32,17 +40,40 @@ class ProductDetailView(views.ProductDetailView):
                 (audience_key(request), role, versions_token(scopes=price_scopes(request)))
             )
             self.pagecache_key = f"pagecache:product:{kwargs.get('pk')}:{self.pagecache_audience}"
+            self._cached_product_and_fragments(kwargs.get("pk"))
         return super().get(request, *args, **kwargs)
+
+    def _cached_product_and_fragments(self, pk) -> None:
+        """The product's row and the page's fragments, from the cache in one round trip.
+
+        The row (with its class and parent) is the same for everyone and is cached under
+        the "catalogue" version, which every product, class or bulk catalogue write bumps;
+        Oscar's view still checks the URL and whether the product may be shown. An unknown
+        product is never cached: the database answers 404 each time.
+        """
+        row_key = f"pagecache:product-row:{pk}:{versions_token(scopes=['catalogue'])}"
+        keys = [f"{self.pagecache_key}:{name}" for name in FRAGMENTS]
+        try:
+            found = cache.get_many([row_key, *keys])
+        except Exception:  # a cache outage costs the queries, never the page
+            logger.warning("product page cache unavailable", exc_info=True)
+            return
+        self.pagecache_found = {key: found[key] for key in keys if key in found}
+        product = found.get(row_key)
+        if not isinstance(product, Product) or str(product.pk) != str(pk):
+            product = self.get_object()  # Http404 for an unknown product
+            try:
+                cache.set(row_key, product, PRODUCT_ROW_SECONDS)
+            except Exception:
+                logger.warning("product row not cached", exc_info=True)
+        self.object = product
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["pagecache_key"] = self.pagecache_key
         context["pagecache_audience"] = self.pagecache_audience
-        context["pagecache_found"] = found = (
-            cache.get_many([f"{self.pagecache_key}:{name}" for name in FRAGMENTS])
-            if self.pagecache_key
-            else {}
-        )
+        # Fetched with the product's row (get): a fragment found skips its rendering.
+        context["pagecache_found"] = found = self.pagecache_found
         product = self.object
         if len(found) == len(FRAGMENTS):
             return context  # the fragments hold everything priced below
