@@ -29,6 +29,8 @@ CENT = Decimal("0.01")
 
 def esc(value) -> str:
     """What ``{{ value }}`` prints: safe strings as they are, everything else escaped."""
+    if type(value) is int:  # digits and a sign: nothing to escape
+        return str(value)
     if hasattr(value, "__html__"):
         return value.__html__()
     return html.escape(str(value))  # django.utils.html.escape, without the SafeString
@@ -172,15 +174,12 @@ class UnboundLineInputs:
 
     def __call__(self, index: int, line) -> dict:
         prefix = self.formset.add_prefix(index)
-        names = {field: f"{prefix}-{field}" for field in ("id", "quantity", "DELETE")}
-        ids = {field: self._auto_id(name) for field, name in names.items()}
-        inputs = {
-            "quantity_name": names["quantity"],
-            "errors": [],
-            "id_input": input_tag(
-                "hidden", names["id"], str(line.pk), {"id": ids["id"]} if ids["id"] else {}
-            ),
-        }
+        id_name, quantity_name, delete_name = (
+            f"{prefix}-{f}" for f in ("id", "quantity", "DELETE")
+        )
+        inputs = {"quantity_name": quantity_name, "errors": []}
+        id_id = self._auto_id(id_name)
+        inputs["id_input"] = input_tag("hidden", id_name, line.pk, {"id": id_id} if id_id else {})
         if line.quoted_unit_price is None:
             if self.basket_max is None:
                 self.basket_max = (line.basket.max_allowed_quantity()[0],)
@@ -190,15 +189,15 @@ class UnboundLineInputs:
             attrs["aria-label"] = mark_safe(  # noqa: S308 - the title is escaped, as blocktranslate
                 self.quantity_label % {"title": conditional_escape(line.product.get_title())}
             )
-            if ids["quantity"]:
-                attrs["id"] = ids["quantity"]
-            inputs["quantity_input"] = input_tag(
-                "number", names["quantity"], str(line.quantity), attrs
-            )
+            quantity_id = self._auto_id(quantity_name)
+            if quantity_id:
+                attrs["id"] = quantity_id
+            inputs["quantity_input"] = input_tag("number", quantity_name, line.quantity, attrs)
             delete = {"aria-label": self.remove_label}
-            if ids["DELETE"]:
-                delete["id"] = ids["DELETE"]
-            inputs["delete_input"] = input_tag("checkbox", names["DELETE"], None, delete)
+            delete_id = self._auto_id(delete_name)
+            if delete_id:
+                delete["id"] = delete_id
+            inputs["delete_input"] = input_tag("checkbox", delete_name, None, delete)
         return inputs
 
 

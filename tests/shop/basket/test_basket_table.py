@@ -255,3 +255,32 @@ def test_the_pages_rows_carry_the_tags_the_unbound_forms_render(company, contrac
     assert 'step="2"' in by_sku["TAG-PCK"]["quantity_input"]
     assert "quantity_input" not in by_sku["STK-3"] and "delete_input" not in by_sku["STK-3"]
     assert by_sku["STK-3"]["quantity_name"] == "form-2-quantity"
+
+
+def test_lines_load_with_their_options_in_one_query_and_answer_them_without_more(
+    db, django_assert_num_queries
+):
+    Option = get_model("catalogue", "Option")
+    LineAttribute = get_model("basket", "LineAttribute")
+    buyer = UserFactory(email="w@alpha.example")
+    basket = Basket.objects.create(owner=buyer)
+    plain, engraved = ProductFactory(upc="OPT-PLN"), ProductFactory(upc="OPT-ENG")
+    _bulk_lines(basket, [plain, engraved])
+    line = basket.lines.get(product=engraved)
+    text = Option.objects.create(name="Engraving", code="engraving", type=Option.TEXT)
+    LineAttribute.objects.create(line=line, option=text, value="Fleet 7")
+    other = Basket.objects.create(owner=UserFactory(email="x@alpha.example"))
+    _bulk_lines(other, [engraved])
+    LineAttribute.objects.create(line=other.lines.get(), option=text, value="not mine")
+
+    basket = Basket.objects.get(pk=basket.pk)
+    with django_assert_num_queries(2):  # the lines, then every line's options
+        lines = {line.product.upc: line for line in basket.all_lines()}
+    with django_assert_num_queries(0):
+        assert [a.value for a in lines["OPT-ENG"].attributes.all()] == ["Fleet 7"]
+        assert lines["OPT-ENG"].description.endswith("(Engraving = 'Fleet 7')")
+        assert list(lines["OPT-PLN"].attributes.all()) == []
+        assert lines["OPT-PLN"].description == str(plain)
+        assert not lines["OPT-PLN"].attributes.filter(value="Fleet 7").exists()
+    # A refined question about a line with options still asks about that line only.
+    assert list(lines["OPT-ENG"].attributes.filter(value="not mine")) == []
