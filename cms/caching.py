@@ -198,15 +198,23 @@ def site_chrome_cached(*, request, build):
 CHROME_HTML_PARTS = ("nav", "footer")
 
 
+def _static_version() -> str:
+    """The static files' manifest (hashed names) in use: a deploy's new files are a new copy."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    return str(getattr(staticfiles_storage, "manifest_hash", "") or "")
+
+
 def site_chrome_html(*, request, part: str, render) -> str:
     """The header's or footer's rendered HTML (``part``), cached like their content.
 
     Both parts are the same for everyone on a site in a language (no user, no form token),
-    so they are kept rendered under the content's key; the first part a request asks for
-    fetches both in one round trip.
+    so they are kept rendered under the content's key and the static files' manifest (the
+    header links a script by its hashed name); the first part a request asks for fetches
+    both in one round trip.
     """
     try:
-        base = _chrome_key(request)
+        base = f"{_chrome_key(request)}:{_static_version()}"
         found = getattr(request, "_site_chrome_html", None)
         if found is None or found[0] != base:
             keys = [f"{base}:html:{name}" for name in CHROME_HTML_PARTS]

@@ -141,3 +141,20 @@ def test_the_lists_choices_survive_a_cache_outage(buyer, monkeypatch):
     assert selectors.list_choices_for_member(member=member) == [
         {"pk": RequisitionList.objects.get().pk, "name": "Workshop"}
     ]
+
+
+def test_a_deploy_with_new_static_files_renders_the_header_again(client, monkeypatch):
+    import cms.caching
+    import cms.navigation.templatetags.navigation_tags as tags
+
+    category_create("Bearings")
+    url = reverse("catalogue:index")
+    monkeypatch.setattr(cms.caching, "_static_version", lambda: "manifest-1")
+    client.get(url)
+    built = _counting(monkeypatch, tags, "site_chrome_cached")
+    client.get(url)
+    assert built == []
+    # The header links a script by its hashed name: another manifest, another copy.
+    monkeypatch.setattr(cms.caching, "_static_version", lambda: "manifest-2")
+    client.get(url)
+    assert built, "the header was served from the copy rendered with the old static files"
