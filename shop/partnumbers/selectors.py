@@ -42,18 +42,6 @@ def part_numbers_for_products(
     )
 
 
-def product_id_for_part_number(*, company_id: int | None, code: str) -> int | None:
-    """The product the company's part number names (compared normalized), or None."""
-    normalized = normalize_code(code)
-    if company_id is None or not normalized:
-        return None
-    return (
-        CustomerPartNumber.objects.filter(company_id=company_id, normalized=normalized)
-        .values_list("product_id", flat=True)
-        .first()
-    )
-
-
 def part_number_matches(
     *, company_id: int | None, code: str, limit: int = 200
 ) -> list[tuple[int, bool]]:

@@ -22,9 +22,9 @@ def test_create_normalizes_audits_and_resolves(company, admin_member, products):
     mapping = _create(company, admin_member.user, "  ras-fil 0815 ", "aut-fl-0001")
     assert (mapping.part_number, mapping.normalized) == ("ras-fil 0815", "RASFIL0815")
     assert mapping.product == products[0] and mapping.updated_by == admin_member.user
-    assert selectors.product_id_for_part_number(company_id=company.pk, code="RAS.FIL.0815") == (
-        products[0].pk
-    )
+    assert selectors.part_number_matches(company_id=company.pk, code="RAS.FIL.0815") == [
+        (products[0].pk, True)
+    ]
     entry = AuditEntry.objects.get(company=company, action="part_number.created")
     assert entry.detail == {"part_number": "ras-fil 0815", "sku": "AUT-FL-0001"}
 
@@ -77,11 +77,12 @@ def test_two_companies_may_use_the_same_number_for_different_products(
 ):
     _create(company, admin_member.user, "P-1", "AUT-FL-0001")
     _create(other_company, other_admin.user, "P-1", "AUT-FL-0002")
-    assert selectors.product_id_for_part_number(company_id=company.pk, code="P1") == products[0].pk
-    assert (
-        selectors.product_id_for_part_number(company_id=other_company.pk, code="P1")
-        == products[1].pk
-    )
+    assert selectors.part_number_matches(company_id=company.pk, code="P1") == [
+        (products[0].pk, True)
+    ]
+    assert selectors.part_number_matches(company_id=other_company.pk, code="P1") == [
+        (products[1].pk, True)
+    ]
 
 
 def test_update_changes_number_or_product_and_keeps_its_own_number(company, admin_member, products):
