@@ -113,6 +113,45 @@ def _records_for(skus) -> dict:
     }
 
 
+def _rule_problem(rule, typed: int, already: int) -> tuple[str, int | None]:
+    """What is wrong with adding ``typed`` to the ``already`` in the basket, and the typed
+    quantity to propose instead ('' and None when it is fine).
+
+    The rule applies to the basket line, which holds the sum; the buyer reads the words
+    against the quantity they typed, so with something in the basket they speak of both.
+    """
+    total = already + typed
+    problem = rule.problem(total) if rule is not None else ""
+    if not problem:
+        return "", None
+    upper = rule.nearest(total) - already
+    if not already:
+        return problem, upper
+    if total < rule.min_order_quantity:
+        return _(
+            "With the %(basket)s in your basket, %(quantity)s more makes %(total)s, below the "
+            "minimum order of %(minimum)s: add at least %(nearest)s."
+        ) % {
+            "basket": already,
+            "quantity": typed,
+            "total": total,
+            "minimum": rule.min_order_quantity,
+            "nearest": upper,
+        }, upper
+    lower = total - total % rule.order_multiple - already
+    options = [q for q in (lower, upper) if q > 0 and not rule.problem(q + already)]
+    return _(
+        "With the %(basket)s in your basket, %(quantity)s more makes %(total)s: this is sold "
+        "in packs of %(pack)s, so add %(options)s."
+    ) % {
+        "basket": already,
+        "quantity": typed,
+        "total": total,
+        "pack": rule.order_multiple,
+        "options": _(" or ").join(str(q) for q in sorted(set(options))),
+    }, upper
+
+
 def quick_order_check(
     *, lines: list[ParsedLine], basket, strategy, company_id: int | None = None
 ) -> list[CheckedLine]:
@@ -186,25 +225,22 @@ def quick_order_check(
                 _("This product cannot be ordered online: ask your account manager.")
             )
             continue
-        total = in_basket.get(product.pk, 0) + parsed.quantity
+        already = in_basket.get(product.pk, 0)
+        total = already + parsed.quantity
         rule = (
             strategy.quantity_rule(product, record) if hasattr(strategy, "quantity_rule") else None
         )
-        problem = rule.problem(total) if rule else ""
         if rule is not None:
-            already = in_basket.get(product.pk, 0)
             item.quantity_min = max(rule.nearest(already + 1) - already, 1)
             item.quantity_step = rule.order_multiple
+        problem, item.proposed_quantity = _rule_problem(rule, parsed.quantity, already)
         if problem:
             item.errors.append(problem)
-            item.proposed_quantity = (
-                max(rule.nearest(total) - in_basket.get(product.pk, 0), 0) or None
-            )
             continue
         info = strategy.fetch_for_product(product, record)
         permitted, _reason = info.availability.is_purchase_permitted(total)
         if not permitted:
-            available = max((record.net_stock_level or 0) - in_basket.get(product.pk, 0), 0)
+            available = max((record.net_stock_level or 0) - already, 0)
             message = _("Only %(count)s in stock now.") % {"count": available}
             if record.lead_time_days is not None:
                 message += " " + _("More takes %(days)s working days.") % {
@@ -220,9 +256,7 @@ def quick_order_check(
                 )
             )
             item.proposed_quantity = (
-                available
-                if rule is None or not rule.problem(available + in_basket.get(product.pk, 0))
-                else None
+                available if rule is None or not rule.problem(available + already) else None
             )
             continue
         price = (
@@ -231,10 +265,10 @@ def quick_order_check(
             else info.price
         )
         item.unit_price, item.currency = price.excl_tax, price.currency
-        if in_basket.get(product.pk):
+        if already:
             item.notes.append(
                 _("Already %(count)s in your basket: the line becomes %(total)s.")
-                % {"count": in_basket[product.pk], "total": total}
+                % {"count": already, "total": total}
             )
     return checked
 

@@ -305,3 +305,31 @@ def test_quick_order_quantity_inputs_agree_with_the_rule_and_the_basket(client, 
     ).content.decode()
     pack = re.search(r'<input name="qty_0"[^>]*>', html).group(0)
     assert 'min="5"' in pack and 'step="10"' in pack
+
+
+@pytest.mark.django_db
+def test_a_pack_problem_speaks_of_the_typed_quantity_beside_the_basket(client, shop_setup):
+    buyer, _ = shop_setup
+    client.force_login(buyer)
+    client.post(reverse("bulk:quick-order"), {"lines": "FLT-0100 20", "action": "add"})
+    html = client.post(
+        reverse("bulk:quick-order"), {"lines": "FLT-0100 15", "action": "check"}
+    ).content.decode()
+    assert (
+        "With the 20 in your basket, 15 more makes 35: this is sold in packs of 10, "
+        "so add 10 or 20." in html
+    )
+    assert "35 is not a multiple" not in html  # the basket's quantity is not the typed one
+    # The field proposes a quantity to type (20 more: 40 in all), as the message says.
+    assert 'name="qty_0" value="20"' in html
+    assert "The quantity field now proposes 20." in html
+    # Checked again with the proposal, the line is ready; added, the basket line is valid.
+    table = {"rows": 1, "action": "check", "sku_0": "FLT-0100", "qty_0": "20"}
+    html = client.post(reverse("bulk:quick-order"), table).content.decode()
+    assert 'name="ready_0"' in html and "the line becomes 40" in html
+    # With nothing in the basket the rule's own words stand.
+    Basket.objects.filter(owner=buyer).delete()
+    html = client.post(
+        reverse("bulk:quick-order"), {"lines": "FLT-0100 15", "action": "check"}
+    ).content.decode()
+    assert "15 is not a multiple of 10. Order 10 or 20." in html and "With the" not in html
