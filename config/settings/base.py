@@ -260,6 +260,10 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # The same backend, keeping one redis-py client instead of building one per call.
     CACHES["default"]["BACKEND"] = "shop.caching.backends.RedisCache"
+    # Sessions read from the shared cache and written to both: a signed-in page saves its
+    # session query. Only with a cache every worker shares: with a per-process one, a
+    # session ended (logout) in one worker would live on in the others' copies.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Buffered analytics events (shop/analytics): the shared cache when there is one; a local
 # memory cache of their own otherwise, large enough not to evict a minute's events.
 CACHES["analytics"] = (
