@@ -25,7 +25,12 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from shop.caching.audience import audience_key
-from shop.caching.versions import version_bump, versions_token
+from shop.caching.versions import (
+    request_cache_get,
+    request_cache_get_many,
+    version_bump,
+    versions_token,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -218,7 +223,7 @@ def site_chrome_html(*, request, part: str, render) -> str:
         found = getattr(request, "_site_chrome_html", None)
         if found is None or found[0] != base:
             keys = [f"{base}:html:{name}" for name in CHROME_HTML_PARTS]
-            found = request._site_chrome_html = (base, cache.get_many(keys))
+            found = request._site_chrome_html = (base, request_cache_get_many(keys))
         key = f"{base}:html:{part}"
         html = found[1].get(key)
     except Exception:
@@ -233,15 +238,30 @@ def site_chrome_html(*, request, part: str, render) -> str:
     return html
 
 
-def banner_cached(*, audience, build):
-    """The banner an audience sees, cached until a banner changes, starts or ends."""
+def _banner_key(audience) -> str:
     if audience.company_id is None and audience.group_id is None and not audience.signed_in:
         who = "v"
     else:
         who = f"{int(audience.signed_in)}:{audience.company_id}:{audience.group_id}"
+    return f"pagecache:banner:{who}:{versions_token(scopes=['cms'])}"
+
+
+def chrome_prefetch_keys(request) -> list[str]:
+    """The header, footer and banner entries a shop page will read (shop.caching.prefetch)."""
+    from cms.promotions.selectors import audience_for_request
+
+    base = f"{_chrome_key(request)}:{_static_version()}"
+    keys = [f"{base}:html:{name}" for name in CHROME_HTML_PARTS]
+    if not getattr(request, "is_preview", False):
+        keys.append(_banner_key(audience_for_request(request)))
+    return keys
+
+
+def banner_cached(*, audience, build):
+    """The banner an audience sees, cached until a banner changes, starts or ends."""
     try:
-        key = f"pagecache:banner:{who}:{versions_token(scopes=['cms'])}"
-        found = cache.get(key)
+        key = _banner_key(audience)
+        found = request_cache_get(key)
     except Exception:
         logger.warning("banner cache unavailable", exc_info=True)
         return build()
@@ -268,6 +288,10 @@ def cms_version_bump(**kwargs) -> None:
 def connect() -> None:
     """Purge on publish, unpublish, move and delete, and on banner, menu or site changes."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from shop.caching.prefetch import prefetch_provider_register
+
+    prefetch_provider_register(chrome_prefetch_keys)
     from oscar.core.loading import get_model
     from wagtail.models import Site
     from wagtail.signals import page_published, page_unpublished, post_page_move

@@ -7,3 +7,9 @@ class BulkConfig(AppConfig):
     name = "shop.bulk"
     label = "bulk"
     verbose_name = "Bulk ordering"
+
+    def ready(self):
+        from shop.bulk.selectors import list_choices_prefetch_keys
+        from shop.caching.prefetch import prefetch_provider_register
+
+        prefetch_provider_register(list_choices_prefetch_keys)

@@ -28,7 +28,7 @@ def list_choices_for_member(*, member) -> list[dict]:
     """
     from django.core.cache import cache
 
-    from shop.caching.versions import versions_token
+    from shop.caching.versions import request_cache_get
 
     def build() -> list[dict]:
         return list(
@@ -38,15 +38,28 @@ def list_choices_for_member(*, member) -> list[dict]:
         )
 
     try:
-        version = versions_token(scopes=[f"lists:user:{member.user_id}"])
-        key = f"lists:choices:{member.user_id}:{member.company_id}:{version}"
-        found = cache.get(key)
+        key = list_choices_key(member=member)
+        found = request_cache_get(key)  # read ahead with the page's entries, if it did
     except Exception:  # a cache outage costs a query, never the page
         return build()
     if found is None:
         found = build()
         cache.set(key, found, LIST_CHOICES_SECONDS)
     return found
+
+
+def list_choices_key(*, member) -> str:
+    """The cache key of the member's list choices (for ``list_choices_for_member``)."""
+    from shop.caching.versions import versions_token
+
+    version = versions_token(scopes=[f"lists:user:{member.user_id}"])
+    return f"lists:choices:{member.user_id}:{member.company_id}:{version}"
+
+
+def list_choices_prefetch_keys(request) -> list[str]:
+    """The list choices a member's page will read (shop.caching.prefetch)."""
+    member = getattr(request, "company_member", None)
+    return [list_choices_key(member=member)] if member is not None else []
 
 
 def requisition_rows(*, requisition, strategy) -> list[dict]:

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from shop.caching.audience import audience_key, price_scopes
-from shop.caching.versions import versions_token
+from shop.caching.versions import request_cache_get, versions_token
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def _cached(make_key, build):
     a user's basket the first time creates it), and the value shows the state after that.
     """
     try:
-        value = cache.get(make_key())
+        value = request_cache_get(make_key())  # read ahead with the page's entries, if it did
     except Exception:
         logger.exception("Chrome cache read failed")
         return build()
@@ -57,13 +57,29 @@ def user_chrome(*, user) -> dict:
             "unread": notification.objects.filter(recipient=user, date_read=None).count(),
         }
 
+    return _cached(lambda: _user_chrome_key(user), build)
+
+
+def _user_chrome_key(user) -> str:
     flags = "".join("1" if f else "0" for f in (user.is_active, user.is_staff, user.is_superuser))
-    scopes = ["perms", f"user:{user.pk}"]
+    versions = versions_token(scopes=["perms", f"user:{user.pk}"])
+    return f"chrome:user:{user.pk}:{versions}:{flags}"
 
-    def key() -> str:
-        return f"chrome:user:{user.pk}:{versions_token(scopes=scopes)}:{flags}"
 
-    return _cached(key, build)
+def _user_basket_key(request, user) -> str:
+    scopes = [f"basket:user:{user.pk}", *price_scopes(request)]
+    return f"chrome:basket:user:{user.pk}:{audience_key(request)}:{versions_token(scopes=scopes)}"
+
+
+def chrome_prefetch_keys(request) -> list[str]:
+    """The chrome entries a signed-in user's page will read (shop.caching.prefetch)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    keys = [_user_chrome_key(user)]
+    if getattr(request, "_basket_cache", None) is None:
+        keys.append(_user_basket_key(request, user))
+    return keys
 
 
 def mini_basket_html(*, request) -> str:
@@ -86,12 +102,7 @@ def mini_basket_html(*, request) -> str:
     loaded = getattr(request, "_basket_cache", None)
     audience = audience_key(request)
     if loaded is None and user is not None and user.is_authenticated:
-        scopes = [f"basket:user:{user.pk}", *price_scopes(request)]
-
-        def key() -> str:
-            return f"chrome:basket:user:{user.pk}:{audience}:{versions_token(scopes=scopes)}"
-
-        return mark_safe(_cached(key, build))  # noqa: S308 (our own rendered template)
+        return mark_safe(_cached(lambda: _user_basket_key(request, user), build))  # noqa: S308
     basket = getattr(request, "basket", None)
     if basket is None or basket.id is None:
         return mark_safe(build())  # noqa: S308

@@ -6,7 +6,9 @@ from oscar.apps.catalogue import views
 from oscar.core.loading import get_model
 
 from shop.caching.audience import audience_key, price_scopes
+from shop.caching.prefetch import request_prefetch
 from shop.caching.versions import versions_token
+from shop.catalogue.templatetags.product_page_tags import recently_viewed_key
 from shop.partnumbers import selectors as partnumber_selectors
 
 FRAGMENTS = ("crumbs", "main")  # the {% pagecache %} names in catalogue/detail.html
@@ -46,6 +48,10 @@ class ProductDetailView(views.ProductDetailView):
     def _cached_product_and_fragments(self, pk) -> None:
         """The product's row and the page's fragments, from the cache in one round trip.
 
+        The same round trip reads what the layout will ask for (shop.caching.prefetch):
+        the header, footer and banner, the user's chrome and list choices, and the recently
+        viewed products.
+
         The row (with its class and parent) is the same for everyone and is cached under
         the "catalogue" version, which every product, class or bulk catalogue write bumps;
         Oscar's view still checks the URL and whether the product may be shown. An unknown
@@ -53,8 +59,14 @@ class ProductDetailView(views.ProductDetailView):
         """
         row_key = f"pagecache:product-row:{pk}:{versions_token(scopes=['catalogue'])}"
         keys = [f"{self.pagecache_key}:{name}" for name in FRAGMENTS]
+        viewed = recently_viewed_key(
+            self.request, current_pk=int(pk), audience=self.pagecache_audience
+        )
         try:
-            found = cache.get_many([row_key, *keys])
+            # With the layout's entries (header, banner, the user's chrome and lists).
+            found = request_prefetch(
+                request=self.request, keys=[row_key, *keys, *([viewed] if viewed else [])]
+            )
         except Exception:  # a cache outage costs the queries, never the page
             logger.warning("product page cache unavailable", exc_info=True)
             return

@@ -18,6 +18,8 @@ from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
+from shop.caching.versions import request_cache_get
+
 register = template.Library()
 
 FRAGMENT_SECONDS = 3600  # versions make stale copies unreachable; this only frees memory
@@ -110,6 +112,23 @@ def pagecache_hole(parser, token):
     return node
 
 
+def _viewed_ids(request, current_pk) -> list[int]:
+    from oscar.core.loading import get_class
+
+    history = get_class("customer.history", "CustomerHistoryManager")
+    ids = [pk for pk in history.extract(request) if type(pk) is int and pk != current_pk]
+    return ids[-history.max_products :]
+
+
+def recently_viewed_key(request, *, current_pk, audience: str) -> str | None:
+    """The cache key of the recently viewed products shown beside ``current_pk`` (None: none)."""
+    ids = _viewed_ids(request, current_pk)
+    if not ids:
+        return None
+    digest = hashlib.blake2b(",".join(map(str, ids)).encode(), digest_size=8).hexdigest()
+    return f"pagecache:viewed:{digest}:{audience}"
+
+
 @register.simple_tag(takes_context=True)
 def recently_viewed_cached(context, current_product):
     """Oscar's recently viewed products, cached per list of products and price audience."""
@@ -117,9 +136,7 @@ def recently_viewed_cached(context, current_product):
 
     history = get_class("customer.history", "CustomerHistoryManager")
     request = context["request"]
-    ids = [pk for pk in history.extract(request) if type(pk) is int and pk != current_product.pk]
-    ids = ids[-history.max_products :]
-    if not ids:
+    if not _viewed_ids(request, current_product.pk):
         return ""
 
     def render() -> str:
@@ -131,9 +148,8 @@ def recently_viewed_cached(context, current_product):
     audience = context.get("pagecache_audience")
     if not audience:
         return _rendered(fragment_output(render(), context))
-    digest = hashlib.blake2b(",".join(map(str, ids)).encode(), digest_size=8).hexdigest()
-    key = f"pagecache:viewed:{digest}:{audience}"
-    html = cache.get(key)
+    key = recently_viewed_key(request, current_pk=current_product.pk, audience=audience)
+    html = request_cache_get(key)  # the view read it ahead with the page's fragments
     if html is None:
         html = render()
         cache.set(key, html, FRAGMENT_SECONDS)

@@ -137,3 +137,77 @@ def test_an_analytics_event_takes_its_number_in_one_round_trip_on_redis(monkeypa
     assert backend.get(buffer.SEQ_KEY) == 2  # the flush reads the counter through Django
     assert backend.get(buffer.EVENT_KEY.format(2))[1] == 8
     backend.delete_many([buffer.SEQ_KEY, buffer.EVENT_KEY.format(1), buffer.EVENT_KEY.format(2)])
+
+
+def _cache_reads(monkeypatch) -> list:
+    from django.core.cache import cache
+
+    reads, inside = [], []
+    for name in ("get", "get_many"):
+        original = getattr(cache, name)
+
+        def counted(*args, _original=original, _name=name, **kwargs):
+            if not inside:  # local memory's get_many calls get per key: one read
+                reads.append((_name, args[0]))
+            inside.append(1)
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(cache, name, counted)
+    return reads
+
+
+def test_a_cached_product_page_reads_the_cache_twice_versions_then_everything_else(
+    buyer, monkeypatch
+):
+    from shop.bulk.models import RequisitionList
+
+    member, product, client = buyer
+    RequisitionList.objects.create(name="Workshop", owner=member.user, company=member.company)
+    others = [ProductFactory() for _ in range(2)]
+    for other in others:
+        client.get(other.get_absolute_url())  # recently viewed products beside this one
+    url = product.get_absolute_url()
+    client.get(url)  # fills every entry
+    reads = _cache_reads(monkeypatch)
+    html = client.get(url).content.decode()
+    assert "Workshop" in html and others[0].title in html
+    # The versions, then the product's row, fragments, recently viewed, header, footer,
+    # banner, the user's chrome and mini basket and list choices: one get_many each.
+    assert [name for name, _ in reads] == ["get_many", "get_many"], reads
+
+
+def test_request_cache_reads_a_key_once_per_request_and_a_new_version_is_a_new_key():
+    from django.core.cache import cache
+
+    from shop.caching.versions import request_cache_get, request_cache_get_many
+
+    cache.set("entry:1", "one")
+    token = request_versions_start(usual_scopes=list)
+    try:
+        assert request_cache_get_many(["entry:1", "entry:2"]) == {"entry:1": "one"}
+        cache.set("entry:2", "two")  # written after this request read it: a key per version
+        assert request_cache_get("entry:2") is None
+        assert request_cache_get("entry:3") is None
+        cache.set("entry:3", "three")
+        assert request_cache_get("entry:3") is None
+    finally:
+        request_versions_end(token)
+    assert request_cache_get_many(["entry:1", "entry:2"]) == {"entry:1": "one", "entry:2": "two"}
+
+
+def test_a_failing_prefetch_provider_costs_round_trips_not_the_page(buyer, monkeypatch):
+    from shop.caching import prefetch
+
+    member, product, client = buyer
+
+    def broken(request):
+        raise RuntimeError("provider bug")
+
+    monkeypatch.setattr(prefetch, "_providers", [*prefetch._providers, broken])
+    url = product.get_absolute_url()
+    client.get(url)
+    response = client.get(url)
+    assert response.status_code == 200 and product.title in response.content.decode()
