@@ -152,6 +152,43 @@ def _rule_problem(rule, typed: int, already: int) -> tuple[str, int | None]:
     }, upper
 
 
+def _stock_problem(record, rule, *, already: int) -> tuple[str, int | None]:
+    """Why the stock refuses the line, in the stock column's figures, and the largest typed
+    quantity the stock and the rule allow (None if there is none)."""
+    on_hand = max(record.net_stock_level or 0, 0)  # the figure the stock column shows
+    minimum = rule.nearest(1) if rule is not None else 1
+    if 0 < on_hand < minimum:
+        return _(
+            "At least %(minimum)s must be ordered, but only %(available)s are in "
+            "stock: ask for a quote with a lead time."
+        ) % {"minimum": minimum, "available": on_hand}, None
+    largest = on_hand - on_hand % rule.order_multiple if rule is not None else on_hand
+    proposal = largest - already if largest >= minimum and largest > already else None
+    addable = max(on_hand - already, 0)
+    if not on_hand:
+        message = _("Out of stock now.")
+    elif not already:
+        message = _("Only %(count)s in stock now.") % {"count": on_hand}
+    elif addable:
+        message = _(
+            "Only %(count)s in stock, and your basket holds %(basket)s already: you can add "
+            "up to %(more)s more."
+        ) % {"count": on_hand, "basket": already, "more": addable}
+    else:
+        message = _(
+            "Only %(count)s in stock, and your basket holds %(basket)s already: no more can "
+            "be added from stock."
+        ) % {"count": on_hand, "basket": already}
+    if record.lead_time_days is not None:
+        message += " " + _("More takes %(days)s working days.") % {"days": record.lead_time_days}
+    message += " " + (
+        _("Order fewer, or ask your account manager.")
+        if proposal
+        else _("Ask your account manager for a delivery date.")
+    )
+    return message, proposal
+
+
 def quick_order_check(
     *, lines: list[ParsedLine], basket, strategy, company_id: int | None = None
 ) -> list[CheckedLine]:
@@ -240,24 +277,8 @@ def quick_order_check(
         info = strategy.fetch_for_product(product, record)
         permitted, _reason = info.availability.is_purchase_permitted(total)
         if not permitted:
-            available = max((record.net_stock_level or 0) - already, 0)
-            message = _("Only %(count)s in stock now.") % {"count": available}
-            if record.lead_time_days is not None:
-                message += " " + _("More takes %(days)s working days.") % {
-                    "days": record.lead_time_days
-                }
-            item.errors.append(
-                message
-                + " "
-                + (
-                    _("Order fewer, or ask your account manager.")
-                    if available
-                    else _("Ask your account manager for a delivery date.")
-                )
-            )
-            item.proposed_quantity = (
-                available if rule is None or not rule.problem(available + already) else None
-            )
+            message, item.proposed_quantity = _stock_problem(record, rule, already=already)
+            item.errors.append(message)
             continue
         price = (
             strategy.pricing_policy(product, record, quantity=total)

@@ -333,3 +333,27 @@ def test_a_pack_problem_speaks_of_the_typed_quantity_beside_the_basket(client, s
         reverse("bulk:quick-order"), {"lines": "FLT-0100 15", "action": "check"}
     ).content.decode()
     assert "15 is not a multiple of 10. Order 10 or 20." in html and "With the" not in html
+
+
+@pytest.mark.django_db
+def test_short_stock_agrees_with_the_stock_column_and_counts_the_basket(client, shop_setup):
+    buyer, _ = shop_setup
+    client.force_login(buyer)
+    client.post(reverse("bulk:quick-order"), {"lines": "FLT-0200 3", "action": "add"})
+    html = client.post(
+        reverse("bulk:quick-order"), {"lines": "FLT-0200 4", "action": "check"}
+    ).content.decode()
+    assert "5 in stock" in html  # the stock column
+    assert "Only 5 in stock, and your basket holds 3 already: you can add up to 2 more." in html
+    assert 'name="qty_0" value="2"' in html
+    # The basket holds all the stock: nothing more, and no button to add nothing.
+    client.post(reverse("bulk:quick-order"), {"lines": "FLT-0200 2", "action": "add"})
+    html = client.post(
+        reverse("bulk:quick-order"), {"lines": "FLT-0200 1", "action": "check"}
+    ).content.decode()
+    assert (
+        "Only 5 in stock, and your basket holds 5 already: no more can be added from stock." in html
+    )
+    assert "Only 0 in stock" not in html
+    assert 'id="quick-order-add"' not in html and "Add the 0" not in html
+    assert "No line is ready to add yet: fix the lines above, then check again." in html
