@@ -21,12 +21,34 @@ class Selector(strategy.Selector):
         return CompanyPricing(request, company=company)
 
 
+def stock_refusal(num_available: int, quantity: int, *, tells_quantity: bool) -> tuple[bool, str]:
+    """Oscar's stock check, refusing in a sentence that says what to do.
+
+    Oscar's reasons ("a maximum of 5 can be bought", "no stock available") are fragments
+    that the add form shows as they are.
+    """
+    if num_available <= 0:
+        return False, _("This product is out of stock now: ask us for a delivery date.")
+    if quantity > num_available:
+        if not tells_quantity:
+            return False, _("Not that many are in stock: order fewer.")
+        return False, _("Only %(count)s in stock: order up to %(count)s.") % {
+            "count": num_available
+        }
+    return True, ""
+
+
 class StockWithoutFigures(StockRequired):
     """Stock-checked availability that does not tell the quantity on hand."""
+
+    tells_quantity = False
 
     @property
     def message(self) -> str:
         return str(self.short_message)
+
+    def is_purchase_permitted(self, quantity):
+        return stock_refusal(self.num_available, quantity, tells_quantity=False)
 
 
 class StockBelowMinimumAware(StockRequired):
@@ -49,7 +71,7 @@ class StockBelowMinimumAware(StockRequired):
                     "At least %(minimum)s must be ordered, but only %(available)s are in "
                     "stock: ask for a quote with a lead time."
                 ) % {"minimum": minimum, "available": self.num_available}
-        return super().is_purchase_permitted(quantity)
+        return stock_refusal(self.num_available, quantity, tells_quantity=True)
 
 
 class QuotedAvailability(Available):

@@ -63,3 +63,21 @@ def test_enough_stock_for_the_minimum_still_adds(client, buyer_member):
     response = client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 5})
     messages = [" ".join(str(m).split()) for m in get_messages(response.wsgi_request)]
     assert "Added 5 × <strong>Air filter</strong> to your basket." in messages
+
+
+def _messages(response) -> list[str]:
+    return [" ".join(str(m).split()) for m in get_messages(response.wsgi_request)]
+
+
+def _messages(response) -> list[str]:
+    return [" ".join(str(m).split()) for m in get_messages(response.wsgi_request)]
+
+
+def test_adding_beyond_the_stock_is_a_sentence(client, buyer_member):
+    product = ProductFactory(upc="MSG-5", title="Brake pad", stock__num_in_stock=5)
+    client.force_login(buyer_member.user)
+    url = reverse("basket:add", kwargs={"pk": product.pk})
+    # Oscar's "a maximum of 5 can be bought", as a sentence that says what to do.
+    messages = _messages(client.post(url, {"quantity": 6}))
+    assert "Only 5 in stock: order up to 5." in messages
+    assert not any("a maximum of" in m for m in messages), messages
