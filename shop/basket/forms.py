@@ -38,6 +38,14 @@ class AddToBasketForm(TextGuardMixin, oscar_forms.AddToBasketForm):
             self.fields["quantity"].widget.attrs.update(quantity_input_attrs(rule))
 
     def clean(self):
+        quantity = self.cleaned_data.get("quantity")
+        if quantity and not self.errors and self.basket.id:
+            # Oscar checks the stock for basket and addition together and says only "a
+            # maximum": with some in the basket already, say how many more can be added.
+            info = self.basket.strategy.fetch_for_product(self.product)
+            refusal = self.basket.addition_refusal(self.product, quantity, info.availability)
+            if refusal:
+                raise forms.ValidationError(refusal)
         cleaned = super().clean()
         quantity = cleaned.get("quantity")
         if quantity and not self.errors:

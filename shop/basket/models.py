@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models.query import ModelIterable
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.basket.abstract_models import AbstractBasket, AbstractLine
 from oscar.apps.partner.availability import Unavailable
@@ -86,6 +87,40 @@ class Basket(AbstractBasket):
         if known is not None and self.id is not None:
             return known.get(line.stockrecord_id) or 0
         return super().basket_quantity(line)
+
+    def is_quantity_allowed(self, qty, line=None):
+        """Oscar's check; a refused line quantity is explained as one line, unless several
+        lines really share the stock record (Oscar's message names that case)."""
+        allowed, reason = super().is_quantity_allowed(qty, line=line)
+        if allowed or line is None:
+            return allowed, reason
+        wanted = line.quantity + qty  # qty is the change to the stored quantity (Oscar's form)
+        if self.basket_quantity(line) > line.quantity:
+            return allowed, reason  # other lines hold the same stock record
+        permitted, own_reason = line.purchase_info.availability.is_purchase_permitted(wanted)
+        return (allowed, reason) if permitted else (permitted, own_reason)
+
+    def addition_refusal(self, product, quantity: int, availability) -> str:
+        """Why ``quantity`` more of ``product`` cannot be added beside what the basket holds,
+        in the stock figures the buyer sees ('' when it can, or when the basket holds none)."""
+        held = self.product_quantity(product) if self.id else 0
+        permitted, reason = availability.is_purchase_permitted(held + quantity)
+        if permitted or not held:
+            return ""
+        available = getattr(availability, "num_available", None)
+        if available is None or not getattr(availability, "tells_quantity", True):
+            return reason
+        if available > 0 and not availability.is_purchase_permitted(available)[0]:
+            return reason  # no quantity at all can be bought from stock (a minimum above it)
+        if available > held:
+            return gettext(
+                "Only %(count)s in stock, and your basket holds %(basket)s already: you can add "
+                "up to %(more)s more."
+            ) % {"count": available, "basket": held, "more": available - held}
+        return gettext(
+            "Only %(count)s in stock, and your basket holds %(basket)s already: no more can "
+            "be added from stock."
+        ) % {"count": max(available, 0), "basket": held}
 
     class Meta(AbstractBasket.Meta):
         pass

@@ -6,6 +6,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from tests.factories import ProductFactory
+from tests.helpers import basket_formset_data
 
 
 def test_adding_parts_says_how_many_not_copies(client, buyer_member):
@@ -69,15 +70,48 @@ def _messages(response) -> list[str]:
     return [" ".join(str(m).split()) for m in get_messages(response.wsgi_request)]
 
 
-def _messages(response) -> list[str]:
-    return [" ".join(str(m).split()) for m in get_messages(response.wsgi_request)]
-
-
-def test_adding_beyond_the_stock_is_a_sentence(client, buyer_member):
+def test_adding_beyond_the_stock_is_a_sentence_that_counts_the_basket(client, buyer_member):
     product = ProductFactory(upc="MSG-5", title="Brake pad", stock__num_in_stock=5)
     client.force_login(buyer_member.user)
     url = reverse("basket:add", kwargs={"pk": product.pk})
-    # Oscar's "a maximum of 5 can be bought", as a sentence that says what to do.
-    messages = _messages(client.post(url, {"quantity": 6}))
-    assert "Only 5 in stock: order up to 5." in messages
-    assert not any("a maximum of" in m for m in messages), messages
+    # Nothing in the basket: Oscar's "a maximum of 5 can be bought", as a sentence.
+    assert "Only 5 in stock: order up to 5." in _messages(client.post(url, {"quantity": 6}))
+    client.post(url, {"quantity": 3})
+    messages = _messages(client.post(url, {"quantity": 3}))
+    assert "Only 5 in stock, and your basket holds 3 already: you can add up to 2 more." in messages
+    assert not any("multiple lines" in m or "a maximum of" in m for m in messages), messages
+    basket = buyer_member.user.baskets.get(status="Open")
+    assert basket.lines.get().quantity == 3  # nothing added
+    client.post(url, {"quantity": 2})
+    assert (
+        "Only 5 in stock, and your basket holds 5 already: no more can be added from stock."
+        in _messages(client.post(url, {"quantity": 1}))
+    )
+
+
+def test_a_too_high_line_quantity_is_explained_as_one_line(client, buyer_member):
+    product = ProductFactory(upc="MSG-6", title="Brake disc", stock__num_in_stock=5)
+    client.force_login(buyer_member.user)
+    client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 3})
+    basket = buyer_member.user.baskets.get(status="Open")
+    for quantity in (6, 9):  # within the stock as a change (+3), and beyond it (+6)
+        html = client.post(
+            reverse("basket:summary"), basket_formset_data(basket, {"MSG-6": quantity})
+        ).content.decode()
+        assert "Only 5 in stock: order up to 5." in html
+        assert "multiple lines" not in html
+    assert basket.lines.get().quantity == 3
+
+
+def test_oscars_message_stays_when_several_lines_share_the_stock(client, buyer_member):
+    product = ProductFactory(upc="MSG-7", title="Wiper", stock__num_in_stock=5)
+    client.force_login(buyer_member.user)
+    client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 2})
+    basket = buyer_member.user.baskets.get(status="Open")
+    first = basket.lines.get()
+    first.pk, first.line_reference = None, f"{first.line_reference}_other"
+    first.save()  # a second line of the same stock record (as options would make)
+    html = client.post(
+        reverse("basket:summary"), basket_formset_data(basket, {"MSG-7": 4})
+    ).content.decode()
+    assert "Available stock is only 5, which has been exceeded because multiple lines" in html
