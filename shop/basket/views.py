@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from oscar.apps.basket import views
 from oscar.core.loading import get_model
 
@@ -137,7 +138,15 @@ class BasketView(views.BasketView):
                     )
                     if old.exists:
                         before[line.pk] = (old.excl_tax, old_quantity)
+        removed = [
+            form.instance
+            for form in formset
+            if form.instance.pk and formset._should_delete_form(form)
+        ]
+        moving = any(form.cleaned_data.get("save_for_later") for form in formset)
         response = super().formset_valid(formset)
+        if removed and not moving:  # lines saved for later get Oscar's own message
+            messages.success(self.request, self._removed_message(removed))
         for form in formset:
             line = form.instance
             if line.pk not in before or not line.quantity or line.quoted_unit_price is not None:
@@ -151,3 +160,19 @@ class BasketView(views.BasketView):
                     f"{price.excl_tax} {price.currency} each (was {old_price} at {old_quantity}).",
                 )
         return response
+
+    @staticmethod
+    def _removed_message(lines) -> str:
+        """What the update took out of the basket: the product, or how many lines."""
+        if len(lines) == 1:
+            line = lines[0]
+            sku = line.stockrecord.partner_sku if line.stockrecord_id else line.product.upc
+            return _("Removed from your basket: %(product)s (%(sku)s).") % {
+                "product": line.product.get_title(),
+                "sku": sku,
+            }
+        return ngettext(
+            "%(count)s line removed from your basket.",
+            "%(count)s lines removed from your basket.",
+            len(lines),
+        ) % {"count": len(lines)}

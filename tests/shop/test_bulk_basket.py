@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 from oscar.core.loading import get_model
 from oscar.test.factories import create_order
 
@@ -122,6 +123,17 @@ def test_inline_quantities_and_removing_several_lines_at_once(client, setup):
     html = response.content.decode()
     assert "60 units now cost 8.00 EUR each (was 10.00 at 10)" in html
     assert "€480.00" in html  # 60 x 8.00
+    assert "2 lines removed from your basket." in html
+    # Quantity 0 removes a line too, and one line is named.
+    data = basket_formset_data(basket, {"EXT-1": 0})
+    html = client.post(reverse("basket:summary"), data, follow=True).content.decode()
+    assert dict(basket.lines.values_list("product__upc", "quantity")) == {"STK-1": 60}
+    title = escape(extra["EXT-1"].get_title())
+    assert f"Removed from your basket: {title} (EXT-1)." in html
+    # A change that removes nothing says nothing about removing.
+    data = basket_formset_data(basket, {"STK-1": 70})
+    html = client.post(reverse("basket:summary"), data, follow=True).content.decode()
+    assert "removed from your basket" not in html.lower()
 
 
 def test_a_bad_quantity_in_the_table_is_refused_with_the_reason(client, setup):
