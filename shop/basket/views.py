@@ -156,8 +156,17 @@ class BasketView(views.BasketView):
             if price.exists and price.excl_tax != old_price:
                 messages.info(
                     self.request,
-                    f"{line.product.get_title()}: {line.quantity} units now cost "
-                    f"{price.excl_tax} {price.currency} each (was {old_price} at {old_quantity}).",
+                    _(
+                        "%(title)s: %(quantity)s units now cost %(price)s each "
+                        "(%(old_price)s at %(old_quantity)s)."
+                    )
+                    % {
+                        "title": line.product.get_title(),
+                        "quantity": line.quantity,
+                        "price": currency_text(price.excl_tax, price.currency),
+                        "old_price": currency_text(old_price, price.currency),
+                        "old_quantity": old_quantity,
+                    },
                 )
         return response
 

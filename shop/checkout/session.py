@@ -45,3 +45,31 @@ class CheckoutSessionMixin(session.CheckoutSessionMixin):
                     ),
                 )
         super().check_pre_conditions(request)
+
+    def check_basket_is_valid(self, request):
+        """Oscar's check that every line can still be bought, said as whole sentences.
+
+        Oscar wrapped the stock check's reason in brackets; ours are sentences already
+        ("Only 5 in stock: order up to 5."), and the line is named with its SKU.
+        """
+        problems = []
+        for line in request.basket.all_lines():
+            result = request.strategy.fetch_for_line(line)
+            permitted, reason = result.availability.is_purchase_permitted(line.quantity)
+            if permitted:
+                continue
+            reason = str(reason or _("It cannot be bought now.")).strip()
+            reason = reason[:1].upper() + reason[1:]
+            if not reason.endswith((".", "!", "?")):
+                reason += "."
+            record = line.stockrecord
+            problems.append(
+                _("%(title)s (%(sku)s): %(reason)s Change it in your basket to check out.")
+                % {
+                    "title": line.product.get_title(),
+                    "sku": record.partner_sku if record is not None else "-",
+                    "reason": reason,
+                }
+            )
+        if problems:
+            raise exceptions.FailedPreCondition(url=reverse("basket:summary"), messages=problems)

@@ -121,7 +121,7 @@ def test_inline_quantities_and_removing_several_lines_at_once(client, setup):
     response = client.post(reverse("basket:summary"), data, follow=True)
     assert dict(basket.lines.values_list("product__upc", "quantity")) == {"STK-1": 60, "EXT-1": 1}
     html = response.content.decode()
-    assert "60 units now cost 8.00 EUR each (was 10.00 at 10)" in html
+    assert "60 units now cost €8.00 each (€10.00 at 10)" in html
     assert "€480.00" in html  # 60 x 8.00
     assert "2 lines removed from your basket." in html
     # Quantity 0 removes a line too, and one line is named.

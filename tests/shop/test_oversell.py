@@ -209,3 +209,21 @@ def test_reserving_a_basket_checks_every_tracked_line_against_what_is_left():
     with pytest.raises(StockShortage) as error:
         stock_reserve_for_basket(basket=basket)
     assert "Only 1 of Wheel bearing WB-1 left in stock" in error.value.message
+
+
+def test_checkout_names_a_line_whose_stock_went_and_says_how_many_are_left(client, germany):
+    buyer = _buyer("gone")
+    product = _stocked("Wheel bearing kit", in_stock=10)
+    client.force_login(buyer.user)
+    response = client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 8})
+    assert response.status_code == 302
+    StockRecord.objects.filter(product=product).update(num_in_stock=3)  # sold meanwhile
+
+    response = client.get(reverse("checkout:index"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("basket:summary")
+    texts = [str(m) for m in response.context["messages"]]
+    sku = product.stockrecords.get().partner_sku
+    assert (
+        f"Wheel bearing kit ({sku}): Only 3 in stock: order up to 3. "
+        "Change it in your basket to check out." in texts
+    ), texts

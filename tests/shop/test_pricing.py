@@ -235,7 +235,7 @@ def test_basket_reprices_a_line_when_it_crosses_a_tier(client, contract_buyer, p
     })  # fmt: skip
     html = client.get(reverse("basket:summary")).content.decode()
     assert "€120.00" in html  # 10 x 12.00, the 10+ tier
-    assert "10 units now cost 12.00 EUR each (was 15.00 at 2)" in html
+    assert "10 units now cost €12.00 each (€15.00 at 2)" in html
 
 
 def test_prices_posted_by_the_client_are_ignored(client, contract_buyer, product):
