@@ -11,7 +11,9 @@ from oscar.core.loading import get_model
 
 from shop.bulk import services as bulk_services
 from shop.bulk.parser import ParsedLine
+from shop.caching.services import cache_basket_bump
 from shop.errors import PortalError
+from shop.money import money_round
 
 Basket = get_model("basket", "Basket")
 Line = get_model("basket", "Line")
@@ -27,6 +29,39 @@ class QuotedLine:
     product_id: int
     quantity: int
     unit_price: Decimal
+
+
+def basket_line_price_follow_quantity(*, line, strategy, stored_for: int | None) -> bool:
+    """Store the line's unit price at its new quantity, unless the price changed since it was stored.
+
+    Oscar keeps the price of a line's first addition and warns "the price has changed since
+    you added it" when today's price differs: a tier the buyer's own quantity crossed is not
+    such a change. ``stored_for`` is the quantity the stored price was for (None: the
+    product's default, as Oscar prices an addition). A real price change since then keeps
+    the stored price, and its warning. Returns whether the stored price changed.
+    """
+    if (
+        line.pk is None
+        or line.quoted_unit_price is not None
+        or line.price_excl_tax is None
+        or line.stockrecord_id is None
+        or not hasattr(strategy, "book")
+    ):
+        return False
+    product, record = line.product, line.stockrecord
+    before = strategy.pricing_policy(product, record, quantity=stored_for)
+    if not before.exists or money_round(before.excl_tax) != money_round(line.price_excl_tax):
+        return False
+    now = strategy.pricing_policy(product, record, quantity=line.quantity)
+    if not now.exists or money_round(now.excl_tax) == money_round(line.price_excl_tax):
+        return False
+    fields = {"price_excl_tax": now.excl_tax}
+    if now.is_tax_known:
+        fields["price_incl_tax"] = now.incl_tax
+    Line.objects.filter(pk=line.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(line, name, value)
+    return True
 
 
 @transaction.atomic
@@ -107,6 +142,7 @@ def basket_add_quoted_lines(
             for x in lines
         ]
     )
+    cache_basket_bump(basket=basket)  # bulk_create sends no signal: the header summary
     basket._lines = None
     basket.reset_offer_applications()
 

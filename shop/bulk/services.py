@@ -14,6 +14,7 @@ from oscar.core.loading import get_model
 from shop.bulk import parser
 from shop.bulk.models import RequisitionLine, RequisitionList
 from shop.bulk.parser import ParsedLine
+from shop.caching.services import cache_basket_bump
 from shop.errors import PortalError
 from shop.partner.stock import StockInfo, stock_info
 from shop.partnumbers import selectors as partnumber_selectors
@@ -271,10 +272,15 @@ def quick_order_check(
             item.quantity_min = max(rule.nearest(already + 1) - already, 1)
             item.quantity_step = rule.order_multiple
         problem, item.proposed_quantity = _rule_problem(rule, parsed.quantity, already)
+        info = strategy.fetch_for_product(product, record)
         if problem:
+            proposal = item.proposed_quantity
+            if proposal and not info.availability.is_purchase_permitted(already + proposal)[0]:
+                # The rule's nearest quantity is beyond the stock: propose what the stock holds.
+                message, item.proposed_quantity = _stock_problem(record, rule, already=already)
+                problem = f"{problem} {message}"
             item.errors.append(problem)
             continue
-        info = strategy.fetch_for_product(product, record)
         permitted, _reason = info.availability.is_purchase_permitted(total)
         if not permitted:
             message, item.proposed_quantity = _stock_problem(record, rule, already=already)
@@ -328,6 +334,7 @@ def quick_order_add(*, basket, checked: list[CheckedLine]) -> int:
         )
     Line.objects.bulk_create(to_create)
     Line.objects.bulk_update(to_update, ["quantity"])
+    cache_basket_bump(basket=basket)  # bulk writes send no signals: the header summary
     basket.reset_offer_applications()
     basket._lines = None  # the cached lines predate the bulk insert
     return len(valid)

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from oscar.core.loading import get_model
 
-from shop.caching.services import price_list_scopes
+from shop.caching.services import basket_scopes, price_list_scopes
 from shop.caching.versions import version_bump_safely
 
 logger = logging.getLogger(__name__)
@@ -110,11 +110,7 @@ def _prices_changed(sender, **kwargs) -> None:
 
 
 def _basket_scopes(basket_ids) -> list[str]:
-    """A basket's own scope and its owner's (the header summary is keyed by the user)."""
-    Basket = get_model("basket", "Basket")  # noqa: N806
-    ids = [pk for pk in basket_ids if pk]
-    owners = Basket.objects.filter(pk__in=ids).values_list("owner_id", flat=True) if ids else []
-    return [*(f"basket:{pk}" for pk in ids), *(f"basket:user:{o}" for o in owners if o)]
+    return basket_scopes(basket_ids=basket_ids)
 
 
 def _basket_changed(sender, instance, **kwargs) -> None:

@@ -20,3 +20,27 @@ def cache_price_list_bump(*, price_list) -> None:
 def cache_catalogue_bump() -> None:
     """Make every cached grid stale after a bulk write of products, categories or stock."""
     version_bump_safely(scopes=["catalogue", "prices"])
+
+
+def basket_scopes(*, basket_ids) -> list[str]:
+    """A basket's own scope and its owner's (the header summary is keyed by the user)."""
+    from oscar.core.loading import get_model
+
+    Basket = get_model("basket", "Basket")  # noqa: N806
+    ids = [pk for pk in basket_ids if pk]
+    owners = Basket.objects.filter(pk__in=ids).values_list("owner_id", flat=True) if ids else []
+    return [*(f"basket:{pk}" for pk in ids), *(f"basket:user:{o}" for o in owners if o)]
+
+
+def cache_basket_bump(*, basket) -> None:
+    """Make a basket's cached header summary stale after its lines were written in bulk.
+
+    ``bulk_create``/``bulk_update`` send no signals: the quick order, a requisition list and
+    an accepted quote put lines into the basket that way.
+    """
+    if basket is None or basket.pk is None:
+        return
+    scopes = [f"basket:{basket.pk}"]
+    if basket.owner_id:
+        scopes.append(f"basket:user:{basket.owner_id}")
+    version_bump_safely(scopes=scopes)

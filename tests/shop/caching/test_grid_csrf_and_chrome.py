@@ -1,13 +1,16 @@
 """A cached grid carries each request's own CSRF token; the cached chrome follows changes."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from oscar.core.loading import get_model
 
+from shop.basket.services import QuotedLine, basket_add_quoted_lines
 from shop.caching.grid import CSRF_PLACEHOLDER
+from tests.factories import ProductFactory
 from tests.shop.caching.helpers import grid, shop_create
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +68,20 @@ def test_the_header_basket_summary_follows_the_basket():
     shop.contract_entry.value = 8
     shop.contract_entry.save()
     assert "€16.00" in summary()
+    # Lines written in bulk send no signals: the quick order (and the lists and re-orders
+    # that go through it) and an accepted quote bump the basket themselves.
+    sku = shop.product.stockrecords.get().partner_sku
+    added = client.post(reverse("bulk:quick-order"), {"sku": sku, "quantity": 1, "action": "add"})
+    assert added.status_code == 302
+    assert "€24.00" in summary()  # three at 8.00
+    basket = Basket.objects.get(owner=shop.alpha_buyer, status="Open")
+    other = ProductFactory(title="Quoted seal kit", category=shop.category)
+    basket_add_quoted_lines(
+        basket=basket,
+        reference="Q-1",
+        lines=[QuotedLine(product_id=other.pk, quantity=1, unit_price=Decimal("5.00"))],
+    )
+    assert "€29.00" in summary()
 
 
 def test_the_unread_count_and_staff_links_follow_their_changes():
