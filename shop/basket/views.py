@@ -5,7 +5,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from oscar.apps.basket import views
+from oscar.core import ajax
 from oscar.core.loading import get_model
+from oscar.core.utils import is_ajax
 
 from shop.basket.display import ROW_INPUT_CLASS, UnboundLineInputs, currency_text, input_html
 from shop.companies.permissions import ordering_refusal
@@ -23,6 +25,15 @@ class BasketAddView(views.BasketAddView):
             messages.error(request, refusal)
             return redirect(get_object_or_404(Product, pk=kwargs["pk"]).get_absolute_url())
         return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        # Oscar keeps the refused form in the session for the next page that draws this
+        # product's add form, bound, with its error. Product pages, grids and "recently
+        # viewed" are cached per price audience: that form was drawn into a cached copy and
+        # shown again on later pages (and to colleagues). The message says what was wrong.
+        self.request.session.pop(f"add_to_basket_form_post_data_{self.product.pk}", None)
+        return response
 
 
 class BasketView(views.BasketView):
@@ -170,16 +181,54 @@ class BasketView(views.BasketView):
                 )
         return response
 
+    def formset_invalid(self, formset):
+        """A refused update saves nothing: Oscar deleted the ticked lines all the same.
+
+        The page comes back with the buyer's entries (Remove still ticked), the rows to
+        fix marked, and a message naming them and saying that nothing was changed.
+        """
+        to_fix = [
+            form
+            for form in formset
+            if form.instance.pk and form.errors and not formset._should_delete_form(form)
+        ]
+        flash_messages = ajax.FlashMessages()
+        flash_messages.error(self._refused_message(to_fix))
+        if is_ajax(self.request):
+            context = self.get_context_data(formset=formset, basket=self.request.basket)
+            return self.json_response(context, flash_messages)
+        flash_messages.apply_to_request(self.request)
+        # extra_views' render of the bound formset, without Oscar's deletions
+        return super(views.BasketView, self).formset_invalid(formset)
+
+    @staticmethod
+    def _refused_message(forms) -> str:
+        """Nothing was changed, and which lines to correct."""
+        if not forms:
+            return _(
+                "Nothing in your basket was changed: correct the errors below and update again."
+            )
+        names = ", ".join(
+            _("%(product)s (%(sku)s)") % BasketView._line_name(form.instance) for form in forms
+        )
+        return ngettext(
+            "Nothing in your basket was changed: correct the line %(lines)s and update again.",
+            "Nothing in your basket was changed: correct the lines %(lines)s and update again.",
+            len(forms),
+        ) % {"lines": names}
+
+    @staticmethod
+    def _line_name(line) -> dict:
+        sku = line.stockrecord.partner_sku if line.stockrecord_id else line.product.upc
+        return {"product": line.product.get_title(), "sku": sku}
+
     @staticmethod
     def _removed_message(lines) -> str:
         """What the update took out of the basket: the product, or how many lines."""
         if len(lines) == 1:
-            line = lines[0]
-            sku = line.stockrecord.partner_sku if line.stockrecord_id else line.product.upc
-            return _("Removed from your basket: %(product)s (%(sku)s).") % {
-                "product": line.product.get_title(),
-                "sku": sku,
-            }
+            return _("Removed from your basket: %(product)s (%(sku)s).") % BasketView._line_name(
+                lines[0]
+            )
         return ngettext(
             "%(count)s line removed from your basket.",
             "%(count)s lines removed from your basket.",

@@ -3,6 +3,7 @@ the CSV export, "order again" with its price report, and adding to lists from ev
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -144,6 +145,32 @@ def test_a_bad_quantity_in_the_table_is_refused_with_the_reason(client, setup):
     response = client.post(reverse("basket:summary"), basket_formset_data(basket, {"STK-1": 7}))
     assert "Order 5 or 10" in response.content.decode()
     assert basket.lines.get().quantity == 10  # nothing changed
+
+
+def test_a_refused_update_removes_nothing_and_keeps_remove_ticked(client, setup):
+    """Oscar deleted the lines ticked Remove even when it refused the update, silently."""
+    buyer, products, _ = setup
+    basket = _fill(client, buyer, {"STK-1": 10, "STK-2": 2})
+    data = basket_formset_data(basket, {"STK-2": 3 + 5}, remove={"STK-1"})  # 3 in stock
+    response = client.post(reverse("basket:summary"), data)
+    assert response.status_code == 200
+    assert dict(basket.lines.values_list("product__upc", "quantity")) == {"STK-1": 10, "STK-2": 2}
+    html = response.content.decode()
+    title = escape(products["STK-2"].get_title())
+    assert (
+        f"Nothing in your basket was changed: correct the line {title} (STK-2) and update "
+        "again." in html
+    )
+    assert "Only 3 in stock: order up to 3." in html  # the row says what is wrong
+    assert "removed from your basket" not in html.lower()
+    ticked = [tag for tag in re.findall(r"<input[^>]*>", html) if 'name="form-0-DELETE"' in tag]
+    assert ticked and " checked" in ticked[0]  # still ticked, to update again once fixed
+    assert html.count('class="table-warning"') == 1
+    # Corrected, the same update goes through with its removal.
+    data = basket_formset_data(basket, {"STK-2": 3}, remove={"STK-1"})
+    html = client.post(reverse("basket:summary"), data, follow=True).content.decode()
+    assert dict(basket.lines.values_list("product__upc", "quantity")) == {"STK-2": 3}
+    assert "Removed from your basket:" in html
 
 
 def _lines_bulk(basket, products):
