@@ -67,6 +67,13 @@ class SimpleAddToBasketForm(oscar_forms.SimpleAddToBasketMixin, AddToBasketForm)
             self.fields["quantity"].initial = _rule(basket.strategy, product).nearest(1)
 
 
+def _line_max(maximum: int, line) -> int:
+    """The browser's ``max`` for a line's quantity: Oscar's, but never below the quantity the
+    line holds. Stock that dropped below it would make the browser refuse every update of
+    the basket, even one that removes the line; the server still refuses the quantity."""
+    return max(maximum, line.quantity or 0)
+
+
 def unbound_quantity_attrs(line, strategy, basket_max_allowed: int | None) -> dict:
     """The quantity widget's attributes of an unbound ``BasketLineForm`` for ``line``.
 
@@ -81,7 +88,7 @@ def unbound_quantity_attrs(line, strategy, basket_max_allowed: int | None) -> di
     else:
         maximum = num_available or basket_max_allowed
     if maximum:
-        attrs["max"] = maximum
+        attrs["max"] = _line_max(maximum, line)
     if line.quoted_unit_price is None:
         attrs.update(
             quantity_input_attrs(_rule(strategy, line.product, line.stockrecord), zero_removes=True)
@@ -93,6 +100,9 @@ class BasketLineForm(oscar_forms.BasketLineForm):
     def __init__(self, strategy, *args, **kwargs):
         super().__init__(strategy, *args, **kwargs)
         line = self.instance
+        attrs = self.fields["quantity"].widget.attrs
+        if line.id and attrs.get("max"):
+            attrs["max"] = _line_max(attrs["max"], line)
         if line.id and line.quoted_unit_price is None:
             rule = _rule(strategy, line.product, line.stockrecord)
             self.fields["quantity"].widget.attrs.update(

@@ -108,6 +108,14 @@ class BasketView(views.BasketView):
         """
         currency = line.price_currency
         row = {"line": line, "stock": None, "next_tier": None, "list_price": None, **inputs}
+        if not row["errors"] and line.quoted_unit_price is None:
+            # Stock fell below the line since it was added: the row says so before checkout.
+            availability = line.purchase_info.availability
+            available = getattr(availability, "num_available", None)
+            if available is not None and line.quantity > available:
+                permitted, reason = availability.is_purchase_permitted(line.quantity)
+                if not permitted:
+                    row["errors"] = [reason]
         if line.stockrecord_id:
             row["stock"] = stock_info(line.stockrecord, strategy=strategy, product=line.product)
             if line.quoted_unit_price is None and hasattr(strategy, "resolve"):

@@ -173,6 +173,26 @@ def test_a_refused_update_removes_nothing_and_keeps_remove_ticked(client, setup)
     assert "Removed from your basket:" in html
 
 
+def test_a_line_above_the_stock_says_so_and_can_still_be_removed(client, setup):
+    buyer, products, _ = setup
+    basket = _fill(client, buyer, {"STK-1": 10, "STK-2": 3})
+    StockRecord.objects.filter(partner_sku="STK-2").update(num_in_stock=2)
+    html = client.get(reverse("basket:summary")).content.decode()
+    row = re.search(r'<tr data-sku="STK-2".*?</tr>', html, re.S).group(0)
+    assert 'class="table-warning"' in row
+    assert "Only 2 in stock: order up to 2." in row
+    quantity = re.search(r'<input type="number"[^>]*>', row).group(0)
+    assert 'value="3"' in quantity and 'max="3"' in quantity  # not 2: the form can be sent
+    assert "Only" not in re.search(r'<tr data-sku="STK-1".*?</tr>', html, re.S).group(0)
+    # Updating the other line alone is refused: the scarce line must change too.
+    data = basket_formset_data(basket, {"STK-1": 20})
+    client.post(reverse("basket:summary"), data)
+    assert basket.lines.get(product__upc="STK-1").quantity == 10
+    data = basket_formset_data(basket, {"STK-1": 20}, remove={"STK-2"})
+    client.post(reverse("basket:summary"), data)
+    assert dict(basket.lines.values_list("product__upc", "quantity")) == {"STK-1": 20}
+
+
 def _lines_bulk(basket, products):
     Line.objects.bulk_create(
         [

@@ -228,8 +228,9 @@ def test_the_pages_rows_carry_the_tags_the_unbound_forms_render(company, contrac
         title='Hex bolt "M8" & <nut>', upc="TAG-FEW", category=category, stock__num_in_stock=3
     )
     packed = ProductFactory(upc="TAG-PCK", category=category, min_order_quantity=4, pack_size=2)
+    low = ProductFactory(upc="TAG-LOW", category=category, stock__num_in_stock=8)
     basket = Basket.objects.create(owner=buyer)
-    _bulk_lines(basket, [*contract.values(), few, packed])
+    _bulk_lines(basket, [*contract.values(), few, packed, low])
     Line.objects.filter(basket=basket, product=contract["STK-3"]).update(
         quoted_unit_price=Decimal("9.00"), quote_reference="Q-78"
     )
@@ -248,7 +249,10 @@ def test_the_pages_rows_carry_the_tags_the_unbound_forms_render(company, contrac
         assert built[index] == BasketView._form_inputs(form, labels), lines[index].product.upc
     by_sku = {line.product.upc: row for line, row in zip(lines, built, strict=True)}
     # Not vacuous: the stock cap, the contract's pack, the product's rule, the escaped title.
-    assert 'max="3"' in by_sku["TAG-FEW"]["quantity_input"]
+    assert 'max="8"' in by_sku["TAG-LOW"]["quantity_input"]
+    # 5 in the line, 3 in stock: a max of 3 made the browser refuse every update, even one
+    # removing the line; the line's own quantity stays allowed (the server says "only 3").
+    assert 'max="5"' in by_sku["TAG-FEW"]["quantity_input"]
     assert "Hex bolt &quot;M8&quot; &amp; &lt;nut&gt;" in by_sku["TAG-FEW"]["quantity_input"]
     assert 'min="0"' in by_sku["STK-1"]["quantity_input"]
     assert 'step="5"' in by_sku["STK-1"]["quantity_input"]
