@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.basket.abstract_models import AbstractBasket, AbstractLine
 from oscar.apps.partner.availability import Unavailable
+from oscar.templatetags.currency_filters import currency
 
 from shop.money import money_round
 
@@ -100,6 +101,22 @@ class Basket(AbstractBasket):
         permitted, own_reason = line.purchase_info.availability.is_purchase_permitted(wanted)
         return (allowed, reason) if permitted else (permitted, own_reason)
 
+    def add_product(self, product, quantity=1, options=None):
+        line, created = super().add_product(product, quantity, options)
+        if quantity > 0 and line.quantity > 0:
+            from shop.basket.services import basket_line_price_follow_quantity
+
+            # Oscar kept the first addition's price (or the default quantity's, on creation).
+            basket_line_price_follow_quantity(
+                line=line,
+                strategy=self.strategy,
+                stored_for=None if created else line.quantity - quantity,
+            )
+        return line, created
+
+    add_product.alters_data = True
+    add = add_product
+
     def addition_refusal(self, product, quantity: int, availability) -> str:
         """Why ``quantity`` more of ``product`` cannot be added beside what the basket holds,
         in the stock figures the buyer sees ('' when it can, or when the basket holds none)."""
@@ -152,15 +169,39 @@ class Line(AbstractLine):
         # cent that the price stored at add time (two places) does not: Oscar's comparison
         # then warned "increased from €36.52 to €36.52". A buyer pays the net unit price plus
         # tax on the line, so the net unit price to the cent is what can have changed.
+        # The basket shows net amounts, so a change is said in them too. The stored price
+        # follows the buyer's own quantity changes (shop.basket.services), so a tier
+        # crossed by adding more is not reported as a price change.
         price = self.purchase_info.price
         if (
-            self.price_excl_tax is not None
-            and getattr(price, "exists", False)
-            and money_round(price.excl_tax) == money_round(self.price_excl_tax)
-            and not isinstance(self.purchase_info.availability, Unavailable)
+            self.price_excl_tax is None
+            or not getattr(price, "exists", False)
+            or isinstance(self.purchase_info.availability, Unavailable)
         ):
+            return super().get_warning()
+        old, new = money_round(self.price_excl_tax), money_round(price.excl_tax)
+        if old == new:
             return None
-        return super().get_warning()
+        amounts = {
+            "product": self.product.get_title(),
+            "old_price": currency(old, self.price_currency),
+            "new_price": currency(new, self.price_currency),
+        }
+        if new > old:
+            return (
+                gettext(
+                    "The price of %(product)s has risen from %(old_price)s to %(new_price)s "
+                    "(excl. tax) since you added it to your basket."
+                )
+                % amounts
+            )
+        return (
+            gettext(
+                "The price of %(product)s has fallen from %(old_price)s to %(new_price)s "
+                "(excl. tax) since you added it to your basket."
+            )
+            % amounts
+        )
 
     # A quoted price is final: Oscar's offers and vouchers leave quoted lines alone.
     def is_available_for_offer_discount(self, offer):

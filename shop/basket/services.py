@@ -31,14 +31,17 @@ class QuotedLine:
     unit_price: Decimal
 
 
-def basket_line_price_follow_quantity(*, line, strategy, stored_for: int | None) -> bool:
+def basket_line_price_follow_quantity(
+    *, line, strategy, stored_for: int | None, save: bool = True
+) -> bool:
     """Store the line's unit price at its new quantity, unless the price changed since it was stored.
 
     Oscar keeps the price of a line's first addition and warns "the price has changed since
     you added it" when today's price differs: a tier the buyer's own quantity crossed is not
     such a change. ``stored_for`` is the quantity the stored price was for (None: the
     product's default, as Oscar prices an addition). A real price change since then keeps
-    the stored price, and its warning. Returns whether the stored price changed.
+    the stored price, and its warning. Returns whether the stored price changed; with
+    ``save=False`` the caller writes it (a bulk update).
     """
     if (
         line.pk is None
@@ -58,9 +61,10 @@ def basket_line_price_follow_quantity(*, line, strategy, stored_for: int | None)
     fields = {"price_excl_tax": now.excl_tax}
     if now.is_tax_known:
         fields["price_incl_tax"] = now.incl_tax
-    Line.objects.filter(pk=line.pk).update(**fields)
     for name, value in fields.items():
         setattr(line, name, value)
+    if save:
+        Line.objects.filter(pk=line.pk).update(**fields)
     return True
 
 

@@ -10,6 +10,7 @@ from oscar.core.loading import get_model
 from oscar.core.utils import is_ajax
 
 from shop.basket.display import ROW_INPUT_CLASS, UnboundLineInputs, currency_text, input_html
+from shop.basket.services import basket_line_price_follow_quantity
 from shop.companies.permissions import ordering_refusal
 from shop.partner.stock import stock_info
 
@@ -172,6 +173,8 @@ class BasketView(views.BasketView):
                 continue
             price = strategy.pricing_policy(line.product, line.stockrecord, quantity=line.quantity)
             old_price, old_quantity = before[line.pk]
+            # The buyer's own tier change: not "the price has changed since you added it".
+            basket_line_price_follow_quantity(line=line, strategy=strategy, stored_for=old_quantity)
             if price.exists and price.excl_tax != old_price:
                 messages.info(
                     self.request,

@@ -272,15 +272,10 @@ def quick_order_check(
             item.quantity_min = max(rule.nearest(already + 1) - already, 1)
             item.quantity_step = rule.order_multiple
         problem, item.proposed_quantity = _rule_problem(rule, parsed.quantity, already)
-        info = strategy.fetch_for_product(product, record)
         if problem:
-            proposal = item.proposed_quantity
-            if proposal and not info.availability.is_purchase_permitted(already + proposal)[0]:
-                # The rule's nearest quantity is beyond the stock: propose what the stock holds.
-                message, item.proposed_quantity = _stock_problem(record, rule, already=already)
-                problem = f"{problem} {message}"
             item.errors.append(problem)
             continue
+        info = strategy.fetch_for_product(product, record)
         permitted, _reason = info.availability.is_purchase_permitted(total)
         if not permitted:
             message, item.proposed_quantity = _stock_problem(record, rule, already=already)
@@ -314,11 +309,20 @@ def quick_order_add(*, basket, checked: list[CheckedLine]) -> int:
             product__in=[c.product for c in valid], quoted_unit_price__isnull=True
         )
     }
+    from shop.basket.services import basket_line_price_follow_quantity  # it imports this module
+
     to_create, to_update = [], []
     for item in valid:
         line = existing.get(item.product.pk)
         if line is not None:
+            stored_for = line.quantity
             line.quantity += item.parsed.quantity
+            if basket.has_strategy and line.stockrecord_id == item.stockrecord.pk:
+                line.product, line.stockrecord = item.product, item.stockrecord  # loaded
+                # A tier the added quantity crosses is not "a price change since you added it".
+                basket_line_price_follow_quantity(
+                    line=line, strategy=basket.strategy, stored_for=stored_for, save=False
+                )
             to_update.append(line)
             continue
         to_create.append(
@@ -333,7 +337,7 @@ def quick_order_add(*, basket, checked: list[CheckedLine]) -> int:
             )
         )
     Line.objects.bulk_create(to_create)
-    Line.objects.bulk_update(to_update, ["quantity"])
+    Line.objects.bulk_update(to_update, ["quantity", "price_excl_tax", "price_incl_tax"])
     cache_basket_bump(basket=basket)  # bulk writes send no signals: the header summary
     basket.reset_offer_applications()
     basket._lines = None  # the cached lines predate the bulk insert

@@ -123,6 +123,7 @@ def test_inline_quantities_and_removing_several_lines_at_once(client, setup):
     assert dict(basket.lines.values_list("product__upc", "quantity")) == {"STK-1": 60, "EXT-1": 1}
     html = response.content.decode()
     assert "60 units now cost €8.00 each (€10.00 at 10)" in html
+    assert "since you added it" not in html  # the buyer's own tier change, said above
     assert "€480.00" in html  # 60 x 8.00
     assert "2 lines removed from your basket." in html
     # Quantity 0 removes a line too, and one line is named.
@@ -191,6 +192,30 @@ def test_a_line_above_the_stock_says_so_and_can_still_be_removed(client, setup):
     data = basket_formset_data(basket, {"STK-1": 20}, remove={"STK-2"})
     client.post(reverse("basket:summary"), data)
     assert dict(basket.lines.values_list("product__upc", "quantity")) == {"STK-1": 20}
+
+
+def test_crossing_a_tier_by_adding_more_is_not_a_price_change(client, setup):
+    """Oscar kept the first addition's price and called the next tier a price change."""
+    buyer, products, _ = setup
+    client.force_login(buyer)
+    for _ in range(2):
+        client.post(reverse("basket:add", kwargs={"pk": products["STK-1"].pk}), {"quantity": 30})
+    assert _basket(buyer).lines.get().quantity == 60
+    html = client.get(reverse("basket:summary")).content.decode()
+    assert "€480.00" in html  # 60 x 8.00
+    assert "since you added it" not in html
+    # The same through the quick order, whose lines merge into the basket's in bulk.
+    Basket.objects.filter(owner=buyer).delete()
+    _fill(client, buyer, {"STK-1": 10})
+    assert _fill(client, buyer, {"STK-1": 50}).lines.get().quantity == 60
+    html = client.get(reverse("basket:summary")).content.decode()
+    assert "€480.00" in html and "since you added it" not in html
+    # A real change of the contract since then is still said, in the page's net amounts.
+    entry = PriceListEntry.objects.get(product=products["STK-1"], min_quantity=50)
+    entry.value = Decimal("7.50")
+    entry.save()
+    html = client.get(reverse("basket:summary")).content.decode()
+    assert "has fallen from €8.00 to €7.50 (excl. tax) since you added it to your basket." in html
 
 
 def _lines_bulk(basket, products):
