@@ -272,10 +272,15 @@ def quick_order_check(
             item.quantity_min = max(rule.nearest(already + 1) - already, 1)
             item.quantity_step = rule.order_multiple
         problem, item.proposed_quantity = _rule_problem(rule, parsed.quantity, already)
+        info = strategy.fetch_for_product(product, record)
         if problem:
+            proposal = item.proposed_quantity
+            if proposal and not info.availability.is_purchase_permitted(already + proposal)[0]:
+                # The rule's nearest quantity is beyond the stock: propose what the stock holds.
+                message, item.proposed_quantity = _stock_problem(record, rule, already=already)
+                problem = f"{problem} {message}"
             item.errors.append(problem)
             continue
-        info = strategy.fetch_for_product(product, record)
         permitted, _reason = info.availability.is_purchase_permitted(total)
         if not permitted:
             message, item.proposed_quantity = _stock_problem(record, rule, already=already)

@@ -357,3 +357,26 @@ def test_short_stock_agrees_with_the_stock_column_and_counts_the_basket(client, 
     assert "Only 0 in stock" not in html
     assert 'id="quick-order-add"' not in html and "Add the 0" not in html
     assert "No line is ready to add yet: fix the lines above, then check again." in html
+
+
+@pytest.mark.django_db
+def test_a_pack_proposal_stays_within_the_stock(client, shop_setup):
+    """Packs of 2, 4 in stock, 5 typed: the rule's "Order 4 or 6" proposed 6."""
+    buyer, _ = shop_setup
+    ProductFactory(
+        upc="FLT-0300", category=category_create("Packs"), pack_size=2, stock__num_in_stock=4
+    )
+    client.force_login(buyer)
+    for text in ("FLT-0300 5", "FLT-0300 3\nFLT-0300 2"):  # typed once, or merged
+        html = client.post(
+            reverse("bulk:quick-order"), {"lines": text, "action": "check"}
+        ).content.decode()
+        assert "4 in stock" in html  # the stock column
+        assert "5 is not a multiple of 2. Order 4 or 6. Only 4 in stock now." in html
+        assert 'name="qty_0" value="4"' in html
+        assert "The quantity field now proposes 4." in html and "proposes 6" not in html
+    # Within the stock the rule's own proposal stands.
+    html = client.post(
+        reverse("bulk:quick-order"), {"lines": "FLT-0300 3", "action": "check"}
+    ).content.decode()
+    assert "The quantity field now proposes 4." in html and "Only 4 in stock" not in html
