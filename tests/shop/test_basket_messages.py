@@ -76,6 +76,12 @@ def test_adding_beyond_the_stock_is_a_sentence_that_counts_the_basket(client, bu
     url = reverse("basket:add", kwargs={"pk": product.pk})
     # Nothing in the basket: Oscar's "a maximum of 5 can be bought", as a sentence.
     assert "Only 5 in stock: order up to 5." in _messages(client.post(url, {"quantity": 6}))
+    # The refused form is not kept for the next page: pages draw their add forms into cached
+    # copies (product page, grids, recently viewed), where it would stay and be shared.
+    assert f"add_to_basket_form_post_data_{product.pk}" not in client.session
+    client.get(product.get_absolute_url())  # shows the message once
+    page = client.get(product.get_absolute_url()).content.decode()
+    assert "Only 5 in stock" not in page and 'value="6"' not in page
     client.post(url, {"quantity": 3})
     messages = _messages(client.post(url, {"quantity": 3}))
     assert "Only 5 in stock, and your basket holds 3 already: you can add up to 2 more." in messages
