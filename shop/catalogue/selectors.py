@@ -46,6 +46,7 @@ class ProductDisplay:
     can_add: bool
     quantity: int
     has_options: bool
+    part_number: str = ""  # the buyer company's own number (pages with it are not shared)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Viewer:
 @dataclass(frozen=True)
 class _Priced:
     strategy: object  # what product_cards and prime_prices read from a request
+    company_member: object = None  # whose part numbers the cards show (none for a preview)
 
 
 def _priced(request, viewer: Viewer | None) -> _Priced:
@@ -74,7 +76,7 @@ def _priced(request, viewer: Viewer | None) -> _Priced:
     if strategy is None:  # a request that did not pass Oscar's basket middleware
         selector = get_class("partner.strategy", "Selector")()
         strategy = selector.strategy(request=request, user=getattr(request, "user", None))
-    return _Priced(strategy)
+    return _Priced(strategy, getattr(request, "company_member", None))
 
 
 def _displays(
@@ -114,6 +116,7 @@ def _displays(
                 can_add=card.can_add,
                 quantity=card.quantity,
                 has_options=bool(product.has_options),
+                part_number=card.part_number,
             )
         )
         if limit is not None and len(shown) >= limit:

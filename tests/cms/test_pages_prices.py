@@ -214,3 +214,23 @@ def test_an_editor_previewing_as_a_company_sees_that_companys_prices(landing, se
     assert "Log in for your price" in previewed("audience:visitor")
     buyer = previewed("audience:buyer")
     assert "€80.00" in buyer and "€61.00" not in buyer
+
+
+def test_a_carousel_card_says_its_quantity_and_the_buyers_own_part_number(client, landing):
+    from shop.partnumbers.models import CustomerPartNumber
+
+    packed = ProductFactory(title="Brake pad set", min_order_quantity=2)
+    alpha = CompanyMemberFactory(user=UserFactory(email="p@alpha.example"))
+    beta = CompanyMemberFactory(user=UserFactory(email="p@beta.example"))
+    CustomerPartNumber.objects.create(
+        company=alpha.company, product=packed, part_number="ALP-77", normalized="ALP77"
+    )
+    _set_body(landing, _picks([packed]))
+    client.force_login(alpha.user)
+    html = _carousel(client.get("/").content.decode())
+    assert "Add 2 to basket" in html and 'name="quantity" value="2"' in html
+    assert "ALP-77" in html
+    client.force_login(beta.user)
+    assert "ALP-77" not in _carousel(client.get("/").content.decode())
+    client.logout()
+    assert "ALP-77" not in _carousel(client.get("/").content.decode())
