@@ -16,6 +16,7 @@ MAX_LINES = 10_000
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_QUANTITY = 1_000_000
 _SEPARATORS = re.compile(r"[\t;,]+|\s+")
+_EMPTY_FIRST_COLUMN = re.compile(r"[ \ufeff]*[\t;,]")
 _SKU_SHAPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 
 
@@ -84,6 +85,10 @@ def parse_line(number: int, raw: str) -> ParsedLine | None:
     parts = [part for part in _SEPARATORS.split(text) if part]
     sku = parts[0].strip().strip("\"'") if parts else ""
     errors: list[str] = []
+    if len(parts) == 1 and _EMPTY_FIRST_COLUMN.match(raw) and is_whole(sku):
+        # ", 4" (a spreadsheet's empty SKU cell): what is there is the quantity, not a SKU.
+        errors.append(_("The SKU is missing: write it before the quantity (e.g. 'BRG-000123 10')."))
+        return ParsedLine(number, "", None, raw[:200], errors, quantity_text=sku[:20])
     if uploads.is_formula(sku):
         errors.append(uploads.formula_message())
     elif not _SKU_SHAPE.match(sku):

@@ -68,6 +68,8 @@ def test_well_formed_lines_parse_exactly_with_any_separator(pairs, separator):
         ("ABC-1 1.000", "not a whole number"),
         ("ABC-1 ten", "not a whole number"),
         ("ABC-1", "Add a quantity"),
+        (", 4", "The SKU is missing"),
+        ("\t4", "The SKU is missing"),
         ("=HYPERLINK(1) 2", "formulas"),
         ("ABC-1 2 3", "one SKU and one quantity"),
     ],
@@ -75,6 +77,8 @@ def test_well_formed_lines_parse_exactly_with_any_separator(pairs, separator):
 def test_bad_lines_say_what_is_wrong(raw, message):
     line = parser.parse_text(raw).lines[0]
     assert any(message in error for error in line.errors), line.errors
+    if message == "The SKU is missing":  # not "add a quantity": the quantity is there
+        assert line.errors == [line.errors[0]] and line.quantity_text == "4"
 
 
 def test_spreadsheet_decimals_and_duplicates():
@@ -136,6 +140,10 @@ def shop_setup(db, company):
     return buyer, products
 
 
+def _summary(html: str) -> str:
+    return re.search(r'<p id="quick-order-summary">(.*?)</p>', html, re.S).group(1)
+
+
 @pytest.mark.django_db
 def test_quick_order_checks_every_line_then_adds_the_ready_ones(client, shop_setup):
     buyer, products = shop_setup
@@ -147,6 +155,7 @@ def test_quick_order_checks_every_line_then_adds_the_ready_ones(client, shop_set
         reverse("bulk:quick-order"), {"lines": text, "action": "check"}
     ).content.decode()
     assert "Unknown SKU FLT-0003. Did you mean FLT-0" in html
+    assert "Fix lines in place and check again, or add the ready ones now." in _summary(html)
     assert "Order 10 or 20" in html
     assert "Only 5 in stock now" in html
     assert "Line 6 had the same SKU as line 1: merged here." in html
@@ -327,6 +336,7 @@ def test_a_pack_problem_speaks_of_the_typed_quantity_beside_the_basket(client, s
     table = {"rows": 1, "action": "check", "sku_0": "FLT-0100", "qty_0": "20"}
     html = client.post(reverse("bulk:quick-order"), table).content.decode()
     assert 'name="ready_0"' in html and "the line becomes 40" in html
+    assert "Every line is ready to add." in _summary(html) and "to fix." in _summary(html)
     # With nothing in the basket the rule's own words stand.
     Basket.objects.filter(owner=buyer).delete()
     html = client.post(
@@ -357,6 +367,9 @@ def test_short_stock_agrees_with_the_stock_column_and_counts_the_basket(client, 
     assert "Only 0 in stock" not in html
     assert 'id="quick-order-add"' not in html and "Add the 0" not in html
     assert "No line is ready to add yet: fix the lines above, then check again." in html
+    summary = _summary(html)  # no "add the ready ones" with none ready
+    assert "0</strong> ready" in summary and "Fix lines in place and check again." in summary
+    assert "add the ready ones" not in summary
 
 
 @pytest.mark.django_db
