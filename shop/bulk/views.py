@@ -5,7 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -499,6 +501,27 @@ def list_add(request: HttpRequest) -> HttpResponse:
     if requisition is None:
         return redirect(back or "bulk:list-index")
     count = len(items)
+    list_url = reverse("bulk:list-detail", kwargs={"pk": requisition.pk})
+    if back and not request.POST.get("order"):
+        # From a product page: the buyer stays there to go on browsing, told where it went.
+        product = get_model("catalogue", "Product").objects.get(pk=next(iter(items)))
+        record = product.stockrecords.order_by("pk").first()
+        messages.success(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("%(product)s (%(sku)s) added to your list '%(name)s'.")
+                % {
+                    "product": product.get_title(),
+                    "sku": record.partner_sku if record is not None else product.upc or "-",
+                    "name": requisition.name,
+                },
+                list_url,
+                _("View the list"),
+            ),
+            extra_tags="safe",
+        )
+        return redirect(back)
     messages.success(
         request,
         ngettext(
@@ -508,4 +531,4 @@ def list_add(request: HttpRequest) -> HttpResponse:
         )
         % {"count": count, "name": requisition.name},
     )
-    return redirect("bulk:list-detail", pk=requisition.pk)
+    return redirect(list_url)

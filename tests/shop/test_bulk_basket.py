@@ -415,7 +415,19 @@ def test_add_to_a_list_from_the_product_page_new_then_existing(client, setup):
                                  "list": "new", "name": "Workshop"})  # fmt: skip
     requisition = RequisitionList.objects.get(owner=buyer, name="Workshop")
     assert response["Location"] == reverse("bulk:list-detail", kwargs={"pk": requisition.pk})
-    client.post(url, {"product": products["STK-1"].pk, "quantity": "6", "list": requisition.pk})
+    # From the product page (its form sends ``next``): back to the page, told where it went.
+    page_url = products["STK-1"].get_absolute_url()
+    response = client.post(url, {"product": products["STK-1"].pk, "quantity": "6",
+                                 "list": requisition.pk, "next": page_url})  # fmt: skip
+    assert response["Location"] == page_url
+    html = client.get(page_url).content.decode()
+    assert "STK-1) added to your list &#x27;Workshop&#x27;." in html
+    assert f'<a href="{reverse("bulk:list-detail", kwargs={"pk": requisition.pk})}">' in html
+    assert client.post(url, {"product": products["STK-1"].pk, "quantity": "1", "list": "new",
+                             "name": "Away", "next": "https://evil.example/"})["Location"] != (
+        "https://evil.example/"
+    )  # fmt: skip
+    RequisitionList.objects.filter(name="Away").delete()
     client.post(url, {"product": products["STK-2"].pk, "quantity": "1", "list": requisition.pk})
     assert dict(requisition.lines.values_list("product__upc", "quantity")) == {
         "STK-1": 10,
