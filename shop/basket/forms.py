@@ -34,8 +34,16 @@ class AddToBasketForm(TextGuardMixin, oscar_forms.AddToBasketForm):
         super().__init__(basket, product, *args, **kwargs)
         if "quantity" in self.fields and not product.is_parent:
             rule = _rule(basket.strategy, product)
-            self.fields["quantity"].initial = rule.nearest(1)
-            self.fields["quantity"].widget.attrs.update(quantity_input_attrs(rule))
+            field = self.fields["quantity"]
+            field.initial = rule.nearest(1)
+            field.widget.attrs.update(quantity_input_attrs(rule))
+            # Django's "Ensure this value is greater than or equal to 1." for a 0, though the
+            # product's minimum order may be 4: say the quantity that can be ordered.
+            field.error_messages = {
+                **field.error_messages,
+                "min_value": _("Type a quantity of at least %(minimum)s.")
+                % {"minimum": rule.nearest(1)},
+            }
 
     def clean(self):
         quantity = self.cleaned_data.get("quantity")

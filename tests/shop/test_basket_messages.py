@@ -121,3 +121,12 @@ def test_oscars_message_stays_when_several_lines_share_the_stock(client, buyer_m
         reverse("basket:summary"), basket_formset_data(basket, {"MSG-7": 4})
     ).content.decode()
     assert "Available stock is only 5, which has been exceeded because multiple lines" in html
+
+
+def test_a_zero_quantity_is_told_the_products_minimum(client, buyer_member):
+    product = ProductFactory(upc="MSG-9", title="Brake hose", min_order_quantity=4)
+    client.force_login(buyer_member.user)
+    url = reverse("basket:add", kwargs={"pk": product.pk})
+    messages = _messages(client.post(url, {"quantity": 0}))
+    assert "Type a quantity of at least 4." in messages, messages
+    assert not any("greater than or equal" in m for m in messages), messages
