@@ -6,8 +6,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.basket.abstract_models import AbstractBasket, AbstractLine
 from oscar.apps.partner.availability import Unavailable
-from oscar.templatetags.currency_filters import currency
 
+from shop.basket.display import currency_text
 from shop.money import money_round
 
 
@@ -184,8 +184,10 @@ class Line(AbstractLine):
             return None
         amounts = {
             "product": self.product.get_title(),
-            "old_price": currency(old, self.price_currency),
-            "new_price": currency(new, self.price_currency),
+            # Oscar's currency filter's text, without babel per amount (a basket may warn on
+            # hundreds of lines after a price list changed).
+            "old_price": currency_text(old, self.price_currency),
+            "new_price": currency_text(new, self.price_currency),
         }
         if new > old:
             return (

@@ -177,12 +177,20 @@ def basket_measure(*, company, runs: int = BASKET_RUNS, lines: int = BASKET_LINE
     ][: lines - len(records)]
     Basket.objects.filter(owner=user).delete()
     basket = Basket.objects.create(owner=user)
-    Line.objects.bulk_create(
-        [Line(basket=basket, product=r.product, stockrecord=r,
-              quantity=max(r.product.min_order_quantity, r.product.pack_size),
-              line_reference=f"{r.product_id}_{r.id}", price_currency="EUR", price_excl_tax=r.price)
-         for r in records]
-    )  # fmt: skip
+    # Each line stores the buyer's price at its quantity, as adding it does (Basket.add_product):
+    # a basket whose every price changed since it was filled would warn on every line.
+    adding = CompanyPricing(company=company)
+    lines_to_add = []
+    for r in records:
+        quantity = max(r.product.min_order_quantity, r.product.pack_size)
+        price = adding.pricing_policy(r.product, r, quantity=quantity)
+        lines_to_add.append(
+            Line(basket=basket, product=r.product, stockrecord=r, quantity=quantity,
+                 line_reference=f"{r.product_id}_{r.id}", price_currency="EUR",
+                 price_excl_tax=price.excl_tax,
+                 price_incl_tax=price.incl_tax if price.is_tax_known else None)
+        )  # fmt: skip
+    Line.objects.bulk_create(lines_to_add)
 
     pricing, pricing_queries = [], []
     for _ in range(runs + 1):
