@@ -50,3 +50,14 @@ def race(*jobs) -> list:
         thread.join(timeout=60)
     assert not any(thread.is_alive() for thread in threads), "a thread hung"
     return results
+
+
+def session_queries() -> int:
+    """Database queries a request spends reading its session.
+
+    None when sessions are read from the shared cache (``cached_db`` with Redis, the
+    services run); one with the database sessions of the embedded default.
+    """
+    from django.conf import settings
+
+    return 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1

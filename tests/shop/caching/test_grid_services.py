@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 
 from tests.shop.caching import test_grid_audiences as audiences
@@ -14,7 +15,7 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db]
 @pytest.fixture(autouse=True)
 def _real_services():
     assert connection.vendor == "postgresql", "run with DATABASE_URL=postgres://..."
-    assert "redis" in type(caches["default"]).__module__.lower(), "run with CACHE_URL=redis://..."
+    assert isinstance(caches["default"], RedisCache), "run with CACHE_URL=redis://..."
 
 
 @pytest.mark.parametrize("first", ["alpha", "viewer", "visitor"])
