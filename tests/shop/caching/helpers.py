@@ -83,3 +83,27 @@ def stock_labels(response) -> list[str]:
         " ".join(s.split())
         for s in re.findall(r"stock-info[^>]*>\s*<i[^>]*></i>([^<]*)", grid(response))
     ]
+
+
+def calls_counted(monkeypatch, module, name) -> list:
+    """Replace ``module.name`` by a wrapper that records each call's arguments (and calls it)."""
+    calls = []
+    original = getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls.append(args or kwargs)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def buyer_signed_in():
+    """A company buyer signed in on a client, and a product in a category: (member, product, client)."""
+    from django.test import Client
+
+    member = CompanyMemberFactory(user=UserFactory(email="kim@alpha.example"))
+    product = ProductFactory(title="Ball bearing 6204", category=category_create("Bearings"))
+    client = Client()
+    client.force_login(member.user)
+    return member, product, client

@@ -8,7 +8,6 @@ trips and that a change made during a request is still seen at once.
 import uuid
 
 import pytest
-from django.test import Client
 
 from shop.caching import versions
 from shop.caching.versions import (
@@ -17,36 +16,21 @@ from shop.caching.versions import (
     version_bump,
     versions_token,
 )
-from tests.factories import CompanyMemberFactory, ProductFactory, UserFactory, category_create
+from tests.factories import ProductFactory
+from tests.shop.caching.helpers import buyer_signed_in, calls_counted
 
 pytestmark = pytest.mark.django_db
 
 REDIS_URL = "redis://127.0.0.1:6379/7"
 
 
-def _counting(monkeypatch, module, name) -> list:
-    calls = []
-    original = getattr(module, name)
-
-    def counted(*args, **kwargs):
-        calls.append(args or kwargs)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(module, name, counted)
-    return calls
-
-
 @pytest.fixture
 def buyer(db):
-    member = CompanyMemberFactory(user=UserFactory(email="kim@alpha.example"))
-    product = ProductFactory(title="Ball bearing 6204", category=category_create("Bearings"))
-    client = Client()
-    client.force_login(member.user)
-    return member, product, client
+    return buyer_signed_in()
 
 
 def test_versions_are_read_once_per_request_with_the_usual_scopes(monkeypatch):
-    reads = _counting(monkeypatch, versions, "_read")
+    reads = calls_counted(monkeypatch, versions, "_read")
     token = request_versions_start(usual_scopes=lambda: ["cms", "user:1"])
     try:
         first = versions_token(scopes=["catalogue", "prices"])
@@ -85,10 +69,10 @@ def test_a_cached_product_page_reads_versions_and_the_users_chrome_once(buyer, m
     member, product, client = buyer
     url = product.get_absolute_url()
     client.get(url)  # fills the fragments, the chrome and the header
-    reads = _counting(monkeypatch, versions, "_read")
+    reads = calls_counted(monkeypatch, versions, "_read")
     import shop.caching.chrome as chrome
 
-    chromes = _counting(monkeypatch, chrome, "user_chrome")
+    chromes = calls_counted(monkeypatch, chrome, "user_chrome")
     assert client.get(url).status_code == 200
     assert len(reads) == 1, reads
     assert len(chromes) == 1

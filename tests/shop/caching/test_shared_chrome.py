@@ -17,29 +17,14 @@ from cms.navigation.models import NavigationSettings
 from shop.bulk.models import RequisitionList
 from shop.caching import versions
 from tests.factories import CompanyMemberFactory, ProductFactory, UserFactory, category_create
+from tests.shop.caching.helpers import buyer_signed_in, calls_counted
 
 pytestmark = pytest.mark.django_db
 
 
-def _counting(monkeypatch, module, name) -> list:
-    calls = []
-    original = getattr(module, name)
-
-    def counted(*args, **kwargs):
-        calls.append(args or kwargs)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(module, name, counted)
-    return calls
-
-
 @pytest.fixture
 def buyer(db):
-    member = CompanyMemberFactory(user=UserFactory(email="kim@alpha.example"))
-    product = ProductFactory(title="Ball bearing 6204", category=category_create("Bearings"))
-    client = Client()
-    client.force_login(member.user)
-    return member, product, client
+    return buyer_signed_in()
 
 
 def test_a_cached_product_page_does_not_ask_the_database_for_the_users_lists(buyer):
@@ -97,7 +82,7 @@ def test_the_header_and_footer_are_served_rendered_and_follow_an_editors_change(
     first = client.get(url).content.decode()
     import cms.navigation.templatetags.navigation_tags as tags
 
-    built = _counting(monkeypatch, tags, "site_chrome_cached")
+    built = calls_counted(monkeypatch, tags, "site_chrome_cached")
     second = client.get(url).content.decode()
     assert built == [], "the rendered header and footer come from the cache"
     assert second.count('id="site-nav"') == 1 and 'id="site-footer"' in second
@@ -151,7 +136,7 @@ def test_a_deploy_with_new_static_files_renders_the_header_again(client, monkeyp
     url = reverse("catalogue:index")
     monkeypatch.setattr(cms.caching, "_static_version", lambda: "manifest-1")
     client.get(url)
-    built = _counting(monkeypatch, tags, "site_chrome_cached")
+    built = calls_counted(monkeypatch, tags, "site_chrome_cached")
     client.get(url)
     assert built == []
     # The header links a script by its hashed name: another manifest, another copy.
