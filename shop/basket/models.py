@@ -9,6 +9,7 @@ from oscar.apps.partner.availability import Unavailable
 
 from shop.basket.display import currency_text
 from shop.money import money_round
+from shop.partner.stock import stock_beside_basket
 
 
 class _LinesWithOptions(ModelIterable):
@@ -129,15 +130,7 @@ class Basket(AbstractBasket):
             return reason
         if available > 0 and not availability.is_purchase_permitted(available)[0]:
             return reason  # no quantity at all can be bought from stock (a minimum above it)
-        if available > held:
-            return gettext(
-                "Only %(count)s in stock, and your basket holds %(basket)s already: you can add "
-                "up to %(more)s more."
-            ) % {"count": available, "basket": held, "more": available - held}
-        return gettext(
-            "Only %(count)s in stock, and your basket holds %(basket)s already: no more can "
-            "be added from stock."
-        ) % {"count": max(available, 0), "basket": held}
+        return stock_beside_basket(available=available, held=held)
 
     class Meta(AbstractBasket.Meta):
         pass

@@ -16,7 +16,7 @@ from shop.bulk.models import RequisitionLine, RequisitionList
 from shop.bulk.parser import ParsedLine
 from shop.caching.services import cache_basket_bump
 from shop.errors import PortalError
-from shop.partner.stock import StockInfo, stock_info
+from shop.partner.stock import StockInfo, stock_beside_basket, stock_info
 from shop.partnumbers import selectors as partnumber_selectors
 from shop.validators import validate_single_line
 
@@ -165,21 +165,12 @@ def _stock_problem(record, rule, *, already: int) -> tuple[str, int | None]:
         ) % {"minimum": minimum, "available": on_hand}, None
     largest = on_hand - on_hand % rule.order_multiple if rule is not None else on_hand
     proposal = largest - already if largest >= minimum and largest > already else None
-    addable = max(on_hand - already, 0)
     if not on_hand:
         message = _("Out of stock now.")
     elif not already:
         message = _("Only %(count)s in stock now.") % {"count": on_hand}
-    elif addable:
-        message = _(
-            "Only %(count)s in stock, and your basket holds %(basket)s already: you can add "
-            "up to %(more)s more."
-        ) % {"count": on_hand, "basket": already, "more": addable}
     else:
-        message = _(
-            "Only %(count)s in stock, and your basket holds %(basket)s already: no more can "
-            "be added from stock."
-        ) % {"count": on_hand, "basket": already}
+        message = stock_beside_basket(available=on_hand, held=already)
     if record.lead_time_days is not None:
         message += " " + _("More takes %(days)s working days.") % {"days": record.lead_time_days}
     message += " " + (

@@ -51,3 +51,19 @@ def stock_info(stockrecord, *, strategy, product=None) -> StockInfo | None:
     else:
         label = _("%(count)s in stock") % {"count": available} if available else _("Out of stock")
     return StockInfo(available, label, code, stockrecord.lead_time_days)
+
+
+def stock_beside_basket(*, available: int, held: int) -> str:
+    """What adding more is refused with when the basket holds ``held`` of ``available``.
+
+    One sentence for the add forms (shop.basket.models) and the quick order (shop.bulk).
+    """
+    if available > held:
+        return _(
+            "Only %(count)s in stock, and your basket holds %(basket)s already: you can add "
+            "up to %(more)s more."
+        ) % {"count": available, "basket": held, "more": available - held}
+    return _(
+        "Only %(count)s in stock, and your basket holds %(basket)s already: no more can "
+        "be added from stock."
+    ) % {"count": max(available, 0), "basket": held}
